@@ -1,0 +1,63 @@
+# Calling the engine: argument capture, conversion, and engine errors as R conditions.
+
+rk_condition <- function(message, class = "rkbridge_error", call = NULL, ...) {
+  structure(class = unique(c(class, "rkbridge_error", "error", "condition")),
+            list(message = message, call = call, ...))
+}
+
+# The arguments the caller of the calling function actually supplied, evaluated, by name.
+# Defaults shown in a wrapper's signature document Keras's defaults; only what the user
+# wrote is forwarded, so the engine's defaults and legacy-name rules apply in one place.
+rk_capture <- function() {
+  env <- parent.frame()
+  fn <- sys.function(sys.parent())
+  mc <- match.call(fn, sys.call(sys.parent()), expand.dots = FALSE,
+                   envir = parent.frame(2L))
+  supplied <- setdiff(names(mc)[-1L], "...")
+  out <- lapply(supplied, function(n) get(n, envir = env, inherits = FALSE))
+  names(out) <- supplied
+  if ("..." %in% names(mc)) {
+    dots <- eval(quote(list(...)), env)
+    if (length(dots) && (is.null(names(dots)) || any(!nzchar(names(dots)))))
+      stop(rk_condition("Arguments passed through `...` must be named.",
+                        "rkbridge_value_error"))
+    out <- c(out, dots)
+  }
+  out
+}
+
+signal_outcome <- function(res, call) {
+  if (inherits(res, "rkbridge.bridge.Failure")) {
+    stop(rk_condition(res$message, class = res$r_class, call = call,
+                      python_class = res$python_class))
+  }
+  if (inherits(res, "rkbridge.bridge.Outcome")) {
+    for (m in res$messages) message(m)
+    for (w in res$warnings) warning(w, call. = FALSE)
+    return(arrays_to_r(res$value))
+  }
+  arrays_to_r(res)
+}
+
+# Call engine function `name` with R arguments `args` (a named list). A function that
+# returns the object it was given (it changed it in place) gives back the R object,
+# invisibly, so that `%>%` pipes keep working.
+rk_call <- function(name, args = list(), call = sys.call(-1L)) {
+  bridge()
+  res <- .rk$call(name, NULL, lapply(args, to_py))
+  res <- signal_outcome(res, call)
+  first <- if (length(args)) args[[1L]] else NULL
+  if (inherits(first, "python.builtin.object") && inherits(res, "python.builtin.object") &&
+      identical(reticulate::py_id(first), reticulate::py_id(res)))
+    return(invisible(first))
+  res
+}
+
+# Call a Python object (layer, model, Keras function) from R with R arguments.
+rk_call_object <- function(object, args = list(), call = sys.call(-1L)) {
+  bridge()
+  pos <- if (is.null(names(args))) args else args[!nzchar(names(args))]
+  kw <- if (is.null(names(args))) list() else args[nzchar(names(args))]
+  res <- .rk$call_object(object, unname(lapply(pos, to_py)), lapply(kw, to_py))
+  signal_outcome(res, call)
+}

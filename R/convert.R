@@ -1,0 +1,72 @@
+# Converting R values for the engine and results back (CONVENTIONS.md section 1). The rules
+# about meaning (shapes, axes, integer arguments, NA) live in the engine; here R values only
+# change representation.
+
+array_to_engine <- function(x) {
+  b <- bridge()
+  if (is.character(x))
+    return(b$strings_array(as.list(as.vector(x)), as.list(dim(x) %||% length(x))))
+  if (!typeof(x) %in% c("double", "integer", "logical"))
+    stop(rk_condition(sprintf("R vectors of type '%s' cannot be model data.", typeof(x)),
+                      "rkbridge_type_error"))
+  dims <- dim(x) %||% length(x)
+  .rk$array(.Call(rk_address, x), as.list(as.integer(dims)), typeof(x))
+}
+
+`%||%` <- function(a, b) if (is.null(a)) b else a
+
+# One R value -> what the engine receives.
+to_py <- function(x) {
+  if (is.null(x) || inherits(x, "python.builtin.object")) return(x)
+  if (is.function(x)) {
+    nm <- attr(x, "rk_name", exact = TRUE)
+    return(if (is.null(nm)) x else bridge()$named(nm))
+  }
+  if (is.data.frame(x))
+    return(bridge()$data_frame(as.list(names(x)), unname(lapply(x, to_py_column))))
+  if (is.factor(x))
+    return(bridge()$factor(array_to_engine(as.integer(x)), as.list(levels(x))))
+  if (is.list(x)) {
+    out <- lapply(x, to_py)
+    return(if (is.null(names(x))) unname(out) else out)
+  }
+  if (is.atomic(x) && !is.character(x) && (!is.null(dim(x)) || length(x) != 1L))
+    return(array_to_engine(x))
+  if (is.character(x) && !is.null(dim(x))) return(array_to_engine(x))
+  x
+}
+
+to_py_column <- function(col) {
+  if (is.factor(col)) return(bridge()$factor(array_to_engine(as.integer(col)),
+                                             as.list(levels(col))))
+  if (is.character(col)) return(as.list(col))
+  array_to_engine(as.vector(col))
+}
+
+# An engine array (NumPy) -> an R vector/matrix/array with the same index meaning.
+array_to_r <- function(x) {
+  info <- .rk$info(x)
+  kind <- info[[1L]]
+  if (identical(kind, "none")) return(x)
+  dims <- as.integer(unlist(info[-1L]))
+  if (identical(kind, "character")) {
+    out <- unlist(bridge()$strings(x))
+    if (length(dims) > 1L) dim(out) <- dims
+    return(out)
+  }
+  out <- .Call(rk_alloc, kind, dims)
+  if (length(out)) .rk$fill(x, .Call(rk_address, out), kind)
+  out
+}
+
+# reticulate converts the engine's lists, dicts and scalars but (with NumPy 2) leaves NumPy
+# arrays as Python objects: convert those with the transport, wherever they are.
+arrays_to_r <- function(x) {
+  if (inherits(x, "numpy.ndarray")) return(array_to_r(x))
+  if (is.list(x) && !inherits(x, "python.builtin.object")) {
+    at <- attributes(x)
+    x <- lapply(x, arrays_to_r)
+    attributes(x) <- at
+  }
+  x
+}

@@ -1,0 +1,70 @@
+# How Keras objects behave in R: layers and models are callable functions (composing like
+# layer_*() with an object), print/summary show Keras's table, tensors convert with
+# as.array().
+
+#' @importFrom reticulate py_to_r_wrapper
+#' @method py_to_r_wrapper keras.src.layers.layer.Layer
+#' @export
+py_to_r_wrapper.keras.src.layers.layer.Layer <- function(x) {
+  force(x)
+  function(object, ...) {
+    if (length(list(...)))
+      return(rk_call_object(x, c(list(object), list(...))))
+    rk_call("compose_layer", list(object = object, layer = x))
+  }
+}
+
+#' Print a summary of a Keras model
+#'
+#' Shows Keras's summary table (layers, output shapes, parameter counts); a model that has
+#' not been built yet says so.
+#' @param object,x A Keras model.
+#' @param ... Further arguments: `line_length`, `positions`, `expand_nested`,
+#'   `show_trainable`.
+#' @return The model, invisibly.
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(4)) %>% layer_dense(2)
+#'   summary(model)
+#' }
+#' @export
+summary.keras.src.models.model.Model <- function(object, ...) {
+  cat(rk_call("summary_text", c(list(object = object), list(...))), sep = "\n")
+  invisible(object)
+}
+
+#' @rdname summary.keras.src.models.model.Model
+#' @export
+print.keras.src.models.model.Model <- function(x, ...) {
+  summary.keras.src.models.model.Model(x, ...)
+}
+
+#' @rdname summary.keras.src.models.model.Model
+#' @export
+format.keras.src.models.model.Model <- function(x, ...) {
+  rk_call("summary_text", c(list(object = x), list(...)))
+}
+
+#' The value of a tensor as an R array
+#'
+#' @param x A tensor (or variable).
+#' @param ... Unused.
+#' @return An R array with the tensor's dimensions and index meaning.
+#' @examples
+#' if (rkbridge_available()) as.array(tf$ones(shape(2, 3)))
+#' @export
+as.array.python.builtin.object <- function(x, ...) rk_call("as_numpy", list(x = x))
+
+#' @importFrom magrittr %>%
+#' @export
+magrittr::`%>%`
+
+#' TensorFlow, as a Python module
+#'
+#' The `tensorflow` module (`tf$ones(shape(3, 3))`), loaded on first use so that
+#' `library(rkbridge)` stays quick. The R package 'tensorflow' is not needed.
+#' @format A Python module.
+#' @examples
+#' if (rkbridge_available()) tf$ones(shape(2, 2))
+#' @export
+tf <- NULL

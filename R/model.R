@@ -1,0 +1,297 @@
+# Models: construction, compile/fit/evaluate/predict and inspection. Each function forwards
+# the arguments the user wrote to the engine function of the same name.
+
+#' Keras Model composed of a linear stack of layers
+#'
+#' @param layers Layers to add, in order (optional).
+#' @param name Name of the model.
+#' @param input_shape Shape of the input without the batch dimension (adds an input layer,
+#'   so the model is built at once).
+#' @param ... Further arguments: `input_batch_size`, `input_dtype`, `trainable`.
+#' @return A Sequential model. Layers added with `%>%` change it in place.
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(4)) %>% layer_dense(2)
+#'   model
+#' }
+#' @export
+keras_model_sequential <- function(layers = NULL, name = NULL, input_shape = NULL, ...) {
+  rk_call("keras_model_sequential", rk_capture())
+}
+
+#' Keras model from inputs and outputs (functional API)
+#'
+#' @param inputs An input tensor from [layer_input()], or a list of them.
+#' @param outputs An output tensor, or a list of them.
+#' @param name Name of the model.
+#' @param ... Further arguments for Keras.
+#' @return A model.
+#' @examples
+#' if (rkbridge_available()) {
+#'   input <- layer_input(shape = c(3))
+#'   output <- input %>% layer_dense(2)
+#'   keras_model(input, output)
+#' }
+#' @export
+keras_model <- function(inputs, outputs = NULL, name = NULL, ...) {
+  rk_call("keras_model", rk_capture())
+}
+
+#' Input layer: a symbolic tensor for the functional API
+#'
+#' @param shape Shape without the batch dimension, e.g. `c(784)`; `NA` for unknown sizes.
+#' @param batch_size Fixed batch size, if any.
+#' @param dtype Data type, e.g. `"float32"`.
+#' @param sparse Whether the input is sparse.
+#' @param name Name of the input.
+#' @param ... Further arguments for `keras.Input` (`batch_shape`, `tensor`, ...).
+#' @return A symbolic tensor.
+#' @examples
+#' if (rkbridge_available()) layer_input(shape = c(10))
+#' @export
+layer_input <- function(shape = NULL, batch_size = NULL, dtype = NULL, sparse = NULL,
+                        name = NULL, ...) {
+  rk_call("layer_input", rk_capture())
+}
+
+#' Configure a model for training
+#'
+#' @param object A model.
+#' @param optimizer An optimizer name (`"rmsprop"`) or object (`optimizer_sgd()`).
+#' @param loss A loss name, `loss_*()` function or object, or a named list for several
+#'   outputs.
+#' @param metrics Metric names, `metric_*()` functions or [custom_metric()]s.
+#' @param ... Further arguments: `loss_weights`, `weighted_metrics`, `run_eagerly`,
+#'   `steps_per_execution`, `jit_compile`.
+#' @return The model, invisibly (changed in place).
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(3)) %>% layer_dense(1)
+#'   model %>% compile(optimizer = "adam", loss = "mse")
+#' }
+#' @export
+compile <- function(object, optimizer = NULL, loss = NULL, metrics = NULL, ...) {
+  rk_call("compile", rk_capture())
+}
+
+#' Train a model
+#'
+#' @param object A compiled model.
+#' @param x Inputs: an R array with samples in the first dimension, a numeric data.frame,
+#'   or a list of them for several inputs.
+#' @param y Targets, shaped the same way.
+#' @param batch_size Samples per gradient update (default 32).
+#' @param epochs Number of epochs.
+#' @param verbose `"auto"` (a progress bar in an interactive session, a line per epoch
+#'   otherwise), 0 (silent), 1 (bar) or 2 (a line per epoch).
+#' @param callbacks A list of `callback_*()` objects.
+#' @param validation_split Fraction of the data (taken from the end) held out.
+#' @param validation_data `list(x_val, y_val)` evaluated after each epoch.
+#' @param shuffle Whether to shuffle the samples each epoch.
+#' @param class_weight Named list (by class code) of loss weights.
+#' @param sample_weight A vector of per-sample loss weights.
+#' @param initial_epoch Epoch to start from (resuming training).
+#' @param ... Further arguments: `steps_per_epoch`, `validation_steps`,
+#'   `validation_batch_size`, `validation_freq`, and `allow_na = TRUE` to train on data with
+#'   NA values.
+#' @return A `keras_training_history` with `$params` and `$metrics`.
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(3)) %>% layer_dense(1)
+#'   model %>% compile(optimizer = "adam", loss = "mse")
+#'   x <- matrix(runif(300), ncol = 3)
+#'   history <- model %>% fit(x, rowSums(x), epochs = 2, verbose = 0)
+#'   history
+#' }
+#' @export
+fit <- function(object, x = NULL, y = NULL, batch_size = NULL, epochs = 10,
+                verbose = "auto", callbacks = NULL, validation_split = 0,
+                validation_data = NULL, shuffle = TRUE, class_weight = NULL,
+                sample_weight = NULL, initial_epoch = 0, ...) {
+  args <- rk_capture()
+  if (is.null(args$verbose)) args$verbose <- getOption("keras.fit_verbose", "auto")
+  history <- rk_call("fit", args)
+  new_history(history)
+}
+
+#' Evaluate a model
+#'
+#' @inheritParams fit
+#' @param ... Further arguments: `sample_weight`, `steps`, `callbacks`.
+#' @return A named list: `$loss` and one element per metric.
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(3)) %>% layer_dense(1)
+#'   model %>% compile(optimizer = "adam", loss = "mse", metrics = "mae")
+#'   x <- matrix(runif(30), ncol = 3)
+#'   evaluate(model, x, rowSums(x), verbose = 0)
+#' }
+#' @export
+evaluate <- function(object, x = NULL, y = NULL, batch_size = NULL, verbose = "auto", ...) {
+  rk_call("evaluate", rk_capture())
+}
+
+#' Predictions of a model
+#'
+#' @param object A model.
+#' @param x Inputs, with samples in the first dimension (a list for several inputs).
+#' @param batch_size Samples per batch.
+#' @param verbose Verbosity (0 silent).
+#' @param ... Further arguments for Keras.
+#' @return An R matrix or array with one row per sample (a list of them for several
+#'   outputs).
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(3)) %>% layer_dense(2)
+#'   predict(model, matrix(runif(6), ncol = 3))
+#' }
+#' @export
+predict.keras.src.models.model.Model <- function(object, x, batch_size = NULL, verbose = 0,
+                                                 ...) {
+  rk_call("predict", rk_capture())
+}
+
+#' Class predictions and probabilities
+#'
+#' `predict_classes()` gives class codes `0..k-1` (the codes [to_categorical()] takes): the
+#' arg max of a multi-class output, or `p > 0.5` for a single sigmoid output.
+#' `predict_proba()` is [predict()].
+#' @inheritParams predict.keras.src.models.model.Model
+#' @return An integer vector of class codes, or a matrix of probabilities.
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(3)) %>%
+#'     layer_dense(2, activation = "softmax")
+#'   predict_classes(model, matrix(runif(6), ncol = 3))
+#' }
+#' @export
+predict_classes <- function(object, x, batch_size = NULL, verbose = 0, ...) {
+  rk_call("predict_classes", rk_capture())
+}
+
+#' @rdname predict_classes
+#' @export
+predict_proba <- function(object, x, batch_size = NULL, verbose = 0, ...) {
+  rk_call("predict_proba", rk_capture())
+}
+
+#' Model surgery and inspection
+#'
+#' `get_layer()` finds a layer by name or 1-based index (negative counts from the end).
+#' `pop_layer()` removes the last layer of a Sequential model. `freeze_weights()` and
+#' `unfreeze_weights()` set layers `from`..`to` (1-based, inclusive, negative from the end,
+#' or names) non-trainable or trainable; with neither, the whole model. `count_params()`
+#' counts the weights.
+#' @param object A model (or a layer, for `count_params()`).
+#' @param name Layer name.
+#' @param index 1-based layer index.
+#' @param from,to First and last layer (indices or names), inclusive.
+#' @return `get_layer()`: a layer; `count_params()`: a number; the others: the model,
+#'   invisibly (changed in place).
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(4)) %>%
+#'     layer_dense(3, name = "hidden") %>% layer_dense(1, name = "out")
+#'   get_layer(model, index = 1)$name
+#'   freeze_weights(model, to = -2)
+#'   length(model$trainable_weights)
+#'   count_params(model)
+#' }
+#' @export
+get_layer <- function(object, name = NULL, index = NULL) {
+  rk_call("get_layer", rk_capture())
+}
+
+#' @rdname get_layer
+#' @export
+pop_layer <- function(object) rk_call("pop_layer", rk_capture())
+
+#' @rdname get_layer
+#' @export
+freeze_weights <- function(object, from = NULL, to = NULL) {
+  rk_call("freeze_weights", rk_capture())
+}
+
+#' @rdname get_layer
+#' @export
+unfreeze_weights <- function(object, from = NULL, to = NULL) {
+  rk_call("unfreeze_weights", rk_capture())
+}
+
+#' @rdname get_layer
+#' @export
+count_params <- function(object) rk_call("count_params", rk_capture())
+
+#' Weights of a model or layer as R arrays
+#'
+#' @param object A model or layer.
+#' @param weights A list of R arrays shaped like `get_weights()`'s.
+#' @return `get_weights()`: a list of R arrays (a Dense kernel is inputs x units);
+#'   `set_weights()`: the object, invisibly.
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(4)) %>% layer_dense(3)
+#'   w <- get_weights(model)
+#'   dim(w[[1]])
+#'   set_weights(model, lapply(w, function(a) a * 0))
+#' }
+#' @export
+get_weights <- function(object) rk_call("get_weights", rk_capture())
+
+#' @rdname get_weights
+#' @export
+set_weights <- function(object, weights) rk_call("set_weights", rk_capture())
+
+#' One-hot encode class labels
+#'
+#' @param y Class codes `0..num_classes-1` (a vector or one-column matrix), or a factor
+#'   (its levels, in order, are the columns).
+#' @param num_classes Number of classes (default: the largest code + 1, or the number of
+#'   levels).
+#' @param dtype Data type of the result.
+#' @return A matrix with one row per label and `num_classes` columns.
+#' @examples
+#' if (rkbridge_available()) to_categorical(c(0, 2, 1), 3)
+#' @export
+to_categorical <- function(y, num_classes = NULL, dtype = "float32") {
+  rk_call("to_categorical", rk_capture())
+}
+
+#' A metric written in R
+#'
+#' @param name Name of the metric (in the history and evaluate()).
+#' @param metric_fn `function(y_true, y_pred)` returning a tensor, written with `k_*()`
+#'   backend functions.
+#' @return A metric for compile()'s `metrics`.
+#' @examples
+#' if (rkbridge_available()) {
+#'   mean_pred <- custom_metric("mean_pred", function(y_true, y_pred) k_mean(y_pred))
+#' }
+#' @export
+custom_metric <- function(name, metric_fn) rk_call("custom_metric", rk_capture())
+
+#' Tensor shapes from R numbers
+#'
+#' @param ... Dimensions (`NA` or `NULL` for unknown).
+#' @return A `TensorShape`.
+#' @examples
+#' if (rkbridge_available()) tf$ones(shape(2, 3))
+#' @export
+shape <- function(...) {
+  dims <- lapply(list(...), function(d) if (is.null(d) || anyNA(d)) NA_real_ else d)
+  rk_call("shape", list(dims = dims))
+}
+
+#' Is the rkbridge engine available?
+#'
+#' @return `TRUE` when the engine's Python and the `rkbridge` Python package can be loaded.
+#' @examples
+#' rkbridge_available()
+#' @export
+rkbridge_available <- function() {
+  if (!is.null(.rk$bridge)) return(TRUE)
+  configure_python()
+  tryCatch({
+    reticulate::py_module_available("rkbridge")
+  }, error = function(e) FALSE)
+}

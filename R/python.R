@@ -1,0 +1,90 @@
+# Finding the engine's Python and loading the engine on first use.
+
+.rk <- new.env(parent = emptyenv())
+
+#' The Python interpreter that runs the rkbridge engine
+#'
+#' Looked up in this order: `options(rkbridge.python =)`, the `RKBRIDGE_PYTHON` environment
+#' variable, the interpreter recorded when the package was installed (the project's `.venv`),
+#' and `.venv/bin/python` in the working directory or one of its parents. When R itself is
+#' embedded in Python (rpy2), the running interpreter is used.
+#'
+#' @return The path of the Python executable, or `NULL` if none was found.
+#' @examples
+#' rkbridge_python()
+#' @export
+rkbridge_python <- function() {
+  candidates <- c(getOption("rkbridge.python"), Sys.getenv("RKBRIDGE_PYTHON"),
+                  recorded_python(), venv_upwards(getwd()))
+  candidates <- candidates[nzchar(candidates)]
+  # The directory is made absolute but the link is kept: a venv is known by its own path.
+  for (p in candidates) if (file.exists(p)) return(file.path(normalizePath(dirname(p)), basename(p)))
+  NULL
+}
+
+recorded_python <- function() {
+  f <- system.file("python-path", package = "rkbridge")
+  if (nzchar(f)) trimws(readLines(f, n = 1L, warn = FALSE)) else ""
+}
+
+venv_upwards <- function(dir) {
+  repeat {
+    p <- file.path(dir, ".venv", "bin", "python")
+    if (file.exists(p)) return(p)
+    parent <- dirname(dir)
+    if (identical(parent, dir)) return("")
+    dir <- parent
+  }
+}
+
+configure_python <- function() {
+  if (reticulate::py_available(initialize = FALSE)) return(invisible())
+  python <- rkbridge_python()
+  if (!is.null(python) && !nzchar(Sys.getenv("RETICULATE_PYTHON")))
+    Sys.setenv(RETICULATE_PYTHON = python)
+  invisible()
+}
+
+no_engine_error <- function(reason) {
+  structure(class = c("rkbridge_engine_error", "rkbridge_error", "error", "condition"),
+            list(message = paste0(
+              "The rkbridge engine (Python package 'rkbridge') could not be loaded: ", reason,
+              "\nRun the project's setup (see README), or point rkbridge at a Python that has ",
+              "it: options(rkbridge.python = \"/path/to/.venv/bin/python\") or the ",
+              "RKBRIDGE_PYTHON environment variable, before the first model is built."),
+              call = NULL))
+}
+
+# The engine's bridge module, imported (with TensorFlow) the first time it is needed.
+bridge <- function() {
+  b <- .rk$bridge
+  if (!is.null(b)) return(b)
+  configure_python()
+  b <- tryCatch(reticulate::import("rkbridge.bridge", convert = TRUE),
+                error = function(e) stop(no_engine_error(conditionMessage(e))))
+  .rk$call <- b$call
+  .rk$call_object <- b$call_object
+  .rk$array <- b$array
+  .rk$info <- b$info
+  .rk$fill <- b$fill
+  b$set_writer(function(text) { cat(text); utils::flush.console(); NULL }, interactive())
+  .rk$bridge <- b
+  b
+}
+
+#' The Python traceback of the last engine error
+#'
+#' Errors from the engine are reported in R terms; the Python traceback behind the last one
+#' is kept for bug reports.
+#' @return The traceback as a character string (invisibly), printed.
+#' @examples
+#' \dontrun{
+#' try(get_layer(keras_model_sequential(), index = 1))
+#' last_error()
+#' }
+#' @export
+last_error <- function() {
+  tb <- bridge()$last_traceback()
+  cat(tb)
+  invisible(tb)
+}

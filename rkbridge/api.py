@@ -1,0 +1,39 @@
+"""The public API: every function R and Python users call, by its R name."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import backend, families, layers, model, utils
+
+API: dict[str, Callable[..., Any]] = {}
+API.update(layers.exported())
+API.update(families.exported())
+API.update(backend.exported())
+API.update(
+    layer_input=layers.layer_input,
+    keras_model_sequential=model.keras_model_sequential,
+    keras_model=model.keras_model,
+    compose_layer=model.compose_layer,
+    compile=model.compile,
+    fit=model.fit,
+    evaluate=model.evaluate,
+    predict=model.predict,
+    predict_proba=model.predict_proba,
+    predict_classes=model.predict_classes,
+    get_layer=model.get_layer,
+    pop_layer=model.pop_layer,
+    freeze_weights=model.freeze_weights,
+    unfreeze_weights=model.unfreeze_weights,
+    get_weights=model.get_weights,
+    set_weights=model.set_weights,
+    count_params=model.count_params,
+    summary_text=model.summary_text,
+    to_categorical=utils.to_categorical,
+    custom_metric=utils.custom_metric,
+    shape=utils.shape,
+    as_numpy=utils.as_numpy,
+)
+
+# Functions whose first argument is the object they change and return (CONVENTIONS 3).
+MUTATORS = frozenset({"compile", "pop_layer", "freeze_weights", "unfreeze_weights",
+                      "set_weights"})

@@ -1,0 +1,157 @@
+"""Argument normalisation: the one home for how R-shaped arguments become Keras arguments.
+
+Values arrive from R as Python scalars (R doubles are floats), NumPy views of R vectors, or
+lists; from Python users as anything NumPy understands. Rules are declared by argument name
+in `ARG_RULES` so every wrapper (layers, optimizers, ops) converts the same way.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from .errors import RkValueError
+
+
+class RkDeprecationWarning(FutureWarning):
+    """A legacy argument name was translated; shown to R users as a message."""
+
+
+def deprecated(old: str, new: str) -> None:
+    warnings.warn(f"`{old}` is deprecated; use `{new}` instead.", RkDeprecationWarning,
+                  stacklevel=3)
+
+
+def _is_na(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def scalar(v: Any) -> Any:
+    """Unwrap 0-d and length-1 arrays/lists (an R scalar may come as either)."""
+    if isinstance(v, np.ndarray):
+        if v.size == 1:
+            return v.reshape(()).item()
+        return v
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, (list, tuple)) and len(v) == 1 and not isinstance(v[0], (list, tuple)):
+        return scalar(v[0])
+    return v
+
+
+def as_integer(v: Any, name: str = "value") -> Any:
+    """R's integers arrive as doubles (`units = 32`): integral numbers become int."""
+    v = scalar(v)
+    if v is None or isinstance(v, bool) or not isinstance(v, numbers.Number):
+        return v
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    if math.isfinite(v) and float(v).is_integer():
+        return int(v)
+    raise RkValueError(f"`{name}` must be a whole number, not {v}.")
+
+
+def _as_list(v: Any) -> list | None:
+    if isinstance(v, np.ndarray):
+        return v.reshape(-1, order="F").tolist()
+    if isinstance(v, (list, tuple)):
+        return list(v)
+    return None
+
+
+def as_int_tuple(v: Any, name: str = "value") -> Any:
+    """`kernel_size = c(3, 3)` -> (3, 3); a single number stays a number (Keras expands it)."""
+    items = _as_list(v)
+    if items is None:
+        return as_integer(v, name)
+    return tuple(as_integer(i, name) for i in items)
+
+
+def as_shape(v: Any, name: str = "shape") -> Any:
+    """A shape without the batch dimension: `c(20)`, `20`, `list(NULL, 3)`; NA/NULL is unknown."""
+    if v is None:
+        return None
+    if hasattr(v, "as_list"):  # TensorShape
+        return tuple(v.as_list())
+    items = _as_list(v)
+    if items is None:
+        items = [v]
+    return tuple(None if _is_na(i) else as_integer(i, name) for i in items)
+
+
+def as_axis(v: Any, name: str = "axis") -> Any:
+    """1-based axis (1 = batch axis, negative from the end) -> Keras's 0-based axis."""
+    items = _as_list(v)
+    if items is not None:
+        return [as_axis(i, name) for i in items]
+    v = as_integer(v, name)
+    if v is None:
+        return None
+    if v == 0:
+        raise RkValueError(f"`{name} = 0` is not an axis: axes are 1-based (1 is the batch "
+                           f"axis, -1 the last).")
+    return v - 1 if v > 0 else v
+
+
+def as_float(v: Any, name: str = "value") -> Any:
+    v = scalar(v)
+    if isinstance(v, numbers.Real) and not isinstance(v, bool):
+        return float(v)
+    return v
+
+
+def as_bool(v: Any, name: str = "value") -> Any:
+    v = scalar(v)
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    return v
+
+
+def as_str_list(v: Any, name: str = "value") -> Any:
+    if isinstance(v, str):
+        return [v]
+    return v
+
+
+Rule = Callable[[Any, str], Any]
+
+# Argument names whose meaning is fixed across Keras: the declarative conversion table.
+ARG_RULES: dict[str, Rule] = {
+    **{n: as_integer for n in (
+        "units", "filters", "output_dim", "input_dim", "num_heads", "key_dim", "value_dim",
+        "depth_multiplier", "n", "num_classes", "batch_size", "epochs", "steps_per_epoch",
+        "validation_steps", "verbose", "initial_epoch", "patience", "seed", "max_tokens",
+        "num_bins", "num_tokens", "output_sequence_length", "groups",
+        "num_groups", "validation_freq", "steps", "start_from_epoch", "decay_steps",
+        "cooldown", "height", "width")},
+    **{n: as_int_tuple for n in (
+        "kernel_size", "strides", "pool_size", "dilation_rate", "size", "padding",
+        "cropping", "output_padding", "dims")},
+    **{n: as_shape for n in ("input_shape", "shape", "target_shape", "batch_shape",
+                             "noise_shape")},
+    **{n: as_axis for n in ("axis", "axes")},
+    **{n: as_float for n in ("rate", "learning_rate", "momentum", "epsilon", "rho",
+                             "beta_1", "beta_2", "stddev", "l1", "l2", "alpha", "min_delta",
+                             "factor", "min_lr", "validation_split", "dropout",
+                             "recurrent_dropout", "clipnorm", "clipvalue", "decay")},
+}
+
+
+def normalize(kwargs: Mapping[str, Any], rules: Mapping[str, Rule] = ARG_RULES,
+              skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Apply the declared rule of each argument; others only lose R's length-1 wrapping."""
+    out: dict[str, Any] = {}
+    for k, v in kwargs.items():
+        rule = rules.get(k)
+        if k in skip:
+            out[k] = v
+        elif rule is not None:
+            out[k] = rule(v, k)
+        elif isinstance(v, (np.ndarray, np.generic)) and np.size(v) == 1:
+            out[k] = scalar(v)
+        else:
+            out[k] = v
+    return out

@@ -1,0 +1,156 @@
+"""Turning what users pass as data (R arrays, data frames, factors, pandas, lists) into the
+arrays Keras takes, with CONVENTIONS.md section 1's rules and R-worded errors."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._keras import keras, tf
+from .errors import RkShapeError, RkTypeError, RkValueError, r_dims
+from .transport import RDataFrame, RFactor
+
+
+def _frame_to_matrix(names: list[str], columns: list[Any], arg: str) -> np.ndarray:
+    cols = []
+    for name, col in zip(names, columns):
+        if isinstance(col, RFactor):
+            raise RkTypeError(f"Column `{name}` of `{arg}` is a factor: convert it with "
+                              f"to_categorical() or as.integer() first.")
+        arr = np.asarray(col)
+        if arr.dtype.kind in "USO" or arr.dtype.name in ("category", "string", "str"):
+            raise RkTypeError(f"Column `{name}` of `{arg}` is not numeric "
+                              f"(character): only numeric columns can be model inputs.")
+        cols.append(arr.astype(np.float64) if arr.dtype.kind == "b" else arr)
+    if not cols:
+        return np.zeros((0, 0))
+    return np.column_stack(cols)
+
+
+def _pandas_to_matrix(df: Any, arg: str) -> np.ndarray:
+    cols = []
+    for name in df.columns:
+        s = df[name]
+        if not (s.dtype.kind in "fiub"):
+            raise RkTypeError(f"Column `{name}` of `{arg}` is not numeric ({s.dtype}): only "
+                              f"numeric columns can be model inputs.")
+        cols.append(s.to_numpy())
+    return np.column_stack(cols) if cols else np.zeros((len(df), 0))
+
+
+def as_array(x: Any, arg: str = "x") -> Any:
+    """One input or target, as an array with samples first (or a tensor, left alone)."""
+    if x is None or tf.is_tensor(x) or isinstance(x, keras.KerasTensor):
+        return x
+    if isinstance(x, RDataFrame):
+        return _frame_to_matrix(x.names, x.columns, arg)
+    if isinstance(x, RFactor):
+        raise RkTypeError(f"`{arg}` is a factor: convert it with to_categorical() first.")
+    if type(x).__module__.startswith("pandas"):
+        if hasattr(x, "columns"):
+            return _pandas_to_matrix(x, arg)
+        return x.to_numpy()
+    arr = np.asarray(x)
+    if arr.dtype.kind in "USO":
+        raise RkTypeError(f"`{arg}` is a character {'matrix' if arr.ndim == 2 else 'array'}"
+                          f": model inputs must be numeric.")
+    return arr
+
+
+def as_data(x: Any, arg: str = "x") -> Any:
+    """Inputs or targets: one array, or an (unnamed or named) list of them."""
+    if isinstance(x, dict):
+        return {k: as_array(v, f"{arg}${k}") for k, v in x.items()}
+    if isinstance(x, (list, tuple)) and x and not _is_number_list(x):
+        return [as_array(v, f"{arg}[[{i + 1}]]") for i, v in enumerate(x)]
+    return as_array(x, arg)
+
+
+def _is_number_list(x: Any) -> bool:
+    return all(isinstance(v, (int, float, bool, np.number)) for v in x)
+
+
+def flat(x: Any) -> list[Any]:
+    if isinstance(x, dict):
+        return list(x.values())
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    return [x]
+
+
+def check_finite(x: Any, arg: str) -> None:
+    """NA/NaN in training data is an error (Keras would silently train on NaN)."""
+    for i, a in enumerate(flat(x)):
+        if not isinstance(a, np.ndarray) or a.dtype.kind != "f":
+            continue
+        bad = np.isnan(a)
+        n = int(bad.sum())
+        if n:
+            where = np.argwhere(bad)[:3] + 1
+            first = ", ".join("[" + ", ".join(str(int(v)) for v in w) + "]" for w in where)
+            name = arg if len(flat(x)) == 1 else f"{arg}[[{i + 1}]]"
+            raise RkValueError(f"`{name}` has {n} NA/NaN value{'s' if n > 1 else ''} "
+                               f"(first at {first}). Remove or impute them, or pass "
+                               f"`allow_na = TRUE` to train on them anyway.")
+
+
+def nrows(x: Any) -> int | None:
+    a = flat(x)[0] if flat(x) else None
+    if a is None or not hasattr(a, "shape") or len(a.shape) == 0:
+        return None
+    return int(a.shape[0])
+
+
+def check_rows(x: Any, y: Any, xname: str = "x", yname: str = "y") -> None:
+    nx, ny = nrows(x), nrows(y)
+    if nx is not None and ny is not None and nx != ny:
+        raise RkShapeError(f"`{xname}` has {nx} rows (samples) but `{yname}` has {ny}: they "
+                           f"must have the same number of rows.")
+
+
+def cast_for_model(model: Any, x: Any) -> Any:
+    """C-contiguous arrays of the model's input dtype (floats -> float32 by default), made
+    once so that Keras does not convert per batch."""
+    inputs = getattr(model, "inputs", None) if getattr(model, "built", False) else None
+    dtypes = [getattr(i, "dtype", None) for i in inputs] if inputs else []
+
+    def cast(a: Any, dtype: Any) -> Any:
+        if not isinstance(a, np.ndarray):
+            return a
+        if dtype is None:
+            dtype = keras.config.floatx() if a.dtype.kind in "fb" else a.dtype
+        return np.ascontiguousarray(a, dtype=dtype)
+
+    if isinstance(x, dict):
+        return {k: cast(v, None) for k, v in x.items()}
+    if isinstance(x, list):
+        return [cast(v, dtypes[i] if i < len(dtypes) else None) for i, v in enumerate(x)]
+    return cast(x, dtypes[0] if len(dtypes) == 1 else None)
+
+
+def check_input_shape(model: Any, x: Any, arg: str = "x") -> None:
+    """Feature count or rank not matching the model, said in R dimensions."""
+    inputs = getattr(model, "inputs", None) if getattr(model, "built", False) else None
+    if not inputs:
+        return
+    arrays = flat(x)
+    if len(arrays) != len(inputs):
+        raise RkShapeError(f"The model has {len(inputs)} input{'s' if len(inputs) > 1 else ''}"
+                           f" but `{arg}` gives {len(arrays)}.")
+    for i, (a, inp) in enumerate(zip(arrays, inputs)):
+        if not hasattr(a, "shape"):
+            continue
+        want = tuple(inp.shape)
+        got = tuple(a.shape)
+        name = arg if len(arrays) == 1 else f"{arg}[[{i + 1}]]"
+        if len(got) == 1 and len(want) == 2 and want[1] == 1:
+            continue  # a vector is one feature column
+        if len(got) != len(want):
+            raise RkShapeError(
+                f"`{name}` has dim() {r_dims(got)} but the model expects {len(want)}-D input "
+                f"{r_dims(want)} (NA: any size).")
+        for k, (g, w) in enumerate(zip(got[1:], want[1:])):
+            if w is not None and g != w:
+                raise RkShapeError(
+                    f"`{name}` has dim() {r_dims(got)} but the model expects "
+                    f"{r_dims(want)} (NA: any size): dimension {k + 2} should be {w}, not {g}.")

@@ -1,0 +1,173 @@
+"""Optimizers, losses, metrics and callbacks from one declarative table (`FAMILIES`).
+
+Each family names a Keras module, the base class of its public classes, and how a class name
+becomes an R name. `family_functions()` builds one R-named function per class, with the
+legacy-argument translation declared for the family (`lr`, `decay` for optimizers).
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import args as A
+from ._keras import keras
+from .errors import RkTypeError, RkValueError, suggest
+from .naming import OPTIMIZER_NAME_EXCEPTIONS, snake
+
+
+def _optimizer_legacy(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Keras 2 names: `lr` is `learning_rate`; `decay` is time-based decay of the rate,
+    lr / (1 + decay * iterations), which Keras 3 expresses as InverseTimeDecay."""
+    if "lr" in kwargs:
+        A.deprecated("lr", "learning_rate")
+        lr = kwargs.pop("lr")
+        if kwargs.get("learning_rate") is None:
+            kwargs["learning_rate"] = lr
+    decay = A.as_float(kwargs.pop("decay", None))
+    if decay:
+        A.deprecated("decay", "learning_rate = learning_rate_schedule_inverse_time_decay()")
+        initial = A.as_float(kwargs.get("learning_rate"))
+        if initial is None:
+            initial = 0.001
+        kwargs["learning_rate"] = keras.optimizers.schedules.InverseTimeDecay(
+            initial_learning_rate=initial, decay_steps=1, decay_rate=decay)
+    return kwargs
+
+
+@dataclass(frozen=True)
+class Family:
+    prefix: str
+    module: Any
+    base: type
+    exceptions: dict[str, str] = field(default_factory=dict)
+    skip: tuple[str, ...] = ()
+    legacy: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    takes_data: bool = False  # losses/metrics: fn(y_true, y_pred) computes directly
+
+    def r_name(self, class_name: str) -> str:
+        return self.exceptions.get(class_name, f"{self.prefix}_{snake(class_name)}")
+
+
+FAMILIES: dict[str, Family] = {
+    "optimizer": Family("optimizer", keras.optimizers, keras.optimizers.Optimizer,
+                        OPTIMIZER_NAME_EXCEPTIONS, skip=("Optimizer",),
+                        legacy=_optimizer_legacy),
+    "loss": Family("loss", keras.losses, keras.losses.Loss, skip=("Loss",),
+                   exceptions={"KLDivergence": "loss_kullback_leibler_divergence",
+                               "CTC": "loss_ctc"},
+                   takes_data=True),
+    "metric": Family("metric", keras.metrics, keras.metrics.Metric,
+                     skip=("Metric", "Mean", "Sum", "MeanMetricWrapper", "Reduce"),
+                     exceptions={"AUC": "metric_auc", "KLDivergence":
+                                 "metric_kullback_leibler_divergence",
+                                 "FBetaScore": "metric_fbeta_score",
+                                 "F1Score": "metric_f1_score", "R2Score": "metric_r2_score",
+                                 "IoU": "metric_iou", "MeanIoU": "metric_mean_iou",
+                                 "BinaryIoU": "metric_binary_iou",
+                                 "OneHotIoU": "metric_one_hot_iou",
+                                 "OneHotMeanIoU": "metric_one_hot_mean_iou"},
+                     takes_data=True),
+    "callback": Family("callback", keras.callbacks, keras.callbacks.Callback,
+                       skip=("Callback", "CallbackList", "History", "ProgbarLogger"),
+                       exceptions={"CSVLogger": "callback_csv_logger",
+                                   "ReduceLROnPlateau": "callback_reduce_lr_on_plateau",
+                                   "LambdaCallback": "callback_lambda",
+                                   "TensorBoard": "callback_tensorboard",
+                                   "TerminateOnNaN": "callback_terminate_on_nan",
+                                   "BackupAndRestore": "callback_backup_and_restore",
+                                   "SwapEMAWeights": "callback_swap_ema_weights"}),
+}
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    r_name: str
+    family: Family
+    cls: type
+    func: Callable[..., Any] | None  # the function form of a loss/metric, if Keras has one
+
+    @property
+    def params(self) -> tuple[inspect.Parameter, ...]:
+        try:
+            sig = inspect.signature(self.cls.__init__)
+        except (TypeError, ValueError):
+            return ()
+        return tuple(p for p in sig.parameters.values()
+                     if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
+
+
+def _discover(family: Family) -> dict[str, FamilySpec]:
+    out: dict[str, FamilySpec] = {}
+    for name in sorted(dir(family.module)):
+        obj = getattr(family.module, name)
+        if (not inspect.isclass(obj) or not issubclass(obj, family.base)
+                or obj.__name__ != name or name in family.skip):
+            continue
+        r_name = family.r_name(name)
+        func = getattr(family.module, snake(name), None) if family.takes_data else None
+        if func is not None and inspect.isclass(func):
+            func = None
+        out[r_name] = FamilySpec(r_name, family, obj, func)
+    return out
+
+
+SPECS: dict[str, FamilySpec] = {}
+for _family in FAMILIES.values():
+    SPECS.update(_discover(_family))
+
+
+def instantiate(spec: FamilySpec, kwargs: dict[str, Any]) -> Any:
+    kwargs = dict(kwargs)
+    if spec.family.legacy is not None:
+        kwargs = spec.family.legacy(kwargs)
+    kwargs = A.normalize(kwargs)
+    try:
+        return spec.cls(**kwargs)
+    except TypeError as e:
+        names = [p.name for p in spec.params]
+        unknown = [k for k in kwargs if k not in names]
+        if unknown:
+            raise RkTypeError(f"{spec.r_name}() has no argument `{unknown[0]}`."
+                              + suggest(unknown[0], names)) from None
+        raise RkTypeError(f"{spec.r_name}(): {e}") from None
+
+
+def family_function(spec: FamilySpec) -> Callable[..., Any]:
+    names = tuple(p.name for p in spec.params)
+    if spec.family.takes_data:
+        def fn(y_true: Any = None, y_pred: Any = None, **kwargs: Any) -> Any:
+            if y_true is None and y_pred is None:
+                return instantiate(spec, kwargs)
+            if spec.func is not None:
+                return spec.func(y_true, y_pred, **A.normalize(kwargs))
+            obj = instantiate(spec, kwargs)
+            if isinstance(obj, keras.metrics.Metric):
+                obj.update_state(y_true, y_pred)
+                return obj.result()
+            return obj(y_true, y_pred)
+    else:
+        def fn(*args: Any, **kwargs: Any) -> Any:
+            if len(args) > len(names):
+                raise RkTypeError(f"{spec.r_name}() takes at most {len(names)} unnamed "
+                                  f"arguments.")
+            kwargs = {**dict(zip(names, args)), **kwargs}
+            return instantiate(spec, kwargs)
+    fn.__name__ = fn.__qualname__ = spec.r_name
+    fn.__doc__ = (f"`keras.{spec.family.module.__name__.split('.')[-1]}."
+                  f"{spec.cls.__name__}` with R conventions.\n\n"
+                  + (inspect.getdoc(spec.cls) or ""))
+    return fn
+
+
+def exported() -> dict[str, Callable[..., Any]]:
+    return {name: family_function(spec) for name, spec in SPECS.items()}
+
+
+def resolve_named(r_name: str) -> Any:
+    """An R wrapper passed uncalled (`loss = loss_binary_crossentropy`) means its default
+    instance."""
+    spec = SPECS.get(r_name)
+    if spec is None:
+        raise RkValueError(f"Unknown function `{r_name}`." + suggest(r_name, list(SPECS)))
+    return instantiate(spec, {})

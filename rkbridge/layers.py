@@ -1,0 +1,231 @@
+"""Layer wrappers, built from one declarative table.
+
+`LAYERS` maps each R name (`layer_dense`) to a `LayerSpec` derived from the public classes of
+`keras.layers`; `layer_function()` turns a spec into the object-first function of
+CONVENTIONS.md section 3. Nothing here is written per layer except the exceptions in
+`naming.py` and `SKIPPED`.
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from . import args as A
+from ._keras import keras, ops, tf
+from .errors import RkTypeError, RkValueError
+from .naming import layer_r_name
+from .transport import owned
+
+# Public classes with no R function, and why.
+SKIPPED: dict[str, str] = {
+    "Layer": "base class: subclass it (new_layer_class) instead",
+    "InputSpec": "not a layer: a description of inputs",
+    "InputLayer": "created by layer_input() / input_shape =",
+    "Wrapper": "abstract base class of bidirectional()/time_distributed()",
+    "FlaxLayer": "needs the JAX backend; rkbridge runs on TensorFlow",
+    "JaxLayer": "needs the JAX backend; rkbridge runs on TensorFlow",
+    "TorchModuleWrapper": "needs the PyTorch backend; rkbridge runs on TensorFlow",
+}
+
+# Arguments every layer accepts on top of its class's own: where the input comes from.
+INPUT_ARGS = ("input_shape", "batch_size", "batch_input_shape", "input_dim", "input_length")
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    r_name: str
+    cls: type
+    params: tuple[inspect.Parameter, ...] = field(default=())
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+
+def _init_params(cls: type) -> tuple[inspect.Parameter, ...]:
+    try:
+        sig = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):
+        return ()
+    return tuple(p for p in sig.parameters.values()
+                 if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
+
+
+def _discover() -> dict[str, LayerSpec]:
+    specs: dict[str, LayerSpec] = {}
+    for name in sorted(dir(keras.layers)):
+        cls = getattr(keras.layers, name)
+        if not inspect.isclass(cls) or cls.__name__ in SKIPPED or name != cls.__name__:
+            continue
+        r_name = layer_r_name(cls.__name__)
+        specs[r_name] = LayerSpec(r_name, cls, _init_params(cls))
+    return specs
+
+
+LAYERS: dict[str, LayerSpec] = _discover()
+
+
+# -- object-first composition -------------------------------------------------------------
+
+def _is_symbolic(x: Any) -> bool:
+    return isinstance(x, keras.KerasTensor) or tf.is_tensor(x) or isinstance(x, keras.Variable)
+
+
+def _is_tensor_input(x: Any) -> bool:
+    if isinstance(x, (list, tuple)):
+        return len(x) > 0 and all(_is_tensor_input(i) for i in x)
+    return _is_symbolic(x) or isinstance(x, np.ndarray)
+
+
+def _as_call_input(x: Any) -> Any:
+    if isinstance(x, (list, tuple)):
+        return [_as_call_input(i) for i in x]
+    if isinstance(x, np.ndarray):
+        return ops.convert_to_tensor(owned(x))
+    return x
+
+
+def _sequential_is_empty(model: keras.Sequential) -> bool:
+    return len(model._layers) == 0
+
+
+def add_to_sequential(model: keras.Sequential, layer: Any) -> keras.Sequential:
+    """Add `layer` to `model`, first adding the Input its `input_shape =` asked for."""
+    wanted = getattr(layer, "_rk_input", None)
+    if wanted is not None and _sequential_is_empty(model):
+        shape, batch_size, dtype = wanted
+        model.add(keras.Input(shape=shape, batch_size=batch_size, dtype=dtype))
+    model.add(layer)
+    return model
+
+
+def compose(object: Any, layer: Any) -> Any:
+    """CONVENTIONS.md 3: nothing -> the layer; a Sequential model -> add to it (returned);
+    a tensor, an array or a list of them -> apply the layer and return the output."""
+    if object is None:
+        return layer
+    if isinstance(object, keras.Sequential):
+        return add_to_sequential(object, layer)
+    if _is_tensor_input(object):
+        return layer(_as_call_input(object))
+    raise RkTypeError(
+        "`object` must be a Sequential model, a tensor (from layer_input()) or a list of "
+        f"tensors, not {type(object).__name__}.")
+
+
+def _input_request(cls: type, kwargs: dict[str, Any]) -> tuple | None:
+    """Pop the input-shape arguments (`input_shape`, legacy `batch_input_shape`, `input_dim`,
+    `input_length`) into (shape, batch_size, dtype) for the Input a Sequential model needs."""
+    own = set(_init_params_cached(cls))
+    shape = kwargs.pop("input_shape", None)
+    batch_size = kwargs.pop("batch_size", None) if "batch_size" not in own else None
+    batch_input_shape = kwargs.pop("batch_input_shape", None)
+    if "input_dim" not in own and kwargs.get("input_dim") is not None:
+        shape = (A.as_integer(kwargs.pop("input_dim"), "input_dim"),)
+    if "input_length" not in own and "input_length" in kwargs:
+        length = kwargs.pop("input_length")
+        if length is not None:
+            A.deprecated("input_length", "input_shape = c(input_length)")
+            shape = (A.as_integer(length, "input_length"),)
+    if batch_input_shape is not None:
+        full = A.as_shape(batch_input_shape, "batch_input_shape")
+        batch_size, shape = full[0], full[1:]
+    if shape is None:
+        return None
+    dtype = kwargs.get("dtype") if isinstance(kwargs.get("dtype"), str) else None
+    return (A.as_shape(shape, "input_shape"), A.as_integer(batch_size, "batch_size"), dtype)
+
+
+_PARAM_CACHE: dict[type, tuple[str, ...]] = {}
+
+
+def _init_params_cached(cls: type) -> tuple[str, ...]:
+    if cls not in _PARAM_CACHE:
+        _PARAM_CACHE[cls] = tuple(p.name for p in _init_params(cls))
+    return _PARAM_CACHE[cls]
+
+
+def bind_positional(names: tuple[str, ...], args: tuple, kwargs: dict[str, Any],
+                    what: str) -> dict[str, Any]:
+    if len(args) > len(names):
+        raise RkTypeError(f"{what}() takes at most {len(names)} unnamed arguments after "
+                          f"`object`, got {len(args)}.")
+    out = dict(zip(names, args))
+    for k in out:
+        if k in kwargs:
+            raise RkTypeError(f"{what}(): argument `{k}` given twice.")
+    out.update(kwargs)
+    return out
+
+
+def make_layer(spec: LayerSpec, kwargs: dict[str, Any]) -> Any:
+    kwargs = dict(kwargs)
+    wanted = _input_request(spec.cls, kwargs)
+    kwargs = A.normalize(kwargs)
+    for sub in ("layer", "backward_layer", "cell"):  # wrappers take a layer argument
+        if sub in kwargs and isinstance(kwargs[sub], np.ndarray):
+            raise RkTypeError(f"`{sub}` must be a layer.")
+    try:
+        layer = spec.cls(**kwargs)
+    except TypeError as e:
+        unknown = [k for k in kwargs if k not in spec.param_names]
+        if unknown and "argument" in str(e):
+            raise RkTypeError(f"{spec.r_name}() has no argument `{unknown[0]}`.") from None
+        raise
+    if wanted is not None:
+        layer._rk_input = wanted
+    return layer
+
+
+def layer_function(spec: LayerSpec) -> Callable[..., Any]:
+    names = spec.param_names
+
+    def fn(object: Any = None, *args: Any, **kwargs: Any) -> Any:
+        return compose(object, make_layer(spec, bind_positional(names, args, kwargs,
+                                                                spec.r_name)))
+
+    fn.__name__ = fn.__qualname__ = spec.r_name
+    fn.__doc__ = (f"Create a `keras.layers.{spec.cls.__name__}` layer and compose it with "
+                  f"`object` (a Sequential model, a tensor, or nothing).\n\n"
+                  + (inspect.getdoc(spec.cls) or ""))
+    params = [inspect.Parameter("object", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)]
+    params += [p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) if
+               p.kind != inspect.Parameter.KEYWORD_ONLY else p for p in spec.params]
+    params += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, default=None)
+               for n in INPUT_ARGS if n not in names]
+    try:
+        fn.__signature__ = inspect.Signature(_valid_order(params))
+    except ValueError:
+        pass
+    return fn
+
+
+def _valid_order(params: list[inspect.Parameter]) -> list[inspect.Parameter]:
+    """Keras signatures sometimes put required arguments after optional ones; make the
+    documented signature valid by giving those a default of None-as-required."""
+    out, seen_default = [], False
+    for p in params:
+        if p.kind == p.POSITIONAL_OR_KEYWORD:
+            if p.default is p.empty and seen_default:
+                p = p.replace(default=None)
+            seen_default = seen_default or p.default is not p.empty
+        out.append(p)
+    return out
+
+
+def layer_input(shape: Any = None, batch_size: Any = None, dtype: Any = None,
+                sparse: Any = None, name: Any = None, tensor: Any = None,
+                batch_shape: Any = None, ragged: Any = None, optional: bool = False) -> Any:
+    """A symbolic input tensor for a functional model (`keras.Input`)."""
+    kw = A.normalize({"shape": shape, "batch_size": batch_size, "batch_shape": batch_shape})
+    return keras.Input(shape=kw["shape"], batch_size=kw["batch_size"], dtype=dtype,
+                       sparse=A.as_bool(sparse), name=name, tensor=tensor,
+                       batch_shape=kw["batch_shape"], ragged=A.as_bool(ragged),
+                       optional=optional)
+
+
+def exported() -> dict[str, Callable[..., Any]]:
+    return {name: layer_function(spec) for name, spec in LAYERS.items()}

@@ -1,0 +1,336 @@
+"""Models: building, compiling, training, predicting and inspecting, with R conventions."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import args as A
+from . import data as D
+from ._keras import keras
+from .errors import RkIndexError, RkNotCompiledError, RkTypeError, RkValueError, suggest
+from .families import SPECS, resolve_named
+from .history import History
+from .layers import add_to_sequential, compose
+from .progress import ProgressLogger, resolve_verbose
+
+
+class Named:
+    """An R wrapper function passed uncalled (`loss = loss_binary_crossentropy`)."""
+
+    def __init__(self, r_name: str):
+        self.r_name = r_name
+
+    def __repr__(self) -> str:
+        return f"Named({self.r_name!r})"
+
+
+def resolve(x: Any) -> Any:
+    if isinstance(x, Named):
+        return resolve_named(x.r_name)
+    if isinstance(x, (list, tuple)):
+        return [resolve(i) for i in x]
+    if isinstance(x, dict):
+        return {k: resolve(v) for k, v in x.items()}
+    return x
+
+
+# -- building ------------------------------------------------------------------------------
+
+def keras_model_sequential(layers: Any = None, name: str | None = None,
+                           input_shape: Any = None, input_batch_size: Any = None,
+                           input_dtype: str | None = None, batch_size: Any = None,
+                           trainable: bool = True, **kwargs: Any) -> keras.Sequential:
+    """An empty (or pre-filled) Sequential model; `input_shape` adds its Input first."""
+    model = keras.Sequential(name=name, trainable=A.as_bool(trainable))
+    if input_shape is not None:
+        bs = input_batch_size if input_batch_size is not None else batch_size
+        model.add(keras.Input(shape=A.as_shape(input_shape, "input_shape"),
+                              batch_size=A.as_integer(bs, "batch_size"), dtype=input_dtype))
+    for layer in ([] if layers is None else (layers if isinstance(layers, (list, tuple))
+                                              else [layers])):
+        add_to_sequential(model, layer)
+    return model
+
+
+def keras_model(inputs: Any, outputs: Any = None, name: str | None = None,
+                **kwargs: Any) -> keras.Model:
+    """A functional model from input and output tensors (single or lists)."""
+    def unwrap(t: Any) -> Any:
+        if isinstance(t, (list, tuple)) and len(t) == 1:
+            return t[0]
+        return list(t) if isinstance(t, tuple) else t
+    return keras.Model(inputs=unwrap(inputs), outputs=unwrap(outputs), name=name, **kwargs)
+
+
+def compose_layer(object: Any, layer: Any) -> Any:
+    """Call `layer` (or a model used as one) on `object` with the object-first rules."""
+    return compose(object, layer)
+
+
+def compile(object: keras.Model, optimizer: Any = "rmsprop", loss: Any = None,
+            metrics: Any = None, loss_weights: Any = None, weighted_metrics: Any = None,
+            run_eagerly: Any = None, steps_per_execution: Any = None,
+            jit_compile: Any = "auto", **kwargs: Any) -> keras.Model:
+    _check_model(object, "compile")
+    optimizer = resolve(optimizer)
+    if isinstance(optimizer, str):
+        optimizer = optimizer.lower()
+    metrics = resolve(metrics)
+    if isinstance(metrics, (str,)) or callable(metrics) and not isinstance(metrics, list):
+        metrics = [metrics]
+    weighted_metrics = resolve(weighted_metrics)
+    if isinstance(weighted_metrics, str) or (callable(weighted_metrics)
+                                             and not isinstance(weighted_metrics, list)):
+        weighted_metrics = [weighted_metrics]
+    extra = {}
+    if steps_per_execution is not None:
+        extra["steps_per_execution"] = A.as_integer(steps_per_execution, "steps_per_execution")
+    object.compile(optimizer=optimizer, loss=resolve(loss), metrics=metrics,
+                   loss_weights=loss_weights, weighted_metrics=weighted_metrics,
+                   run_eagerly=A.as_bool(run_eagerly), jit_compile=A.as_bool(jit_compile),
+                   **extra, **kwargs)
+    return object
+
+
+def _check_model(object: Any, fn: str) -> None:
+    if not isinstance(object, keras.Model):
+        raise RkTypeError(f"{fn}() needs a Keras model as `object`, not "
+                          f"{type(object).__name__}.")
+
+
+def _check_compiled(object: Any, fn: str) -> None:
+    _check_model(object, fn)
+    if not getattr(object, "compiled", False) or getattr(object, "optimizer", None) is None:
+        raise RkNotCompiledError(
+            f"The model must be compiled before {fn}(): call compile(model, optimizer = "
+            f"\"adam\", loss = \"mse\") (with your optimizer and loss) first.")
+
+
+def _class_weight(cw: Any) -> dict[int, float] | None:
+    if cw is None:
+        return None
+    if isinstance(cw, dict):
+        return {int(float(k)): float(A.scalar(v)) for k, v in cw.items()}
+    values = np.ravel(np.asarray(cw, dtype=np.float64), order="F")
+    return {i: float(v) for i, v in enumerate(values)}
+
+
+def _validation(validation_data: Any) -> Any:
+    if validation_data is None:
+        return None
+    if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
+        raise RkValueError("`validation_data` must be list(x_val, y_val) or "
+                           "list(x_val, y_val, sample_weights).")
+    return tuple(D.as_data(v, f"validation_data[[{i + 1}]]")
+                 for i, v in enumerate(validation_data))
+
+
+def _prepare_xy(object: Any, x: Any, y: Any, allow_na: bool, fn: str) -> tuple[Any, Any]:
+    x = D.as_data(x, "x")
+    y = D.as_data(y, "y") if y is not None else None
+    if not allow_na:
+        D.check_finite(x, "x")
+        if y is not None:
+            D.check_finite(y, "y")
+    if y is not None:
+        D.check_rows(x, y)
+    D.check_input_shape(object, x)
+    return D.cast_for_model(object, x), y
+
+
+def fit(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = None,
+        epochs: Any = 10, verbose: Any = "auto", callbacks: Any = None,
+        validation_split: Any = 0.0, validation_data: Any = None, shuffle: Any = True,
+        class_weight: Any = None, sample_weight: Any = None, initial_epoch: Any = 0,
+        steps_per_epoch: Any = None, validation_steps: Any = None,
+        validation_batch_size: Any = None, validation_freq: Any = 1,
+        allow_na: bool = False, **kwargs: Any) -> History:
+    """Train the model; returns a History with `params` and per-epoch `metrics`."""
+    _check_compiled(object, "fit")
+    x, y = _prepare_xy(object, x, y, bool(allow_na), "fit")
+    val = _validation(validation_data)
+    if val is not None and not allow_na:
+        for i, v in enumerate(val[:2]):
+            D.check_finite(v, f"validation_data[[{i + 1}]]")
+    epochs = A.as_integer(epochs, "epochs")
+    verbose = resolve_verbose(A.scalar(verbose))
+    cbs = list(callbacks) if isinstance(callbacks, (list, tuple)) else (
+        [] if callbacks is None else [callbacks])
+    if verbose:
+        cbs.append(ProgressLogger(verbose, epochs))
+    batch_size = A.as_integer(batch_size, "batch_size")
+    h = object.fit(
+        x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=cbs,
+        validation_split=A.as_float(validation_split) or 0.0, validation_data=val,
+        shuffle=A.as_bool(shuffle), class_weight=_class_weight(class_weight),
+        sample_weight=D.as_data(sample_weight, "sample_weight"),
+        initial_epoch=A.as_integer(initial_epoch, "initial_epoch"),
+        steps_per_epoch=A.as_integer(steps_per_epoch, "steps_per_epoch"),
+        validation_steps=A.as_integer(validation_steps, "validation_steps"),
+        validation_batch_size=A.as_integer(validation_batch_size, "validation_batch_size"),
+        validation_freq=A.as_integer(validation_freq, "validation_freq"), **kwargs)
+    n = D.nrows(x)
+    return History.from_keras(h, {"batch_size": batch_size or 32, "samples": n,
+                                  "epochs": epochs, "verbose": verbose})
+
+
+def evaluate(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = None,
+             verbose: Any = 0, sample_weight: Any = None, steps: Any = None,
+             callbacks: Any = None, allow_na: bool = False, **kwargs: Any) -> dict[str, float]:
+    """Loss and metrics on the given data, as a named list (`$loss`, `$accuracy`, ...)."""
+    _check_compiled(object, "evaluate")
+    x, y = _prepare_xy(object, x, y, bool(allow_na), "evaluate")
+    v = A.scalar(verbose)
+    out = object.evaluate(x=x, y=y, batch_size=A.as_integer(batch_size, "batch_size"),
+                          verbose=0 if v == "auto" else int(v),
+                          sample_weight=D.as_data(sample_weight, "sample_weight"),
+                          steps=A.as_integer(steps, "steps"), callbacks=callbacks,
+                          return_dict=True, **kwargs)
+    return {k: float(v) for k, v in out.items()}
+
+
+def predict(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 0,
+            steps: Any = None, callbacks: Any = None, **kwargs: Any) -> Any:
+    """Predictions as arrays with samples first (a list of them for several outputs)."""
+    _check_model(object, "predict")
+    x = D.as_data(x, "x")
+    D.check_input_shape(object, x)
+    x = D.cast_for_model(object, x)
+    v = A.scalar(verbose)
+    return object.predict(x, batch_size=A.as_integer(batch_size, "batch_size"),
+                          verbose=0 if v == "auto" else int(v),
+                          steps=A.as_integer(steps, "steps"), callbacks=callbacks, **kwargs)
+
+
+def predict_proba(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 0,
+                  **kwargs: Any) -> Any:
+    return predict(object, x, batch_size=batch_size, verbose=verbose, **kwargs)
+
+
+def predict_classes(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 0,
+                    **kwargs: Any) -> np.ndarray:
+    """Class codes 0..k-1 (the codes `to_categorical()` takes): the arg max of a multi-class
+    output, or `p > 0.5` for a single sigmoid output."""
+    p = np.asarray(predict(object, x, batch_size=batch_size, verbose=verbose, **kwargs))
+    if p.ndim >= 2 and p.shape[-1] > 1:
+        return p.argmax(axis=-1).astype(np.int32)
+    return (p.reshape(p.shape[0]) > 0.5).astype(np.int32)
+
+
+# -- inspection and surgery ----------------------------------------------------------------
+
+def _layers(object: Any) -> list[Any]:
+    return list(object.layers)
+
+
+def _layer_index(object: Any, index: Any, arg: str) -> int:
+    """A 1-based index (negative from the end) or a layer name -> 0-based position."""
+    layers = _layers(object)
+    n = len(layers)
+    if isinstance(index, str):
+        names = [l.name for l in layers]
+        if index not in names:
+            raise RkValueError(f"No layer named \"{index}\" (`{arg}`).{suggest(index, names)} "
+                               f"Layers: {', '.join(repr(x) for x in names)}.")
+        return names.index(index)
+    if hasattr(index, "name") and not isinstance(index, (int, float)):
+        return _layer_index(object, index.name, arg)
+    i = A.as_integer(index, arg)
+    if i is None or i == 0 or abs(i) > n:
+        raise RkIndexError(f"`{arg} = {index}` is out of range: the model has {n} layer"
+                           f"{'s' if n != 1 else ''} (use 1 to {n}, or -1 to -{n} from the "
+                           f"end).")
+    return i - 1 if i > 0 else n + i
+
+
+def get_layer(object: Any, name: str | None = None, index: Any = None) -> Any:
+    """A layer by name or by 1-based index (negative counts from the end)."""
+    if name is not None:
+        return _layers(object)[_layer_index(object, str(A.scalar(name)), "name")]
+    if index is None:
+        raise RkValueError("get_layer() needs `name` or `index`.")
+    return _layers(object)[_layer_index(object, A.scalar(index), "index")]
+
+
+def pop_layer(object: keras.Sequential) -> keras.Sequential:
+    """Remove the last layer of a Sequential model (in place)."""
+    if not isinstance(object, keras.Sequential):
+        raise RkTypeError("pop_layer() needs a Sequential model.")
+    if not _layers(object):
+        raise RkValueError("pop_layer(): the model has no layers to remove.")
+    object.pop()
+    return object
+
+
+def _set_trainable(object: Any, value: bool, from_: Any, to: Any) -> Any:
+    layers = _layers(object)
+    if from_ is None and to is None:
+        object.trainable = value
+        for layer in layers:
+            layer.trainable = value
+        return object
+    object.trainable = True
+    start = 0 if from_ is None else _layer_index(object, A.scalar(from_), "from")
+    stop = len(layers) - 1 if to is None else _layer_index(object, A.scalar(to), "to")
+    if start > stop:
+        raise RkValueError(f"`from` ({start + 1}) comes after `to` ({stop + 1}).")
+    for layer in layers[start:stop + 1]:
+        layer.trainable = value
+    return object
+
+
+def freeze_weights(object: Any, from_: Any = None, to: Any = None, **kwargs: Any) -> Any:
+    """Freeze layers `from` .. `to` (1-based, inclusive, negative from the end, or names);
+    with neither, the whole model."""
+    return _set_trainable(object, False, kwargs.pop("from", from_), to)
+
+
+def unfreeze_weights(object: Any, from_: Any = None, to: Any = None, **kwargs: Any) -> Any:
+    """Unfreeze layers `from` .. `to` (1-based, inclusive), or the whole model."""
+    return _set_trainable(object, True, kwargs.pop("from", from_), to)
+
+
+def get_weights(object: Any) -> list[np.ndarray]:
+    return [np.asarray(w) for w in object.get_weights()]
+
+
+def set_weights(object: Any, weights: Sequence[Any]) -> Any:
+    current = object.get_weights()
+    weights = list(weights)
+    if len(weights) != len(current):
+        raise RkValueError(f"set_weights(): the model has {len(current)} weight arrays but "
+                           f"{len(weights)} were given.")
+    fixed = []
+    for i, (w, c) in enumerate(zip(weights, current)):
+        w = np.asarray(w)
+        if w.shape != c.shape:
+            if w.size == c.size and w.ndim <= 1 and c.ndim <= 1:
+                w = w.reshape(c.shape)
+            else:
+                from .errors import RkShapeError, r_dims
+                raise RkShapeError(f"set_weights(): weight [[{i + 1}]] has dim() "
+                                   f"{r_dims(w.shape)} but the model needs {r_dims(c.shape)}.")
+        fixed.append(w.astype(c.dtype))
+    object.set_weights(fixed)
+    return object
+
+
+def count_params(object: Any) -> int:
+    return int(object.count_params())
+
+
+def summary_text(object: Any, line_length: Any = None, positions: Any = None,
+                 expand_nested: bool = False, show_trainable: bool = False) -> str:
+    """Keras's summary table as text; an unbuilt model says so."""
+    if isinstance(object, keras.Model) and not object.built:
+        return "Model: <no summary available, model was not built>"
+    lines: list[str] = []
+
+    def collect(text: str, *args: Any, **kwargs: Any) -> None:
+        lines.append(text)
+
+    object.summary(line_length=A.as_integer(line_length, "line_length"), positions=positions,
+                   print_fn=collect, expand_nested=A.as_bool(expand_nested),
+                   show_trainable=A.as_bool(show_trainable))
+    return "\n".join(l.rstrip("\n") for l in lines)

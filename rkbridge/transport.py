@@ -1,0 +1,140 @@
+"""The array transport between R and the engine (CONVENTIONS.md section 1).
+
+R -> engine: the R package hands over the address of an R vector's data, its `dim()` and its
+type. `from_r()` wraps that memory as a read-only NumPy view in Fortran (column-major) order,
+so `x[i, j, ...]` in R is `view[i-1, j-1, ...]` here and no element is copied or transposed.
+The view borrows R's memory: it is valid while the R call that made it runs, so engine code
+that keeps an array beyond the call must copy it (`owned()`).
+
+Engine -> R: `to_r_info()` tells R which vector type and `dim()` to allocate; R allocates
+uninitialised memory and `to_r_fill()` writes into it with a single NumPy copy (casting and
+reordering in one pass). Neither direction loops over elements in Python.
+"""
+from __future__ import annotations
+
+import ctypes
+import math
+from typing import Any, Sequence
+
+import numpy as np
+
+R_NA_INTEGER = -(2**31)
+
+_R_TYPES: dict[str, tuple[Any, Any]] = {
+    "double": (ctypes.c_double, np.float64),
+    "integer": (ctypes.c_int32, np.int32),
+    "logical": (ctypes.c_int32, np.int32),
+}
+
+
+def _view(addr: float, dims: tuple[int, ...], kind: str) -> np.ndarray:
+    ctype, dtype = _R_TYPES[kind]
+    n = math.prod(dims)
+    if n == 0:
+        return np.empty(dims, dtype=dtype, order="F")
+    buf = (ctype * n).from_address(int(addr))
+    arr = np.frombuffer(buf, dtype=dtype).reshape(dims, order="F")
+    arr.flags.writeable = False
+    return arr
+
+
+def from_r(addr: float, dims: Sequence[float], kind: str) -> np.ndarray:
+    """Wrap an R vector's memory as an array of shape `dims` with R's index meaning.
+
+    Doubles are a zero-copy view. Integers are a view unless they hold NA, which becomes NaN
+    in a float64 copy; logicals become bool (NA: NaN in float64), which needs a copy.
+    """
+    shape = tuple(int(d) for d in dims)
+    arr = _view(addr, shape, kind)
+    if kind == "double":
+        return arr
+    na = arr == R_NA_INTEGER
+    if na.any():
+        out = arr.astype(np.float64, order="F")
+        out[na] = np.nan
+        return out
+    if kind == "logical":
+        return arr != 0
+    return arr
+
+
+def owned(x: Any) -> Any:
+    """A copy of `x` that no longer borrows R's memory (for arrays the engine keeps)."""
+    if isinstance(x, np.ndarray) and not x.flags.owndata and not x.flags.writeable:
+        return np.array(x, copy=True)
+    return x
+
+
+def _result_array(x: Any) -> np.ndarray | None:
+    if isinstance(x, np.ndarray):
+        return x
+    if hasattr(x, "numpy") and hasattr(x, "dtype") and hasattr(x, "shape"):
+        try:
+            return np.asarray(x.numpy())
+        except Exception:  # symbolic tensors have no value
+            return None
+    if isinstance(x, np.generic):
+        return np.asarray(x)
+    return None
+
+
+def to_r_info(x: Any) -> list:
+    """What R must allocate for `x`: [kind, dim...]; kind is 'double', 'integer', 'logical',
+    'character' (sent as a list) or 'none' when `x` is no array."""
+    arr = _result_array(x)
+    if arr is None:
+        return ["none"]
+    k = arr.dtype.kind
+    if k == "b":
+        kind = "logical"
+    elif k in "iu":
+        if arr.size and (arr.min() < -(2**31) + 1 or arr.max() > 2**31 - 1):
+            kind = "double"
+        else:
+            kind = "integer"
+    elif k == "f":
+        kind = "double"
+    elif k in "USO":
+        kind = "character"
+    else:
+        kind = "double"
+    return [kind, *[int(d) for d in arr.shape]]
+
+
+def to_r_fill(x: Any, addr: float, kind: str) -> None:
+    """Copy `x` into R's freshly allocated vector at `addr` in column-major order."""
+    arr = _result_array(x)
+    if arr is None or arr.size == 0:
+        return
+    dest = _view(addr, tuple(arr.shape) if arr.ndim else (1,), kind)
+    dest.flags.writeable = True
+    np.copyto(dest, arr.reshape(dest.shape), casting="unsafe")
+
+
+def to_r_strings(x: Any) -> list[str]:
+    """Character arrays go to R as a flat list in column-major order."""
+    arr = _result_array(x)
+    return [str(v) for v in np.ravel(arr, order="F")]
+
+
+class RFactor:
+    """An R factor: integer codes (1-based, NA as NaN) and its levels."""
+
+    def __init__(self, codes: np.ndarray, levels: Sequence[str]):
+        self.codes = np.asarray(codes)
+        self.levels = list(levels)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+class RDataFrame:
+    """An R data.frame: its column names and columns (arrays, RFactor or lists of strings)."""
+
+    def __init__(self, names: Sequence[str], columns: Sequence[Any]):
+        self.names = list(names)
+        self.columns = list(columns)
+
+    @property
+    def nrow(self) -> int:
+        return len(self.columns[0]) if self.columns else 0

@@ -1,0 +1,48 @@
+/* The R half of the array transport (CONVENTIONS.md section 1).
+ *
+ * rk_address() gives the engine the address of an R vector's data so that NumPy can view it
+ * in place (column-major, no copy); rk_alloc() makes an uninitialised vector with its dim()
+ * for the engine to fill in one copy. Nothing here loops over elements. */
+#include <stdint.h>
+#include <string.h>
+#include <R.h>
+#include <Rinternals.h>
+#include <R_ext/Rdynload.h>
+
+static SEXP rk_address(SEXP x) {
+  void *p = NULL;
+  switch (TYPEOF(x)) {
+  case REALSXP: p = REAL(x); break;
+  case INTSXP: p = INTEGER(x); break;
+  case LGLSXP: p = LOGICAL(x); break;
+  case RAWSXP: p = RAW(x); break;
+  default: Rf_error("rk_address: unsupported vector type %s", Rf_type2char(TYPEOF(x)));
+  }
+  return Rf_ScalarReal((double)(uintptr_t)p);
+}
+
+static SEXP rk_alloc(SEXP kind, SEXP dims) {
+  const char *k = CHAR(STRING_ELT(kind, 0));
+  SEXPTYPE type = REALSXP;
+  if (!strcmp(k, "integer")) type = INTSXP;
+  else if (!strcmp(k, "logical")) type = LGLSXP;
+  else if (strcmp(k, "double")) Rf_error("rk_alloc: unsupported kind %s", k);
+  R_xlen_t n = 1;
+  int nd = LENGTH(dims);
+  for (int i = 0; i < nd; i++) n *= INTEGER(dims)[i];
+  SEXP out = PROTECT(Rf_allocVector(type, n));
+  if (nd > 1) Rf_setAttrib(out, R_DimSymbol, dims);
+  UNPROTECT(1);
+  return out;
+}
+
+static const R_CallMethodDef calls[] = {
+  {"rk_address", (DL_FUNC) &rk_address, 1},
+  {"rk_alloc", (DL_FUNC) &rk_alloc, 2},
+  {NULL, NULL, 0}
+};
+
+void R_init_rkbridge(DllInfo *dll) {
+  R_registerRoutines(dll, NULL, calls, NULL, NULL);
+  R_useDynamicSymbols(dll, FALSE);
+}
