@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Sets up everything on a fresh Debian machine (as root) and runs the main job:
+#   Debian's R and r-cran-* packages, a .venv with the engine installed from this checkout,
+#   the R package installed; then main.R (the seed multi-class MLP, end to end from R).
+# Idempotent: what is already installed is skipped.  --no-run: install only.
+set -euo pipefail
+cd "$(dirname "$0")"
+root="$(pwd)"
+run_main=1
+[ "${1:-}" = "--no-run" ] && run_main=0
+
+apt_pkgs=(r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-knitr
+          r-cran-rmarkdown r-cran-magrittr r-cran-ggplot2 r-cran-roxygen2 r-cran-pkgbuild
+          pandoc)
+missing=()
+for p in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The engine's Python: a venv from a Python with a shared libpython (reticulate embeds it).
+if [ ! -x .venv/bin/python ]; then
+  py="${PYTHON:-python3}"
+  echo "setup: creating .venv with $($py --version)"
+  "$py" -m venv .venv
+fi
+stamp=".venv/.rkbridge-installed"
+want="$(sha1sum pyproject.toml | cut -c1-40)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || \
+   ! .venv/bin/python -c "import rkbridge, rpy2, pytest, hypothesis" 2>/dev/null; then
+  echo "setup: installing the engine and its dependencies into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[test]"
+  echo "$want" > "$stamp"
+fi
+
+# The R package, reinstalled when its sources change.
+rstamp="$(cat DESCRIPTION NAMESPACE configure src/*.c R/*.R | sha1sum | cut -c1-40)"
+installed="$(Rscript -e 'cat(tryCatch(readLines(system.file("rkbridge-src-hash", package = "rkbridge")), error = function(e) ""))' 2>/dev/null || true)"
+if [ "$installed" != "$rstamp" ]; then
+  echo "setup: installing the R package rkbridge"
+  RKBRIDGE_PYTHON="$root/.venv/bin/python" R CMD INSTALL --no-test-load . >/tmp/rkbridge-install.log 2>&1 || {
+    cat /tmp/rkbridge-install.log; exit 1; }
+  echo "$rstamp" > "$(Rscript -e 'cat(system.file(package = "rkbridge"))')/rkbridge-src-hash"
+fi
+
+if [ $run_main -eq 1 ]; then
+  Rscript main.R
+fi
