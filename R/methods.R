@@ -2,9 +2,7 @@
 # layer_*() with an object), print/summary show Keras's table, tensors convert with
 # as.array().
 
-#' @importFrom reticulate py_to_r_wrapper
-#' @method py_to_r_wrapper keras.src.layers.layer.Layer
-#' @export
+#' @rawNamespace S3method(reticulate::py_to_r_wrapper, keras.src.layers.layer.Layer)
 py_to_r_wrapper.keras.src.layers.layer.Layer <- function(x) {
   force(x)
   function(object, ...) {

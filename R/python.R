@@ -38,7 +38,10 @@ venv_upwards <- function(dir) {
 }
 
 configure_python <- function() {
-  if (reticulate::py_available(initialize = FALSE)) return(invisible())
+  # Only ask reticulate when it is already loaded (R inside Python, rpy2): loading it just
+  # to ask would slow library(rkbridge) down.
+  if (isNamespaceLoaded("reticulate") && reticulate::py_available(initialize = FALSE))
+    return(invisible())
   python <- rkbridge_python()
   if (!is.null(python) && !nzchar(Sys.getenv("RETICULATE_PYTHON")))
     Sys.setenv(RETICULATE_PYTHON = python)
