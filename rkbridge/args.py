@@ -103,6 +103,14 @@ def as_float(v: Any, name: str = "value") -> Any:
     return v
 
 
+def as_fraction(v: Any, name: str = "rate") -> Any:
+    """A dropout-style rate: a number in [0, 1) (1 would drop everything)."""
+    v = as_float(v, name)
+    if isinstance(v, float) and not (0.0 <= v < 1.0):
+        raise RkValueError(f"`{name}` must be in [0, 1), not {v:g}.")
+    return v
+
+
 def as_bool(v: Any, name: str = "value") -> Any:
     v = scalar(v)
     if isinstance(v, (np.bool_, bool)):
@@ -133,10 +141,10 @@ ARG_RULES: dict[str, Rule] = {
     **{n: as_shape for n in ("input_shape", "shape", "target_shape", "batch_shape",
                              "noise_shape")},
     **{n: as_axis for n in ("axis", "axes")},
-    **{n: as_float for n in ("rate", "learning_rate", "momentum", "epsilon", "rho",
+    **{n: as_fraction for n in ("rate", "dropout", "recurrent_dropout")},
+    **{n: as_float for n in ("learning_rate", "momentum", "epsilon", "rho",
                              "beta_1", "beta_2", "stddev", "l1", "l2", "alpha", "min_delta",
-                             "factor", "min_lr", "validation_split", "dropout",
-                             "recurrent_dropout", "clipnorm", "clipvalue", "decay")},
+                             "factor", "min_lr", "validation_split", "clipnorm", "clipvalue", "decay")},
 }
 
 

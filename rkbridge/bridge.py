@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import transport
+from . import diagnose, transport
 from .api import API
 from .args import RkDeprecationWarning
 from .errors import RkError
@@ -28,10 +28,12 @@ class Failure:
 
     def __init__(self, exc: BaseException):
         global _last_traceback
+        original, exc = exc, diagnose.translate(exc)
+        self.value = getattr(exc, "value", None)  # what was reached (an interrupted fit)
         self.r_class = getattr(exc, "r_class", None) or _python_class(exc)
         self.message = _message(exc)
-        self.python_class = type(exc).__name__
-        _last_traceback = "".join(traceback.format_exception(exc))
+        self.python_class = type(original).__name__
+        _last_traceback = "".join(traceback.format_exception(original))
         self.traceback = _last_traceback
 
 
@@ -50,8 +52,8 @@ def _python_class(exc: BaseException) -> str:
 def _message(exc: BaseException) -> str:
     if isinstance(exc, RkError):
         return str(exc)
-    text = str(exc).strip() or type(exc).__name__
-    return f"{text}" if len(text) < 2000 else text[:2000] + " ..."
+    text = diagnose.clean(str(exc)) or type(exc).__name__
+    return text if len(text) < 2000 else text[:2000] + " ..."
 
 
 class Outcome:

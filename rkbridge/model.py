@@ -8,6 +8,7 @@ import numpy as np
 from . import args as A
 from . import data as D
 from ._keras import keras
+from .diagnose import check_identifiers
 from .errors import RkIndexError, RkNotCompiledError, RkTypeError, RkValueError, suggest
 from .families import SPECS, resolve_named
 from .history import History
@@ -83,6 +84,7 @@ def compile(object: keras.Model, optimizer: Any = "rmsprop", loss: Any = None,
     if isinstance(weighted_metrics, str) or (callable(weighted_metrics)
                                              and not isinstance(weighted_metrics, list)):
         weighted_metrics = [weighted_metrics]
+    check_identifiers(resolve(loss), metrics)
     extra = {}
     if steps_per_execution is not None:
         extra["steps_per_execution"] = A.as_integer(steps_per_execution, "steps_per_execution")
@@ -238,7 +240,7 @@ def _layer_index(object: Any, index: Any, arg: str) -> int:
         return _layer_index(object, index.name, arg)
     i = A.as_integer(index, arg)
     if i is None or i == 0 or abs(i) > n:
-        raise RkIndexError(f"`{arg} = {index}` is out of range: the model has {n} layer"
+        raise RkIndexError(f"`{arg} = {i}` is out of range: the model has {n} layer"
                            f"{'s' if n != 1 else ''} (use 1 to {n}, or -1 to -{n} from the "
                            f"end).")
     return i - 1 if i > 0 else n + i

@@ -1,0 +1,190 @@
+"""Keras and TensorFlow errors said in R terms: the one place that knows their raw wording.
+
+`translate()` turns an exception raised by Keras, TensorFlow or Python itself into an
+`RkError` subclass (its `r_class` becomes the R condition class) with a short message using
+R dimensions (`c(NA, 4)`), argument names and the closest valid names. Exceptions it does
+not recognise keep their text, cleaned of terminal colour codes, argument dumps and graph
+stack listings. `check_identifiers()` validates the loss/metric strings given to compile(),
+which Keras would only reject at the first fit().
+"""
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from typing import Any, Iterable
+
+from ._keras import keras, tf
+from .errors import RkError, RkIOError, RkNetworkError, RkShapeError, RkValueError, suggest
+
+# -- the valid names, for "did you mean" ------------------------------------------------------
+
+# Strings compile() accepts for metrics besides keras.metrics' own names.
+_METRIC_ALIASES = ("accuracy", "acc", "crossentropy", "ce")
+
+
+def _snake_names(module: Any, base: type) -> list[str]:
+    from .naming import snake
+    out = []
+    for name in dir(module):
+        obj = getattr(module, name)
+        if isinstance(obj, type) and issubclass(obj, base) and obj is not base:
+            out.append(snake(name))
+    return out
+
+
+def _function_names(module: Any) -> list[str]:
+    return [n for n in dir(module) if not n.startswith("_") and n.islower()
+            and callable(getattr(module, n))
+            and n not in ("get", "serialize", "deserialize")]
+
+
+def valid_names(kind: str) -> list[str]:
+    """The strings Keras accepts for an optimizer, loss, metric or activation."""
+    if kind == "optimizer":
+        names = _snake_names(keras.optimizers, keras.optimizers.Optimizer)
+        return sorted(set(names) - {"optimizer", "loss_scale_optimizer"})
+    if kind == "loss":
+        return sorted(set(_function_names(keras.losses)) | {"mse", "mae", "mape", "msle"})
+    if kind == "metric":
+        return sorted(set(_function_names(keras.metrics)) | set(_METRIC_ALIASES))
+    if kind == "activation":
+        return sorted(_function_names(keras.activations))
+    return []
+
+
+def unknown_name(kind: str, name: str, arg: str | None = None) -> RkValueError:
+    choices = valid_names(kind)
+    hint = suggest(name, choices) or suggest(name.lower(), choices)
+    where = f" (`{arg}`)" if arg else ""
+    return RkValueError(f"Unknown {kind} \"{name}\"{where}.{hint}")
+
+
+def check_identifiers(loss: Any, metrics: Any) -> None:
+    """compile(): reject unknown loss/metric strings now, not at the first fit()."""
+    for value in _strings(loss):
+        try:
+            keras.losses.get(value)
+        except ValueError:
+            raise unknown_name("loss", value, "loss") from None
+    for value in _strings(metrics):
+        if value.lower() in _METRIC_ALIASES:
+            continue
+        try:
+            keras.metrics.get(value)
+        except ValueError:
+            raise unknown_name("metric", value, "metrics") from None
+
+
+def _strings(x: Any) -> Iterable[str]:
+    if isinstance(x, str):
+        yield x
+    elif isinstance(x, dict):
+        for v in x.values():
+            yield from _strings(v)
+    elif isinstance(x, (list, tuple)):
+        for v in x:
+            yield from _strings(v)
+
+
+# -- message clean-up ------------------------------------------------------------------------
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_TUPLE = re.compile(r"\((None|\d+)((?:, ?(?:None|\d+))*),?\)")
+
+
+def r_shapes(text: str) -> str:
+    """Python shape tuples in a message, `(None, 4)`, written as R dims, `c(NA, 4)`."""
+    def one(m: re.Match) -> str:
+        parts = [p.strip() for p in m.group(0)[1:-1].split(",") if p.strip()]
+        return "c(" + ", ".join("NA" if p == "None" else p for p in parts) + ")"
+    return _TUPLE.sub(one, text)
+
+
+def clean(text: str) -> str:
+    """The informative part of a Keras/TF message: no colour codes, no 'Arguments received'
+    dump, no graph-node stack listing."""
+    text = _ANSI.sub("", text)
+    text = text.split("\nArguments received by", 1)[0]
+    text = re.sub(r"^Exception encountered when calling [^\n]*\n", "", text)
+    if "Detected at node" in text:
+        keep = [l for l in text.splitlines()
+                if l.strip() and not l.startswith((" ", "\t")) and
+                not l.startswith(("Graph execution error", "Detected at node"))]
+        text = "\n".join(keep) or text
+    text = re.sub(r"\s*\[\[\{\{.*", "", text, flags=re.S)
+    text = re.sub(r"\s*\[Op:[^\]]*\]", "", text)
+    return text.strip()
+
+
+# -- translation rules -------------------------------------------------------------------------
+
+_IDENT = re.compile(r"Could not interpret (optimizer|loss|metric|activation)(?: function)? "
+                    r"identifier: (.+)$", re.M)
+_POSITIVE = re.compile(r"`?(\w+)`?, expected a positive integer\. Received: \w+=(\S+?)\.?$|"
+                       r"argument `(\w+)`\. Expected a strictly positive value\. "
+                       r"Received \w+=(\S+?)\.?$", re.M)
+_FRACTION = re.compile(r"argument `(\w+)`\. Expected a float value between 0 and 1\. "
+                       r"Received: \w+=(\S+?)\.?$", re.M)
+_FILEPATH = re.compile(r"filepath=(.+?)\. ")
+_URL = re.compile(r"URL fetch failure on (\S+?):? ")
+
+
+def _load_error(exc: BaseException, text: str) -> RkError | None:
+    m = _FILEPATH.search(text)
+    if isinstance(exc, zipfile.BadZipFile):
+        return RkIOError("The file is not a complete Keras model file (truncated or corrupt).")
+    if m is None:
+        if isinstance(exc, OSError) and "file signature not found" in text:
+            return RkIOError("The file is not a Keras model file: it is not an HDF5 (.h5) file.")
+        return None
+    path = m.group(1)
+    if text.startswith("File not found"):
+        if not os.path.exists(path):
+            return RkIOError(f"File \"{path}\" does not exist.")
+        return RkIOError(f"File \"{path}\" is not a complete Keras model file (truncated or "
+                         f"corrupt: it is not a readable .keras zip archive).")
+    if text.startswith("File format not supported"):
+        return RkIOError(f"File \"{path}\" is not a Keras model file: load_model_*() reads "
+                         f"`.keras` files and legacy `.h5` files.")
+    return None
+
+
+def _rule_based(exc: BaseException, text: str) -> RkError | None:
+    m = _IDENT.search(text)
+    if m:
+        return unknown_name(m.group(1), m.group(2).strip())
+    m = _POSITIVE.search(text)
+    if m:
+        name, value = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        return RkValueError(f"`{name}` must be a positive whole number, not {value}.")
+    m = _FRACTION.search(text)
+    if m:
+        return RkValueError(f"`{m.group(1)}` must be in [0, 1), not {m.group(2)}.")
+    m = _URL.search(text)
+    if m:
+        return RkNetworkError(
+            f"Could not download {m.group(1)} (no network access?). Pretrained weights "
+            f"(`weights = \"imagenet\"`) need the file in ~/.keras/models or a connection; "
+            f"use `weights = NULL` for randomly initialised weights.")
+    loaded = _load_error(exc, text)
+    if loaded is not None:
+        return loaded
+    if "is incompatible with the layer" in text or "Incompatible shapes" in text:
+        return RkShapeError(r_shapes(clean(text)))
+    if isinstance(exc, tf.errors.InvalidArgumentError):
+        return RkValueError(r_shapes(clean(getattr(exc, "message", text))))
+    return None
+
+
+def translate(exc: BaseException) -> BaseException:
+    """`exc` as an RkError in R terms, or `exc` itself when it already is one or is not
+    recognised (its text is still cleaned by the bridge)."""
+    if isinstance(exc, (RkError, KeyboardInterrupt)):
+        return exc
+    text = _ANSI.sub("", str(exc)).strip()
+    try:
+        out = _rule_based(exc, text)
+    except Exception:  # a diagnosis must never hide the error it explains
+        out = None
+    return out if out is not None else exc
