@@ -23,33 +23,36 @@ from .errors import RkError, RkIOError, RkNetworkError, RkShapeError, RkValueErr
 _METRIC_ALIASES = ("accuracy", "acc", "crossentropy", "ce")
 
 
-def _snake_names(module: Any, base: type) -> list[str]:
-    from .naming import snake
-    out = []
-    for name in dir(module):
-        obj = getattr(module, name)
-        if isinstance(obj, type) and issubclass(obj, base) and obj is not base:
-            out.append(snake(name))
-    return out
+def _registered(module_name: str) -> set[str]:
+    """Lower-case names (aliases such as 'mae' included) in a Keras module's registry."""
+    import importlib
+    try:
+        table = importlib.import_module(f"keras.src.{module_name}").ALL_OBJECTS_DICT
+    except (ImportError, AttributeError):
+        return set()
+    return {k for k in table if k.islower() and k not in ("metric", "mean_metric_wrapper")}
 
 
-def _function_names(module: Any) -> list[str]:
-    return [n for n in dir(module) if not n.startswith("_") and n.islower()
+def _function_names(module: Any) -> set[str]:
+    return {n for n in dir(module) if not n.startswith("_") and n.islower()
             and callable(getattr(module, n))
-            and n not in ("get", "serialize", "deserialize")]
+            and n not in ("get", "serialize", "deserialize")}
 
 
 def valid_names(kind: str) -> list[str]:
     """The strings Keras accepts for an optimizer, loss, metric or activation."""
     if kind == "optimizer":
-        names = _snake_names(keras.optimizers, keras.optimizers.Optimizer)
-        return sorted(set(names) - {"optimizer", "loss_scale_optimizer"})
+        names = {n.lower() for n in dir(keras.optimizers)
+                 if isinstance(getattr(keras.optimizers, n), type)
+                 and issubclass(getattr(keras.optimizers, n), keras.optimizers.Optimizer)}
+        return sorted(names - {"optimizer", "lossscaleoptimizer", "multioptimizer"})
     if kind == "loss":
-        return sorted(set(_function_names(keras.losses)) | {"mse", "mae", "mape", "msle"})
+        return sorted(_function_names(keras.losses) | _registered("losses"))
     if kind == "metric":
-        return sorted(set(_function_names(keras.metrics)) | set(_METRIC_ALIASES))
+        return sorted(_function_names(keras.metrics) | _registered("metrics")
+                      | set(_METRIC_ALIASES))
     if kind == "activation":
-        return sorted(_function_names(keras.activations))
+        return sorted(_function_names(keras.activations) | _registered("activations"))
     return []
 
 
