@@ -86,7 +86,9 @@ def check_finite(x: Any, arg: str) -> None:
         bad = np.isnan(a)
         n = int(bad.sum())
         if n:
-            where = np.argwhere(bad)[:3] + 1
+            # the first three in R's (column-major) order, as 1-based R indices
+            flat_idx = np.flatnonzero(bad.ravel(order="F"))[:3]
+            where = np.stack(np.unravel_index(flat_idx, bad.shape, order="F"), axis=1) + 1
             first = ", ".join("[" + ", ".join(str(int(v)) for v in w) + "]" for w in where)
             name = arg if len(flat(x)) == 1 else f"{arg}[[{i + 1}]]"
             raise RkValueError(f"`{name}` has {n} NA/NaN value{'s' if n > 1 else ''} "
