@@ -29,7 +29,7 @@ rk_capture <- function() {
 signal_outcome <- function(res, call) {
   if (inherits(res, "rkbridge.bridge.Failure")) {
     stop(rk_condition(res$message, class = res$r_class, call = call,
-                      python_class = res$python_class))
+                      python_class = res$python_class, value = res$value))
   }
   if (inherits(res, "rkbridge.bridge.Outcome")) {
     for (m in res$messages) message(m)

@@ -20,7 +20,9 @@ to_py <- function(x) {
   if (is.null(x) || inherits(x, "python.builtin.object")) return(x)
   if (is.function(x)) {
     nm <- attr(x, "rk_name", exact = TRUE)
-    return(if (is.null(nm)) x else bridge()$named(nm))
+    # An R function the engine will call back: wrapped so that an error in it is reported
+    # as coming from it (rkbridge/rfunctions.py).
+    return(if (is.null(nm)) bridge()$r_function(x) else bridge()$named(nm))
   }
   if (is.data.frame(x))
     return(bridge()$data_frame(as.list(names(x)), unname(lapply(x, to_py_column))))

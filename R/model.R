@@ -94,7 +94,12 @@ compile <- function(object, optimizer = NULL, loss = NULL, metrics = NULL, ...) 
 #' @param ... Further arguments: `steps_per_epoch`, `validation_steps`,
 #'   `validation_batch_size`, `validation_freq`, and `allow_na = TRUE` to train on data with
 #'   NA values.
-#' @return A `keras_training_history` with `$params` and `$metrics`.
+#' @return A `keras_training_history` with `$params` and `$metrics`. An interrupt (Ctrl-C)
+#'   stops training within a training step: the model keeps the weights it reached and the
+#'   `interrupt` condition signalled (class `rkbridge_interrupt`) carries the history of the
+#'   finished epochs as `$history`. An error in an R function called back during training
+#'   (a custom metric, a `callback_lambda()` hook, a schedule) is an error of class
+#'   `rkbridge_callback_error` naming that function.
 #' @examples
 #' if (rkbridge_available()) {
 #'   model <- keras_model_sequential(input_shape = c(3)) %>% layer_dense(1)
@@ -110,7 +115,7 @@ fit <- function(object, x = NULL, y = NULL, batch_size = NULL, epochs = 10,
                 sample_weight = NULL, initial_epoch = 0, ...) {
   args <- rk_capture()
   if (is.null(args$verbose)) args$verbose <- getOption("keras.fit_verbose", "auto")
-  history <- rk_call("fit", args)
+  history <- tryCatch(rk_call("fit", args), rkbridge_interrupt = fit_interrupted)
   new_history(history)
 }
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import diagnose, transport
+from . import diagnose, rfunctions, transport
 from .api import API
 from .args import RkDeprecationWarning
 from .errors import RkError
@@ -85,6 +85,8 @@ def call(name: str, args: Any = None, kwargs: Any = None) -> Any:
     fn = API.get(name)
     if fn is None:
         return Failure(RkError(f"rkbridge has no function `{name}`."))
+    if kwargs:
+        rfunctions.label_all(name, kwargs)
     return _run(fn, args, kwargs)
 
 
@@ -116,6 +118,10 @@ def factor(codes: Any, levels: Any) -> transport.RFactor:
 def data_frame(names: Any, columns: Any) -> transport.RDataFrame:
     names = [names] if isinstance(names, str) else list(names)
     return transport.RDataFrame(names, list(columns))
+
+
+def r_function(fn: Any) -> rfunctions.RFunction:
+    return rfunctions.RFunction(fn)
 
 
 def named(r_name: str) -> Named:

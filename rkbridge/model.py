@@ -12,6 +12,7 @@ from .diagnose import check_identifiers
 from .errors import RkIndexError, RkNotCompiledError, RkTypeError, RkValueError, suggest
 from .families import SPECS, resolve_named
 from .history import History
+from .interrupts import interrupted_fit
 from .layers import add_to_sequential, compose
 from .progress import ProgressLogger, resolve_verbose
 
@@ -162,19 +163,23 @@ def fit(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = Non
     if verbose:
         cbs.append(ProgressLogger(verbose, epochs))
     batch_size = A.as_integer(batch_size, "batch_size")
-    h = object.fit(
-        x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=cbs,
-        validation_split=A.as_float(validation_split) or 0.0, validation_data=val,
-        shuffle=A.as_bool(shuffle), class_weight=_class_weight(class_weight),
-        sample_weight=D.as_data(sample_weight, "sample_weight"),
-        initial_epoch=A.as_integer(initial_epoch, "initial_epoch"),
-        steps_per_epoch=A.as_integer(steps_per_epoch, "steps_per_epoch"),
-        validation_steps=A.as_integer(validation_steps, "validation_steps"),
-        validation_batch_size=A.as_integer(validation_batch_size, "validation_batch_size"),
-        validation_freq=A.as_integer(validation_freq, "validation_freq"), **kwargs)
-    n = D.nrows(x)
-    return History.from_keras(h, {"batch_size": batch_size or 32, "samples": n,
-                                  "epochs": epochs, "verbose": verbose})
+    params = {"batch_size": batch_size or 32, "samples": D.nrows(x), "epochs": epochs,
+              "verbose": verbose}
+    previous = getattr(object, "history", None)
+    try:
+        h = object.fit(
+            x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=cbs,
+            validation_split=A.as_float(validation_split) or 0.0, validation_data=val,
+            shuffle=A.as_bool(shuffle), class_weight=_class_weight(class_weight),
+            sample_weight=D.as_data(sample_weight, "sample_weight"),
+            initial_epoch=A.as_integer(initial_epoch, "initial_epoch"),
+            steps_per_epoch=A.as_integer(steps_per_epoch, "steps_per_epoch"),
+            validation_steps=A.as_integer(validation_steps, "validation_steps"),
+            validation_batch_size=A.as_integer(validation_batch_size, "validation_batch_size"),
+            validation_freq=A.as_integer(validation_freq, "validation_freq"), **kwargs)
+    except KeyboardInterrupt:
+        raise interrupted_fit(object, epochs, params, previous) from None
+    return History.from_keras(h, params)
 
 
 def evaluate(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = None,

@@ -1,0 +1,62 @@
+# Ctrl-C during fit(): a child Rscript trains, gets SIGINT, and must be back in R within 2 s
+# with a usable model (the weights reached) and the history of the finished epochs.
+
+test_that("SIGINT during fit() returns to R within 2 s, keeping weights and history", {
+  skip_if_not(rkbridge_available(), "rkbridge engine not available")
+  skip_on_os("windows")
+  dir <- tempfile("rk-interrupt-")
+  dir.create(dir)
+  script <- file.path(dir, "child.R")
+  out <- file.path(dir, "result.rds")
+  started <- file.path(dir, "started")
+  writeLines(c(
+    "library(rkbridge)",
+    "set.seed(1)",
+    "model <- keras_model_sequential(input_shape = c(20)) %>%",
+    "  layer_dense(32, activation = 'relu') %>% layer_dense(1)",
+    "compile(model, optimizer = 'adam', loss = 'mse')",
+    "x <- matrix(runif(20000 * 20), ncol = 20); y <- rowSums(x)",
+    "before <- get_weights(model)[[1]]",
+    "finished <- 0",
+    sprintf("started <- '%s'", started),
+    "note <- callback_lambda(on_epoch_end = function(epoch, logs) {",
+    "  finished <<- epoch + 1; if (finished == 2) file.create(started); NULL })",
+    "res <- tryCatch(fit(model, x, y, epochs = 500, batch_size = 32, verbose = 0,",
+    "                    callbacks = list(note)),",
+    "                interrupt = function(e) e)",
+    "back <- as.numeric(Sys.time())",
+    "pred <- predict(model, x[1:3, ])",
+    "after <- get_weights(model)[[1]]",
+    sprintf("saveRDS(list(back = back, cond = class(res), history = res$history,
+      message = conditionMessage(res), finished = finished, pred = pred,
+      changed = !identical(before, after),
+      loss_now = evaluate(model, x[1:200, ], y[1:200])$loss), '%s')", out)),
+    script)
+  rscript <- file.path(R.home("bin"), "Rscript")
+  pid <- as.integer(system(sprintf("'%s' '%s' > '%s' 2>&1 & echo $!", rscript, script,
+                                   file.path(dir, "log")), intern = TRUE))
+  on.exit(tools::pskill(pid, tools::SIGKILL), add = TRUE)
+  waited <- 0
+  while (!file.exists(started) && waited < 120) { Sys.sleep(0.1); waited <- waited + 0.1 }
+  expect_true(file.exists(started), info = paste(readLines(file.path(dir, "log")), collapse = "\n"))
+  Sys.sleep(0.3)
+  sent <- as.numeric(Sys.time())
+  tools::pskill(pid, tools::SIGINT)
+  waited <- 0
+  while (!file.exists(out) && waited < 60) { Sys.sleep(0.1); waited <- waited + 0.1 }
+  Sys.sleep(0.2)
+  expect_true(file.exists(out), info = paste(readLines(file.path(dir, "log")), collapse = "\n"))
+  r <- readRDS(out)
+  expect_lt(r$back - sent, 2)
+  expect_true(all(c("rkbridge_interrupt", "interrupt") %in% r$cond))
+  expect_match(r$message, "fit() was interrupted during epoch", fixed = TRUE)
+  expect_s3_class(r$history, "keras_training_history")
+  # the history has exactly the epochs that finished, no partial one
+  expect_equal(length(r$history$metrics$loss), r$finished)
+  expect_gte(r$finished, 2)
+  expect_true(all(is.finite(r$history$metrics$loss)))
+  expect_equal(dim(r$pred), c(3L, 1L))
+  expect_true(all(is.finite(r$pred)))
+  expect_true(r$changed)
+  expect_true(is.finite(r$loss_now))
+})
