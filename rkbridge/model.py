@@ -163,13 +163,17 @@ def fit(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = Non
     if verbose:
         cbs.append(ProgressLogger(verbose, epochs))
     batch_size = A.as_integer(batch_size, "batch_size")
-    params = {"batch_size": batch_size or 32, "samples": D.nrows(x), "epochs": epochs,
+    n = D.nrows(x)
+    split = A.as_float(validation_split) or 0.0
+    if n is not None and split and val is None:
+        n = int(n * (1.0 - split))  # Keras trains on the first rows, validates on the rest
+    params = {"batch_size": batch_size or 32, "samples": n, "epochs": epochs,
               "verbose": verbose}
     previous = getattr(object, "history", None)
     try:
         h = object.fit(
             x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=cbs,
-            validation_split=A.as_float(validation_split) or 0.0, validation_data=val,
+            validation_split=split, validation_data=val,
             shuffle=A.as_bool(shuffle), class_weight=_class_weight(class_weight),
             sample_weight=D.as_data(sample_weight, "sample_weight"),
             initial_epoch=A.as_integer(initial_epoch, "initial_epoch"),
