@@ -42,7 +42,7 @@ if _HAVE_PKG:
       sink <- reticulate::import("rk_transport_sink", convert = FALSE)
       engine <- rkbridge:::to_py(x)                 # R -> engine: a view of R's memory
       sink$keep(engine)
-      back <- rkbridge:::array_to_r(rkbridge:::bridge()$array_copy_for_test(engine))
+      back <- rkbridge:::arrays_to_r(rkbridge:::bridge()$echo(engine))  # engine -> R
       list(back = back, same_dim = identical(as.integer(dim(back) %||% length(back)),
                                              as.integer(dim(x) %||% length(x))))
     }
@@ -83,15 +83,6 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
         return bool((nan == np.isnan(b)).all()) and bool(
             (a.view(np.int64)[~nan] == b.view(np.int64)[~nan]).all())
     return bool((a == b).all())
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _engine():
-    from rkbridge import bridge
-    # the engine -> R direction is given an engine-owned array, as results are
-    bridge.array_copy_for_test = lambda a: np.array(a, copy=True, order="C")
-    yield
-    del bridge.array_copy_for_test
 
 
 @settings(max_examples=int(os.environ.get("RK_PROPERTY_EXAMPLES", "60")), deadline=None,
