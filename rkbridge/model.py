@@ -7,6 +7,7 @@ import numpy as np
 
 from . import args as A
 from . import data as D
+from . import fast_predict
 from ._keras import keras
 from .diagnose import check_identifiers
 from .errors import RkIndexError, RkNotCompiledError, RkTypeError, RkValueError, suggest
@@ -208,6 +209,10 @@ def predict(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 
     x = D.as_data(x, "x")
     D.check_input_shape(object, x)
     x = D.cast_for_model(object, x)
+    fast = fast_predict.try_predict(object, x, A.as_integer(batch_size, "batch_size"),
+                                    steps=steps, callbacks=callbacks, **kwargs)
+    if fast is not None:
+        return fast
     v = A.scalar(verbose)
     return object.predict(x, batch_size=A.as_integer(batch_size, "batch_size"),
                           verbose=0 if v == "auto" else int(v),
