@@ -1,0 +1,156 @@
+# rkbridge against plain Keras where R users feel it (issue 5), measured in one run on this
+# machine. Each figure is printed with its baseline and the ratio; the script exits non-zero
+# when a target is missed. Plain Keras runs in this same process (through reticulate, from
+# benchmarks/bench_speed_baseline.py) on the same data, alternating with rkbridge round by
+# round so that load from elsewhere hits both alike; cold starts are separate processes.
+#
+#   predict() of one row of the seed MLP      median <= 2 ms, identical to Keras predict()
+#   predict() of 10,000 rows                  <= 1.1x Keras predict()
+#   fit() of the seed MLP (1000 x 20, 20 epochs, batch 128)   <= 1.05x Keras fit()
+#   evaluate() (1000 rows)                    <= 1.1x Keras evaluate()
+#   R -> engine, 24 MB array                  <= 1 ms, no copy
+#   engine -> R, 24 MB array                  <= 9 ms; peak extra memory <= 1x the array
+#   library(rkbridge)                         < 0.5 s
+#   cold start (load, TF import, build and compile the seed MLP)   <= 1.2x plain Python
+#
+# Run from the project root after setup:  Rscript benchmarks/bench_speed.R
+# (RKBRIDGE_BENCH_ROUNDS sets the rounds of the interleaved comparisons; default 5.)
+suppressPackageStartupMessages(library(rkbridge))
+rounds <- as.integer(Sys.getenv("RKBRIDGE_BENCH_ROUNDS", "5"))
+here <- local({
+  f <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+  if (length(f)) dirname(normalizePath(f[1])) else "benchmarks"
+})
+rows <- list()
+add <- function(figure, ours, base, baseline_is, ratio, target, ok) {
+  rows[[length(rows) + 1L]] <<- data.frame(figure = figure, rkbridge = ours,
+    baseline = base, baseline_is = baseline_is, ratio = ratio, target = target, ok = ok)
+}
+
+invisible(rkbridge:::bridge())
+base <- reticulate::import_from_path("bench_speed_baseline", path = here, convert = FALSE)
+clock <- reticulate::import("time", convert = TRUE)
+now <- function() clock$perf_counter()
+np_of <- function(x) base$as_float32(rkbridge:::bridge()$echo(rkbridge:::to_py(x)))
+py_num <- function(x) reticulate::py_to_r(x)
+seed_mlp <- function() {
+  model <- keras_model_sequential() %>%
+    layer_dense(units = 64, activation = "relu", input_shape = c(20)) %>%
+    layer_dropout(rate = 0.5) %>%
+    layer_dense(units = 64, activation = "relu") %>%
+    layer_dropout(rate = 0.5) %>%
+    layer_dense(units = 10, activation = "softmax")
+  compile(model, loss = "categorical_crossentropy",
+          optimizer = optimizer_sgd(learning_rate = 0.01, momentum = 0.9, nesterov = TRUE),
+          metrics = "accuracy")
+  model
+}
+set.seed(1)
+x_train <- matrix(runif(1000 * 20), 1000, 20)
+y_train <- to_categorical(round(runif(1000, 0, 9)), num_classes = 10)
+model <- seed_mlp()
+
+# -- predict(), one row -----------------------------------------------------------------------
+x1 <- x_train[1, , drop = FALSE]
+np_x1 <- np_of(x1)
+same <- identical(predict(model, x1), rkbridge:::arrays_to_r(base$predict(model, np_x1)))
+ours <- numeric(); keras <- numeric()
+for (r in seq_len(rounds)) {
+  keras <- c(keras, py_num(base$predict_s(model, np_x1)))
+  for (i in 1:40) { s <- now(); predict(model, x1); ours <- c(ours, now() - s) }
+}
+one_ms <- median(ours) * 1000; keras_one_ms <- median(keras) * 1000
+add("predict(), 1 row (ms)", one_ms, keras_one_ms, "Keras predict()", one_ms / keras_one_ms,
+    "<= 2 ms, identical", one_ms <= 2 && same)
+
+# -- predict(), 10,000 rows ---------------------------------------------------------------
+x10k <- matrix(runif(10000 * 20), 10000, 20)
+np_x10k <- np_of(x10k)
+same10k <- isTRUE(all.equal(predict(model, x10k), rkbridge:::arrays_to_r(base$predict(model, np_x10k)),
+                            tolerance = 0))
+times <- replicate(rounds, c(keras = py_num(base$predict_s(model, np_x10k)),
+                             ours = { s <- now(); predict(model, x10k); now() - s }))
+r10k <- median(times["ours", ]) / median(times["keras", ])
+add("predict(), 10,000 rows (ms)", median(times["ours", ]) * 1000,
+    median(times["keras", ]) * 1000, "Keras predict()", r10k, "<= 1.1x", r10k <= 1.1 && same10k)
+
+# -- fit() ------------------------------------------------------------------------------------
+np_x <- np_of(x_train); np_y <- np_of(y_train)
+fit_once <- function() {
+  m <- seed_mlp()
+  s <- now(); fit(m, x_train, y_train, epochs = 20, batch_size = 128, verbose = 0); now() - s
+}
+invisible(py_num(base$fit_s(np_x, np_y, 1L))); invisible(fit(seed_mlp(), x_train, y_train, epochs = 1, verbose = 0))
+times <- replicate(rounds, c(keras = py_num(base$fit_s(np_x, np_y)), ours = fit_once()))
+rfit <- median(times["ours", ]) / median(times["keras", ])
+add("fit(), seed MLP (ms)", median(times["ours", ]) * 1000, median(times["keras", ]) * 1000,
+    "Keras fit() in Python", rfit, "<= 1.05x", rfit <= 1.05)
+
+# -- evaluate() -------------------------------------------------------------------------------
+invisible(evaluate(model, x_train, y_train, batch_size = 128))
+times <- replicate(rounds, c(keras = py_num(base$evaluate_s(model, np_x, np_y)),
+  ours = { s <- now(); evaluate(model, x_train, y_train, batch_size = 128); now() - s }))
+rev <- median(times["ours", ]) / median(times["keras", ])
+add("evaluate(), 1000 rows (ms)", median(times["ours", ]) * 1000,
+    median(times["keras", ]) * 1000, "Keras evaluate()", rev, "<= 1.1x", rev <= 1.1)
+
+# -- transport of a 24 MB array ---------------------------------------------------------------
+big <- array(runif(100 * 100 * 100 * 3), dim = c(100, 100, 100, 3))
+mb <- as.numeric(object.size(big)) / 2^20
+tracemalloc <- reticulate::import("tracemalloc", convert = TRUE)
+tracemalloc$start()
+py_mb <- function(i) tracemalloc$get_traced_memory()[[i]] / 2^20  # 1: current, 2: peak
+address_of <- reticulate::py_eval("lambda a: float(a.ctypes.data)", convert = TRUE)
+view <- rkbridge:::to_py(big)
+no_copy <- identical(address_of(view), .Call(rkbridge:::rk_address, big))
+times <- replicate(50, { s <- now(); rkbridge:::to_py(big); now() - s })
+to_engine_ms <- median(times) * 1000
+py_peak_in <- py_mb(2)
+owned <- rkbridge:::bridge()$echo(view)
+tracemalloc$reset_peak(); py_before <- py_mb(1)
+invisible(gc(reset = TRUE)); r_before <- gc()[2, 6]
+back <- rkbridge:::arrays_to_r(owned)
+r_peak <- gc()[2, 6] - r_before
+py_peak_out <- py_mb(2) - py_before
+tracemalloc$stop()
+stopifnot(identical(back, big))
+rm(back)
+times <- replicate(20, { s <- now(); rkbridge:::arrays_to_r(owned); now() - s })
+to_r_ms <- median(times) * 1000
+extra <- (r_peak + py_peak_out) / mb  # the R result itself is the 1x
+add("R -> engine, 24 MB (ms)", to_engine_ms, 1, "target", to_engine_ms / 1,
+    "<= 1 ms, no copy", to_engine_ms <= 1 && no_copy && py_peak_in < 1)
+add("engine -> R, 24 MB (ms)", to_r_ms, 9, "target", to_r_ms / 9, "<= 9 ms", to_r_ms <= 9)
+add("engine -> R peak memory (x array)", extra, 1, "target", extra, "<= 1x", extra <= 1.05)
+
+# -- library() and cold start (fresh processes) -----------------------------------------------
+rscript <- file.path(R.home("bin"), "Rscript")
+python <- rkbridge_python()
+lib_s <- function() {
+  out <- system2(rscript, c("-e", shQuote(
+    "cat(system.time(suppressPackageStartupMessages(library(rkbridge)))[['elapsed']])")),
+    stdout = TRUE, stderr = FALSE)
+  as.numeric(tail(out, 1))
+}
+lib_time <- median(replicate(3, lib_s()))
+add("library(rkbridge) (s)", lib_time, 0.5, "target", lib_time / 0.5, "< 0.5 s", lib_time < 0.5)
+
+cold_r <- tempfile(fileext = ".R")
+writeLines(c("suppressPackageStartupMessages(library(rkbridge))",
+             paste("seed_mlp <-", paste(deparse(seed_mlp), collapse = "\n")),
+             "invisible(seed_mlp())"), cold_r)
+elapsed <- function(cmd, args) system.time(system2(cmd, args, stdout = FALSE, stderr = FALSE))[["elapsed"]]
+times <- replicate(max(3L, rounds %/% 2L + 1L), c(
+  python = elapsed(python, c(file.path(here, "bench_speed_baseline.py"), "cold")),
+  ours = elapsed(rscript, cold_r)))
+rcold <- median(times["ours", ]) / median(times["python", ])
+add("cold start to compiled seed MLP (s)", median(times["ours", ]), median(times["python", ]),
+    "plain Python", rcold, "<= 1.2x", rcold <= 1.2)
+
+table <- do.call(rbind, rows)
+print(format(table, digits = 3), row.names = FALSE)
+cat("one-row predict() identical to Keras predict():", same, "\n")
+cat("24 MB R -> engine is a view of R's memory (no copy):", no_copy, "\n")
+if (!all(table$ok)) { cat("TARGET MISSED:", paste(table$figure[!table$ok], collapse = "; "), "\n")
+  quit(status = 1) }
+cat("all speed targets met\n")

@@ -1,0 +1,60 @@
+"""Plain Keras baselines for benchmarks/bench_speed.R: the same work done the way a Python
+user would, with no rkbridge involved. Imported by the R script (same process, through
+reticulate) for the in-process figures; run as a script for the cold-start baseline:
+
+    python benchmarks/bench_speed_baseline.py cold     # import Keras, build & compile the seed MLP
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+
+def seed_mlp():
+    """The MLP of the seed example 01_mlp_multiclass.R, compiled the same way."""
+    import keras
+    model = keras.Sequential([
+        keras.Input((20,)),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dropout(0.5),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dropout(0.5),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(loss="categorical_crossentropy",
+                  optimizer=keras.optimizers.SGD(learning_rate=0.01, momentum=0.9,
+                                                 nesterov=True),
+                  metrics=["accuracy"])
+    return model
+
+
+def as_float32(x):
+    import numpy as np
+    return np.ascontiguousarray(x, dtype="float32")
+
+
+def predict(model, x):
+    return model.predict(x, verbose=0)
+
+
+def predict_s(model, x) -> float:
+    s = time.perf_counter()
+    model.predict(x, verbose=0)
+    return time.perf_counter() - s
+
+
+def fit_s(x, y, epochs: int = 20, batch_size: int = 128) -> float:
+    model = seed_mlp()
+    s = time.perf_counter()
+    model.fit(x, y, epochs=int(epochs), batch_size=int(batch_size), verbose=0)
+    return time.perf_counter() - s
+
+
+def evaluate_s(model, x, y, batch_size: int = 128) -> float:
+    s = time.perf_counter()
+    model.evaluate(x, y, batch_size=int(batch_size), verbose=0)
+    return time.perf_counter() - s
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["cold"]:
+    seed_mlp()
