@@ -35,8 +35,8 @@ def test_axis_zero_is_an_error():
 
 def test_normalize_uses_declared_rules():
     out = A.normalize({"units": 4.0, "kernel_size": np.array([3.0, 3.0]), "axis": 2,
-                       "name": "x", "rate": 1})
-    assert out == {"units": 4, "kernel_size": (3, 3), "axis": 1, "name": "x", "rate": 1.0}
+                       "name": "x", "rate": 0})  # rates are in [0, 1)
+    assert out == {"units": 4, "kernel_size": (3, 3), "axis": 1, "name": "x", "rate": 0.0}
 
 
 def test_legacy_optimizer_arguments(rk):
