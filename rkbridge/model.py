@@ -149,8 +149,9 @@ def fit(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = Non
         class_weight: Any = None, sample_weight: Any = None, initial_epoch: Any = 0,
         steps_per_epoch: Any = None, validation_steps: Any = None,
         validation_batch_size: Any = None, validation_freq: Any = 1,
-        allow_na: bool = False, **kwargs: Any) -> History:
-    """Train the model; returns a History with `params` and per-epoch `metrics`."""
+        allow_na: bool = False, view_metrics: Any = None, **kwargs: Any) -> History:
+    """Train the model; returns a History with `params` and per-epoch `metrics`.
+    `view_metrics` (the R interface's live viewer) is accepted and ignored."""
     _check_compiled(object, "fit")
     x, y = _prepare_xy(object, x, y, bool(allow_na), "fit")
     val = _validation(validation_data)

@@ -37,7 +37,10 @@ static SEXP rk_alloc(SEXP kind, SEXP dims) {
   return out;
 }
 
+SEXP rk_guard_decref(SEXP reticulate_path);
+
 static const R_CallMethodDef calls[] = {
+  {"rk_guard_decref", (DL_FUNC) &rk_guard_decref, 1},
   {"rk_address", (DL_FUNC) &rk_address, 1},
   {"rk_alloc", (DL_FUNC) &rk_alloc, 2},
   {NULL, NULL, 0}
