@@ -38,19 +38,15 @@ venv_upwards <- function(dir) {
 }
 
 configure_python <- function() {
-  # reticulate is asked only when it is loaded or R runs inside Python (rpy2); loading it
-  # just to ask would slow library(rkbridge) down. Under rpy2 it must be loaded before the
-  # engine's Python objects exist: loaded later, its finalizers run without the GIL.
-  if ((isNamespaceLoaded("reticulate") || embedded_in_python()) &&
-      reticulate::py_available(initialize = FALSE))
+  # reticulate is asked only when it is already loaded: loading it (~0.8 s, for its Matrix
+  # import) just to ask would slow library(rkbridge) down.
+  if (isNamespaceLoaded("reticulate") && reticulate::py_available(initialize = FALSE))
     return(invisible())
   python <- rkbridge_python()
   if (!is.null(python) && !nzchar(Sys.getenv("RETICULATE_PYTHON")))
     Sys.setenv(RETICULATE_PYTHON = python)
   invisible()
 }
-
-embedded_in_python <- function() identical(commandArgs()[1L], "rpy2")
 
 no_engine_error <- function(reason) {
   structure(class = c("rkbridge_engine_error", "rkbridge_error", "error", "condition"),
@@ -75,7 +71,8 @@ bridge <- function() {
   .rk$info <- b$info
   .rk$fill <- b$fill
   b$set_writer(function(text) { cat(text); utils::flush.console(); NULL }, interactive())
-  if (isTRUE(b$inside_rpy2)) guard_reticulate_decref()
+  # asked now, not when the module was imported (Python may have imported it before rpy2)
+  if (isTRUE(b$embedding$embedded_by_rpy2())) guard_reticulate_decref()
   .rk$bridge <- b
   b
 }
