@@ -1,0 +1,51 @@
+# Nothing lost: a save_*() that fails midway (here: the file-size limit of `ulimit -f`, with
+# SIGXFSZ ignored so that writes fail with EFBIG instead of killing R) must leave the file
+# that was there intact and no temporary files behind. The save functions come from the
+# persistence work (issue 3); each is tested when the package has it.
+
+save_functions <- c("save_model", "save_model_keras", "save_model_hdf5",
+                    "save_model_weights_hdf5", "save_model_weights")
+extension <- function(fn) if (grepl("hdf5", fn)) ".h5" else if (grepl("weights", fn)) ".weights.h5" else ".keras"
+
+test_that("a save that fails midway leaves the previous file intact", {
+  skip_if_not(rkbridge_available(), "rkbridge engine not available")
+  skip_on_os("windows")
+  skip_if(Sys.which("bash") == "", "bash is needed for ulimit")
+  ns <- asNamespace("rkbridge")
+  have <- save_functions[vapply(save_functions, function(f)
+    exists(f, envir = ns, inherits = FALSE) && f %in% getNamespaceExports(ns), TRUE)]
+  skip_if(length(have) == 0, "no save_*() functions in this build (issue 3)")
+  rscript <- file.path(R.home("bin"), "Rscript")
+  for (fn in have) {
+    dir <- tempfile("rk-atomic-")
+    dir.create(dir)
+    path <- file.path(dir, paste0("model", extension(fn)))
+    # the previous file: a small model, saved without a limit
+    small <- keras_model_sequential(input_shape = c(4)) %>% layer_dense(2)
+    compile(small, optimizer = "adam", loss = "mse")
+    get(fn, envir = ns)(small, path)
+    expect_true(file.exists(path), info = fn)
+    before <- unname(tools::md5sum(path))
+    size_limit_kb <- ceiling(file.size(path) / 1024) + 64
+    child <- file.path(dir, "child.R")
+    writeLines(c(
+      "suppressPackageStartupMessages(library(rkbridge))",
+      "big <- keras_model_sequential(input_shape = c(400)) %>% layer_dense(400) %>% layer_dense(2)",
+      "compile(big, optimizer = 'adam', loss = 'mse')",
+      sprintf("res <- tryCatch({ rkbridge::%s(big, '%s'); 'saved' },", fn, path),
+      "  error = function(e) paste(c(class(e), conditionMessage(e)), collapse = ' | '))",
+      "cat('RESULT:', res, '\\n')"), child)
+    # the child reports on stdout, a pipe, which the file-size limit does not touch
+    out <- system2("bash", c("-c", shQuote(sprintf("trap '' XFSZ; ulimit -f %d; exec '%s' '%s'",
+                                                    size_limit_kb, rscript, child))),
+                   stdout = TRUE, stderr = TRUE)
+    result <- grep("^RESULT:", out, value = TRUE)
+    expect_length(result, 1)
+    expect_false(grepl("RESULT: saved", result[1], fixed = TRUE), info = fn)
+    expect_match(result[1], "rkbridge_error", fixed = TRUE, info = paste(fn, result[1]))
+    expect_identical(unname(tools::md5sum(path)), before, info = fn)
+    left <- setdiff(list.files(dir, all.files = TRUE, no.. = TRUE), c(basename(path), "child.R"))
+    expect_identical(left, character(), info = fn)
+    unlink(dir, recursive = TRUE)
+  }
+})
