@@ -1,7 +1,7 @@
 """R functions handed to the engine (custom metrics, losses, `callback_lambda()` hooks,
 learning-rate schedules), called back safely.
 
-The R package wraps every R function it passes as an `RFunction`. The bridge labels it with
+The R package wraps every R function it passes with `r_function()`. The bridge labels it with
 where it was given (`on_epoch_end` of callback_lambda()), so that an R error inside it becomes
 an `RkCallbackError` naming that place, which fit() reports as an R error. An R function is
 only ever called from the thread that runs R: Keras calling one from another thread gets an
@@ -10,7 +10,7 @@ error instead of crashing R.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, Callable
 
 from .errors import RkError
 
@@ -19,40 +19,45 @@ class RkCallbackError(RkError):
     r_class = "rkbridge_callback_error"
 
 
-class RFunction:
-    """A callable R function with a label saying where the user gave it."""
+_UNLABELLED = "an R function"
 
-    def __init__(self, fn: Any, label: str = "an R function"):
-        self.fn = fn
-        self.label = label
-        self.__name__ = "r_function"  # Keras names losses/metrics after their function
-        self._thread = threading.get_ident()
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if threading.get_ident() != self._thread:
-            raise RkCallbackError(f"The R function given as {self.label} was called from a "
-                                  f"background thread; R functions can only run on R's "
+def r_function(fn: Any, label: str = _UNLABELLED) -> Callable[..., Any]:
+    """`fn` (an R function, as reticulate hands it over) as a plain Python function that
+    reports an R error as an RkCallbackError naming `label`. A function, not a callable
+    object, so Keras treats it (inspection, serialization) as it treated reticulate's."""
+    state = {"label": label}
+    thread = threading.get_ident()
+
+    def r_function(*args: Any, **kwargs: Any) -> Any:
+        if threading.get_ident() != thread:
+            raise RkCallbackError(f"The R function given as {state['label']} was called from "
+                                  f"a background thread; R functions can only run on R's "
                                   f"thread.")
         try:
-            return self.fn(*args, **kwargs)
+            return fn(*args, **kwargs)
         except RkError:
             raise
         except Exception as e:
             message = str(e).strip() or type(e).__name__
-            raise RkCallbackError(f"The R function given as {self.label} failed: "
+            raise RkCallbackError(f"The R function given as {state['label']} failed: "
                                   f"{message}") from e
 
-    def __repr__(self) -> str:
-        return f"<R function: {self.label}>"
+    r_function._rk_state = state  # type: ignore[attr-defined]
+    return r_function
+
+
+def is_r_function(x: Any) -> bool:
+    return callable(x) and isinstance(getattr(x, "_rk_state", None), dict)
 
 
 def label_all(fn_name: str, kwargs: dict[str, Any]) -> None:
     """Label the R functions among `kwargs` (top level and inside lists) with their
     argument's name and `fn_name`, unless they were labelled where first given."""
     def visit(value: Any, arg: str) -> None:
-        if isinstance(value, RFunction):
-            if value.label == "an R function":
-                value.label = f"`{arg}` of {fn_name}()"
+        if is_r_function(value):
+            if value._rk_state["label"] == _UNLABELLED:
+                value._rk_state["label"] = f"`{arg}` of {fn_name}()"
         elif isinstance(value, (list, tuple)):
             for v in value:
                 visit(v, arg)

@@ -126,3 +126,25 @@ def test_unrecognised_errors_keep_their_text():
     e = RuntimeError("\x1b[1msomething odd\x1b[0m")
     assert diagnose.translate(e) is e
     assert bridge.Failure(e).message == "something odd"
+
+
+def test_r_functions_report_errors_with_their_label():
+    from rkbridge import rfunctions
+
+    def failing(*args):
+        raise RuntimeError("object 'z' not found")
+    f = rfunctions.r_function(failing)
+    rfunctions.label_all("callback_lambda", {"on_epoch_end": f})
+    with pytest.raises(rfunctions.RkCallbackError,
+                       match=r"^The R function given as `on_epoch_end` of callback_lambda\(\) "
+                             r"failed: object 'z' not found$"):
+        f(1, {})
+    ok = rfunctions.r_function(lambda a, b: a + b)
+    assert ok(2, 3) == 5
+    import threading
+    out = []
+    t = threading.Thread(target=lambda: out.append(
+        pytest.raises(rfunctions.RkCallbackError, ok, 1, 2)))
+    t.start()
+    t.join()
+    assert "background thread" in str(out[0].value)
