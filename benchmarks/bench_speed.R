@@ -33,6 +33,15 @@ clock <- reticulate::import("time", convert = TRUE)
 now <- function() clock$perf_counter()
 np_of <- function(x) base$as_float32(rkbridge:::bridge()$echo(rkbridge:::to_py(x)))
 py_num <- function(x) reticulate::py_to_r(x)
+# Seconds of `keras()` and `ours()` over `rounds` rounds, the order alternating each round.
+interleave <- function(keras, ours, n = rounds) {
+  t <- vapply(seq_len(n), function(r) {
+    if (r %% 2L) { k <- keras(); o <- ours() } else { o <- ours(); k <- keras() }
+    c(keras = k, ours = o)
+  }, c(keras = 0, ours = 0))
+  c(keras = median(t["keras", ]), ours = median(t["ours", ]))
+}
+timed <- function(f) function() { s <- now(); f(); now() - s }
 seed_mlp <- function() {
   model <- keras_model_sequential() %>%
     layer_dense(units = 64, activation = "relu", input_shape = c(20)) %>%
@@ -68,11 +77,11 @@ x10k <- matrix(runif(10000 * 20), 10000, 20)
 np_x10k <- np_of(x10k)
 same10k <- isTRUE(all.equal(predict(model, x10k), rkbridge:::arrays_to_r(base$predict(model, np_x10k)),
                             tolerance = 0))
-times <- replicate(rounds, c(keras = py_num(base$predict_s(model, np_x10k)),
-                             ours = { s <- now(); predict(model, x10k); now() - s }))
-r10k <- median(times["ours", ]) / median(times["keras", ])
-add("predict(), 10,000 rows (ms)", median(times["ours", ]) * 1000,
-    median(times["keras", ]) * 1000, "Keras predict()", r10k, "<= 1.1x", r10k <= 1.1 && same10k)
+tm <- interleave(function() py_num(base$predict_s(model, np_x10k)),
+                 timed(function() predict(model, x10k)), n = 3L * rounds)
+r10k <- tm[["ours"]] / tm[["keras"]]
+add("predict(), 10,000 rows (ms)", tm[["ours"]] * 1000, tm[["keras"]] * 1000,
+    "Keras predict()", r10k, "<= 1.1x", r10k <= 1.1 && same10k)
 
 # -- fit() ------------------------------------------------------------------------------------
 np_x <- np_of(x_train); np_y <- np_of(y_train)
@@ -81,18 +90,19 @@ fit_once <- function() {
   s <- now(); fit(m, x_train, y_train, epochs = 20, batch_size = 128, verbose = 0); now() - s
 }
 invisible(py_num(base$fit_s(np_x, np_y, 1L))); invisible(fit(seed_mlp(), x_train, y_train, epochs = 1, verbose = 0))
-times <- replicate(rounds, c(keras = py_num(base$fit_s(np_x, np_y)), ours = fit_once()))
-rfit <- median(times["ours", ]) / median(times["keras", ])
-add("fit(), seed MLP (ms)", median(times["ours", ]) * 1000, median(times["keras", ]) * 1000,
+tm <- interleave(function() py_num(base$fit_s(np_x, np_y)), fit_once)
+rfit <- tm[["ours"]] / tm[["keras"]]
+add("fit(), seed MLP (ms)", tm[["ours"]] * 1000, tm[["keras"]] * 1000,
     "Keras fit() in Python", rfit, "<= 1.05x", rfit <= 1.05)
 
 # -- evaluate() -------------------------------------------------------------------------------
 invisible(evaluate(model, x_train, y_train, batch_size = 128))
-times <- replicate(rounds, c(keras = py_num(base$evaluate_s(model, np_x, np_y)),
-  ours = { s <- now(); evaluate(model, x_train, y_train, batch_size = 128); now() - s }))
-rev <- median(times["ours", ]) / median(times["keras", ])
-add("evaluate(), 1000 rows (ms)", median(times["ours", ]) * 1000,
-    median(times["keras", ]) * 1000, "Keras evaluate()", rev, "<= 1.1x", rev <= 1.1)
+tm <- interleave(function() py_num(base$evaluate_s(model, np_x, np_y)),
+                 timed(function() evaluate(model, x_train, y_train, batch_size = 128)),
+                 n = 3L * rounds)
+rev <- tm[["ours"]] / tm[["keras"]]
+add("evaluate(), 1000 rows (ms)", tm[["ours"]] * 1000, tm[["keras"]] * 1000,
+    "Keras evaluate()", rev, "<= 1.1x", rev <= 1.1)
 
 # -- transport of a 24 MB array ---------------------------------------------------------------
 big <- array(runif(100 * 100 * 100 * 3), dim = c(100, 100, 100, 3))
@@ -140,12 +150,11 @@ writeLines(c("suppressPackageStartupMessages(library(rkbridge))",
              paste("seed_mlp <-", paste(deparse(seed_mlp), collapse = "\n")),
              "invisible(seed_mlp())"), cold_r)
 elapsed <- function(cmd, args) system.time(system2(cmd, args, stdout = FALSE, stderr = FALSE))[["elapsed"]]
-times <- replicate(max(3L, rounds %/% 2L + 1L), c(
-  python = elapsed(python, c(file.path(here, "bench_speed_baseline.py"), "cold")),
-  ours = elapsed(rscript, cold_r)))
-rcold <- median(times["ours", ]) / median(times["python", ])
-add("cold start to compiled seed MLP (s)", median(times["ours", ]), median(times["python", ]),
-    "plain Python", rcold, "<= 1.2x", rcold <= 1.2)
+tm <- interleave(function() elapsed(python, c(file.path(here, "bench_speed_baseline.py"), "cold")),
+                 function() elapsed(rscript, cold_r))
+rcold <- tm[["ours"]] / tm[["keras"]]
+add("cold start to compiled seed MLP (s)", tm[["ours"]], tm[["keras"]], "plain Python",
+    rcold, "<= 1.2x", rcold <= 1.2)
 
 table <- do.call(rbind, rows)
 print(format(table, digits = 3), row.names = FALSE)

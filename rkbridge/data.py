@@ -130,6 +130,21 @@ def cast_for_model(model: Any, x: Any) -> Any:
     return cast(x, dtypes[0] if len(dtypes) == 1 else None)
 
 
+def cast_targets(y: Any) -> Any:
+    """Float targets as C-contiguous arrays of Keras's float type, made once: the losses
+    cast them to the predictions' type anyway, and Keras would otherwise convert each batch
+    (R doubles arrive as float64, often as a column-major view). Integer labels stay."""
+    def cast(a: Any) -> Any:
+        if isinstance(a, np.ndarray) and a.dtype.kind == "f":
+            return np.ascontiguousarray(a, dtype=keras.config.floatx())
+        return a
+    if isinstance(y, dict):
+        return {k: cast(v) for k, v in y.items()}
+    if isinstance(y, list):
+        return [cast(v) for v in y]
+    return cast(y)
+
+
 def check_input_shape(model: Any, x: Any, arg: str = "x") -> None:
     """Feature count or rank not matching the model, said in R dimensions."""
     inputs = getattr(model, "inputs", None) if getattr(model, "built", False) else None

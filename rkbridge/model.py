@@ -140,7 +140,7 @@ def _prepare_xy(object: Any, x: Any, y: Any, allow_na: bool, fn: str) -> tuple[A
     if y is not None:
         D.check_rows(x, y)
     D.check_input_shape(object, x)
-    return D.cast_for_model(object, x), y
+    return D.cast_for_model(object, x), D.cast_targets(y)
 
 
 def fit(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = None,
