@@ -2,7 +2,8 @@
 # machine. Each figure is printed with its baseline and the ratio; the script exits non-zero
 # when a target is missed. Plain Keras runs in this same process (through reticulate, from
 # benchmarks/bench_speed_baseline.py) on the same data, alternating with rkbridge round by
-# round so that load from elsewhere hits both alike; cold starts are separate processes.
+# round so that load from elsewhere hits both alike (ratios are medians of per-round
+# ratios); cold starts are separate processes.
 #
 #   predict() of one row of the seed MLP      median <= 2 ms, identical to Keras predict()
 #   predict() of 10,000 rows                  <= 1.1x Keras predict()
@@ -33,13 +34,16 @@ clock <- reticulate::import("time", convert = TRUE)
 now <- function() clock$perf_counter()
 np_of <- function(x) base$as_float32(rkbridge:::bridge()$echo(rkbridge:::to_py(x)))
 py_num <- function(x) reticulate::py_to_r(x)
-# Seconds of `keras()` and `ours()` over `rounds` rounds, the order alternating each round.
+# Seconds of `keras()` and `ours()` over `n` rounds, back to back with the order alternating
+# each round: the medians of each, and the median of the per-round ratios (pairs taken
+# seconds apart see the same load from elsewhere, so their ratio is the steadier figure).
 interleave <- function(keras, ours, n = rounds) {
   t <- vapply(seq_len(n), function(r) {
     if (r %% 2L) { k <- keras(); o <- ours() } else { o <- ours(); k <- keras() }
     c(keras = k, ours = o)
   }, c(keras = 0, ours = 0))
-  c(keras = median(t["keras", ]), ours = median(t["ours", ]))
+  c(keras = median(t["keras", ]), ours = median(t["ours", ]),
+    ratio = median(t["ours", ] / t["keras", ]))
 }
 timed <- function(f) function() { s <- now(); f(); now() - s }
 seed_mlp <- function() {
@@ -79,7 +83,7 @@ same10k <- isTRUE(all.equal(predict(model, x10k), rkbridge:::arrays_to_r(base$pr
                             tolerance = 0))
 tm <- interleave(function() py_num(base$predict_s(model, np_x10k)),
                  timed(function() predict(model, x10k)), n = 3L * rounds)
-r10k <- tm[["ours"]] / tm[["keras"]]
+r10k <- tm[["ratio"]]
 add("predict(), 10,000 rows (ms)", tm[["ours"]] * 1000, tm[["keras"]] * 1000,
     "Keras predict()", r10k, "<= 1.1x", r10k <= 1.1 && same10k)
 
@@ -91,7 +95,7 @@ fit_once <- function() {
 }
 invisible(py_num(base$fit_s(np_x, np_y, 1L))); invisible(fit(seed_mlp(), x_train, y_train, epochs = 1, verbose = 0))
 tm <- interleave(function() py_num(base$fit_s(np_x, np_y)), fit_once)
-rfit <- tm[["ours"]] / tm[["keras"]]
+rfit <- tm[["ratio"]]
 add("fit(), seed MLP (ms)", tm[["ours"]] * 1000, tm[["keras"]] * 1000,
     "Keras fit() in Python", rfit, "<= 1.05x", rfit <= 1.05)
 
@@ -100,7 +104,7 @@ invisible(evaluate(model, x_train, y_train, batch_size = 128))
 tm <- interleave(function() py_num(base$evaluate_s(model, np_x, np_y)),
                  timed(function() evaluate(model, x_train, y_train, batch_size = 128)),
                  n = 3L * rounds)
-rev <- tm[["ours"]] / tm[["keras"]]
+rev <- tm[["ratio"]]
 add("evaluate(), 1000 rows (ms)", tm[["ours"]] * 1000, tm[["keras"]] * 1000,
     "Keras evaluate()", rev, "<= 1.1x", rev <= 1.1)
 
@@ -152,7 +156,7 @@ writeLines(c("suppressPackageStartupMessages(library(rkbridge))",
 elapsed <- function(cmd, args) system.time(system2(cmd, args, stdout = FALSE, stderr = FALSE))[["elapsed"]]
 tm <- interleave(function() elapsed(python, c(file.path(here, "bench_speed_baseline.py"), "cold")),
                  function() elapsed(rscript, cold_r))
-rcold <- tm[["ours"]] / tm[["keras"]]
+rcold <- tm[["ratio"]]
 add("cold start to compiled seed MLP (s)", tm[["ours"]], tm[["keras"]], "plain Python",
     rcold, "<= 1.2x", rcold <= 1.2)
 
