@@ -28,6 +28,9 @@ rk_capture <- function() {
 
 signal_outcome <- function(res, call) {
   if (inherits(res, "rkbridge.bridge.Failure")) {
+    if (identical(res$r_class, "rkbridge_interrupt"))  # Ctrl-C: an interrupt, not an error
+      stop(structure(class = c("rkbridge_interrupt", "interrupt", "condition"),
+                     list(message = res$message, call = call, value = res$value)))
     stop(rk_condition(res$message, class = res$r_class, call = call,
                       python_class = res$python_class, value = res$value))
   }
