@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import backend, families, layers, model, utils
+from . import applications, backend, families, layers, model, saving, utils
 
 API: dict[str, Callable[..., Any]] = {}
 API.update(layers.exported())
 API.update(families.exported())
 API.update(backend.exported())
+API.update(applications.exported())
+API.update(saving.EXPORTS)
 API.update(
     layer_input=layers.layer_input,
     keras_model_sequential=model.keras_model_sequential,
@@ -36,4 +38,4 @@ API.update(
 
 # Functions whose first argument is the object they change and return (CONVENTIONS 3).
 MUTATORS = frozenset({"compile", "pop_layer", "freeze_weights", "unfreeze_weights",
-                      "set_weights"})
+                      "set_weights"}) | saving.MUTATORS
