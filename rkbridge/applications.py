@@ -53,9 +53,10 @@ def _discover() -> tuple[dict[str, AppSpec], dict[str, Callable[..., Any]]]:
                 r = "application_" + app_r_name(name)
                 if r not in apps:
                     apps[r] = AppSpec(r, fn, mod_name)
+        prefix = "imagenet" if mod_name == "imagenet_utils" else mod_name  # R's names
         for helper in ("preprocess_input", "decode_predictions"):
             if hasattr(mod, helper):
-                helpers[f"{mod_name}_{helper}"] = getattr(mod, helper)
+                helpers[f"{prefix}_{helper}"] = getattr(mod, helper)
     return apps, helpers
 
 

@@ -11,7 +11,7 @@ from ._keras import keras
 from .errors import RkIndexError, RkNotCompiledError, RkTypeError, RkValueError, suggest
 from .families import SPECS, resolve_named
 from .history import History
-from .layers import add_to_sequential, compose
+from .layers import add_to_sequential, compose, forget_compiled_functions
 from .progress import ProgressLogger, resolve_verbose
 
 
@@ -260,6 +260,7 @@ def pop_layer(object: keras.Sequential) -> keras.Sequential:
     if not _layers(object):
         raise RkValueError("pop_layer(): the model has no layers to remove.")
     object.pop()
+    forget_compiled_functions(object)
     return object
 
 
