@@ -57,7 +57,13 @@ rk_revive <- function(x) {
       "cache) and cannot be restored: only models carry their state. Save models with ",
       "saveRDS() or save_model(), and get layers back from the restored model."),
       "rkbridge_dead_object_error"))
-  live <- rk_call("unserialize_model", list(object = saved))
+  live <- tryCatch(rk_call("unserialize_model", list(object = saved)),
+                   rkbridge_value_error = function(e) {
+    # A custom metric or loss of the old session is unknown here: keep the model, uncompiled.
+    warning(conditionMessage(e), " The model was restored without its compile settings: ",
+            "call compile() again.", call. = FALSE)
+    rk_call("unserialize_model", list(object = saved, compile = FALSE))
+  })
   source <- rk_object_envs(live)[[1L]]
   for (e in envs) assign("pyobj", get("pyobj", envir = source, inherits = FALSE), envir = e)
   .Call(rk_state_set_live, state, holder)

@@ -29,6 +29,7 @@ API.update(
     get_weights=model.get_weights,
     set_weights=model.set_weights,
     count_params=model.count_params,
+    clone_model=model.clone_model,
     summary_text=model.summary_text,
     to_categorical=utils.to_categorical,
     custom_metric=utils.custom_metric,

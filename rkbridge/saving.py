@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from typing import Any, Iterator
@@ -86,6 +87,22 @@ def _custom(custom_objects: Any) -> dict[str, Any] | None:
     return out
 
 
+@contextlib.contextmanager
+def _loading(what: str) -> Iterator[None]:
+    """Keras's "could not locate" errors, said in terms of `custom_objects`."""
+    try:
+        yield
+    except (TypeError, ValueError) as e:
+        m = re.search(r"(?:locate|Unknown) (?:class|function|\w+)?\s*'?([\w.]+)'?", str(e))
+        if m is None or not re.search(r"Could not locate|Unknown", str(e)):
+            raise
+        name = m.group(1)
+        raise RkValueError(
+            f"{what} uses a custom object `{name}` that is not known here: pass it with "
+            f"`custom_objects = list({name} = <the object>)` (e.g. the custom_metric() or "
+            f"custom layer class it was built with).") from None
+
+
 def _check_model(object: Any, fn: str) -> None:
     if not isinstance(object, keras.Model):
         raise RkTypeError(f"{fn}() needs a Keras model as `object`, not "
@@ -117,8 +134,10 @@ def load_model(filepath: Any, custom_objects: Any = None, compile: Any = True,
         return load_model_tf(path)
     if path.endswith((".h5", ".hdf5")):
         return load_model_hdf5(path, custom_objects=custom_objects, compile=compile)
-    return keras.saving.load_model(path, custom_objects=_custom(custom_objects),
-                                   compile=A.as_bool(compile), safe_mode=A.as_bool(safe_mode))
+    with _loading(f"The model in \"{path}\""):
+        return keras.saving.load_model(path, custom_objects=_custom(custom_objects),
+                                       compile=A.as_bool(compile),
+                                       safe_mode=A.as_bool(safe_mode))
 
 
 # -- HDF5 (legacy Keras 2 format) ----------------------------------------------------------
@@ -170,9 +189,10 @@ def _compile_from_training_config(model: Any, path: str, custom: dict | None) ->
 def load_model_hdf5(filepath: Any, custom_objects: Any = None, compile: Any = True) -> Any:
     path = _existing(filepath)
     custom = _custom(custom_objects)
-    model = keras.saving.load_model(path, custom_objects=custom, compile=False)
-    if A.as_bool(compile):
-        _compile_from_training_config(model, path, custom)
+    with _loading(f"The model in \"{path}\""):
+        model = keras.saving.load_model(path, custom_objects=custom, compile=False)
+        if A.as_bool(compile):
+            _compile_from_training_config(model, path, custom)
     return model
 
 
@@ -258,8 +278,9 @@ def from_config(config: Any, custom_objects: Any = None) -> Any:
     if not isinstance(config, dict):
         raise RkTypeError("`config` must be the result of get_config().")
     if "class_name" in config and "config" in config:
-        return keras.saving.deserialize_keras_object(config, custom_objects=custom)
-    with keras.saving.custom_object_scope(custom or {}):
+        with _loading("The configuration"):
+            return keras.saving.deserialize_keras_object(config, custom_objects=custom)
+    with keras.saving.custom_object_scope(custom or {}), _loading("The configuration"):
         if "input_layers" in config:
             return keras.Model.from_config(config)
         if "layers" in config:
@@ -273,8 +294,9 @@ def model_to_json(object: Any, **kwargs: Any) -> str:
 
 
 def model_from_json(json_string: Any, custom_objects: Any = None) -> Any:
-    return keras.models.model_from_json(str(A.scalar(json_string)),
-                                        custom_objects=_custom(custom_objects))
+    with _loading("The model description"):
+        return keras.models.model_from_json(str(A.scalar(json_string)),
+                                            custom_objects=_custom(custom_objects))
 
 
 def model_to_yaml(object: Any) -> str:
@@ -322,9 +344,10 @@ def model_from_bytes(object: Any, custom_objects: Any = None, compile: Any = Tru
         path = os.path.join(d, "model.keras")
         with open(path, "wb") as f:
             f.write(data)
-        return keras.saving.load_model(path, custom_objects=_custom(custom_objects),
-                                       compile=A.as_bool(compile),
-                                       safe_mode=A.as_bool(safe_mode))
+        with _loading("The serialized model"):
+            return keras.saving.load_model(path, custom_objects=_custom(custom_objects),
+                                           compile=A.as_bool(compile),
+                                           safe_mode=A.as_bool(safe_mode))
 
 
 serialize_model = model_to_bytes
