@@ -70,20 +70,21 @@ rk_revive <- function(x) {
   x
 }
 
+# Layers and models read back from a serialized R object: revive (models) or say why not.
 #' @export
-`$.keras.src.models.model.Model` <- function(x, name) {
+`$.keras.src.layers.layer.Layer` <- function(x, name) {
   rk_revive(x)
   NextMethod()
 }
 
 #' @export
-`[[.keras.src.models.model.Model` <- function(x, name) {
+`[[.keras.src.layers.layer.Layer` <- function(x, name) {
   rk_revive(x)
   NextMethod()
 }
 
 #' @export
-`$<-.keras.src.models.model.Model` <- function(x, name, value) {
+`$<-.keras.src.layers.layer.Layer` <- function(x, name, value) {
   rk_revive(x)
   NextMethod()
 }

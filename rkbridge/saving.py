@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 from typing import Any, Iterator
 
 import numpy as np
@@ -89,9 +90,17 @@ def _custom(custom_objects: Any) -> dict[str, Any] | None:
 
 @contextlib.contextmanager
 def _loading(what: str) -> Iterator[None]:
-    """Keras's "could not locate" errors, said in terms of `custom_objects`."""
+    """Keras's "could not locate" errors, said in terms of `custom_objects`; its warning
+    about the optimizer of a model saved before training (nothing to restore) dropped."""
     try:
-        yield
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+        for w in caught:
+            text = str(w.message)
+            m = re.search(r"saved optimizer has (\d+) variables", text)
+            if m is None or int(m.group(1)) > 2:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except (TypeError, ValueError) as e:
         m = re.search(r"(?:locate|Unknown) (?:class|function|\w+)?\s*'?([\w.]+)'?", str(e))
         if m is None or not re.search(r"Could not locate|Unknown", str(e)):
