@@ -161,3 +161,23 @@ test_that("an unsaveable Python object says so instead of crashing", {
   back <- unserialize(serialize(layer, NULL))
   expect_error(back$units, class = "rkbridge_dead_object_error")
 })
+
+test_that("a model made in a cached knitr chunk works when the cache is used", {
+  skip_if_no_engine()
+  skip_if_not_installed("knitr")
+  dir <- tempfile("knit"); dir.create(dir)
+  writeLines(c("```{r train, cache = TRUE}",
+               "m <- keras_model_sequential(input_shape = 2) %>% layer_dense(1)",
+               "m %>% compile(optimizer = 'adam', loss = 'mse')",
+               "h <- m %>% fit(matrix(1:20, 10), 1:10, epochs = 3, verbose = 0)",
+               "```",
+               "```{r use}",
+               "p <- predict(m, matrix(1:4, 2)); steps <- as.array(m$optimizer$iterations)",
+               "```"), file.path(dir, "k.Rmd"))
+  code <- "setwd(dir); knitr::knit('k.Rmd', quiet = TRUE, envir = globalenv()); list(p = p, steps = steps)"
+  first <- in_fresh_r(code, dir = dir)
+  expect_true(dir.exists(file.path(dir, "cache")))
+  second <- in_fresh_r(code, dir = dir)  # the chunk is not run again: m comes from the cache
+  expect_equal(second$steps, 3)
+  expect_equal(second$p, first$p, tolerance = 1e-6)
+})
