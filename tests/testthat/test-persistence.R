@@ -181,3 +181,15 @@ test_that("a model made in a cached knitr chunk works when the cache is used", {
   expect_equal(second$steps, 3)
   expect_equal(second$p, first$p, tolerance = 1e-6)
 })
+
+test_that("a model sent to a parallel worker predicts there", {
+  skip_if_no_engine()
+  skip_on_cran()
+  m <- keras_model_sequential(input_shape = 2) %>% layer_dense(1)
+  x <- matrix(c(1, 2, 3, 4), 2)
+  cl <- parallel::makeCluster(1)
+  on.exit(parallel::stopCluster(cl))
+  # the worker has not attached rkbridge: reading the model loads it
+  r <- parallel::clusterCall(cl, function(model, x) predict(model, x), m, x)
+  expect_equal(r[[1]], predict(m, x), tolerance = 1e-6)
+})
