@@ -102,8 +102,8 @@ def _loading(what: str) -> Iterator[None]:
             if m is None or int(m.group(1)) > 2:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except (TypeError, ValueError) as e:
-        m = re.search(r"(?:locate|Unknown) (?:class|function|\w+)?\s*'?([\w.]+)'?", str(e))
-        if m is None or not re.search(r"Could not locate|Unknown", str(e)):
+        m = re.search(r"(?:Could not locate|Unknown)[^'\n]*'([\w.]+)'", str(e))
+        if m is None:
             raise
         name = m.group(1)
         raise RkValueError(

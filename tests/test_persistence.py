@@ -143,8 +143,7 @@ def test_bytes_round_trip(trained):
         rk.unserialize_model(b"hello")
 
 
-@keras.saving.register_keras_serializable(package="rktest")
-class Doubler(keras.layers.Layer):
+class Doubler(keras.layers.Layer):  # deliberately not registered with Keras
     def call(self, x):
         return x * 2
 
@@ -157,13 +156,15 @@ def test_custom_objects(tmp_path):
     rk.compile(m, optimizer="adam", loss="mse", metrics=[mean_pred])
     f = tmp_path / "c.keras"
     rk.save_model(m, str(f))
-    with pytest.raises(RkValueError, match=r"custom_objects = list\(mean_pred = "):
+    with pytest.raises(RkValueError, match=r"custom_objects = list\(Doubler = "):
         rk.load_model(str(f))
-    back = rk.load_model(str(f), custom_objects={"mean_pred": mean_pred})
+    with pytest.raises(RkValueError, match=r"custom_objects = list\(mean_pred = "):
+        rk.load_model(str(f), custom_objects={"Doubler": Doubler})
+    back = rk.load_model(str(f), custom_objects={"mean_pred": mean_pred, "Doubler": Doubler})
     x = np.ones((2, 3))
     assert "mean_pred" in rk.evaluate(back, x, np.ones((2, 2)))
     np.testing.assert_allclose(rk.predict(back, x), rk.predict(m, x), atol=1e-6)
-    back2 = rk.load_model(str(f), custom_objects=[mean_pred])  # unnamed: by own name
+    back2 = rk.load_model(str(f), custom_objects=[mean_pred, Doubler])  # by their own names
     assert back2.compiled
 
 
