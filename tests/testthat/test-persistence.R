@@ -131,6 +131,8 @@ test_that("saveRDS()/readRDS() in the same process give a working model", {
   expect_equal(as.array(back$optimizer$iterations), 6)
   again <- unserialize(serialize(back, NULL))  # parallel workers, knitr's cache
   expect_equal(predict(again, t$x), predict(back, t$x), tolerance = 1e-6)
+  called <- unserialize(serialize(t$model, NULL))  # first use: a call with arguments
+  expect_equal(as.array(called(t$x, training = FALSE)), t$p, tolerance = 1e-5)
   # the original is unaffected
   expect_equal(predict(t$model, t$x), t$p, tolerance = 1e-6)
 })
