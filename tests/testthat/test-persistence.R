@@ -186,7 +186,6 @@ test_that("a model made in a cached knitr chunk works when the cache is used", {
 
 test_that("a model sent to a parallel worker predicts there", {
   skip_if_no_engine()
-  skip_on_cran()
   m <- keras_model_sequential(input_shape = 2) %>% layer_dense(1)
   x <- matrix(c(1, 2, 3, 4), 2)
   cl <- parallel::makeCluster(1)
