@@ -53,8 +53,16 @@ def atomic_write(filepath: Any, suffix: str = "", overwrite: Any = True,
             raise RkIOError(f"Saving to \"{path}\" wrote nothing.")
         if directory and os.path.isdir(path):
             old = tempfile.mkdtemp(prefix=f".{base}.old-", dir=folder)
-            os.replace(path, os.path.join(old, "x"))
-            os.replace(tmp, path)
+            kept = os.path.join(old, "previous")
+            os.replace(path, kept)
+            try:
+                os.replace(tmp, path)
+            except BaseException:
+                os.replace(kept, path)  # put the previous export back
+                raise
+            finally:
+                if not os.path.exists(kept):
+                    shutil.rmtree(old, ignore_errors=True)
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, path)

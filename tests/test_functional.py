@@ -214,3 +214,20 @@ def test_imagenet_reads_the_local_keras_cache(tmp_path, monkeypatch):
     m = rk.application_mobilenet_v2(**args)
     for a, b in zip(m.get_weights(), donor.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_decode_predictions_reads_the_class_index_from_the_cache(tmp_path, monkeypatch):
+    import json
+    from keras.src.applications import imagenet_utils
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(imagenet_utils, "CLASS_INDEX", None)
+    preds = np.zeros((2, 1000))
+    preds[0, 7], preds[1, 3] = 0.9, 0.8
+    with pytest.raises(RkNetworkError, match="imagenet_class_index.json"):
+        rk.imagenet_decode_predictions(preds, top=2)
+    os.makedirs(tmp_path / "models")
+    index = {str(i): [f"n{i:08d}", f"class{i}"] for i in range(1000)}
+    (tmp_path / "models" / "imagenet_class_index.json").write_text(json.dumps(index))
+    out = rk.imagenet_decode_predictions(preds, top=2)
+    assert out[0]["class_description"][0] == "class7" and out[0]["score"][0] == pytest.approx(0.9)
+    assert out[1]["class_name"][0] == "n00000003" and len(out[1]["score"]) == 2
