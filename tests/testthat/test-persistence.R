@@ -133,6 +133,9 @@ test_that("saveRDS()/readRDS() in the same process give a working model", {
   expect_equal(predict(again, t$x), predict(back, t$x), tolerance = 1e-6)
   called <- unserialize(serialize(t$model, NULL))  # first use: a call with arguments
   expect_equal(as.array(called(t$x, training = FALSE)), t$p, tolerance = 1e-5)
+  # read back and saved again before it was ever used: it keeps the state it came with
+  twice <- unserialize(serialize(readRDS(rds), NULL))
+  expect_equal(predict(twice, t$x), t$p, tolerance = 1e-6)
   # the original is unaffected
   expect_equal(predict(t$model, t$x), t$p, tolerance = 1e-6)
 })
