@@ -20,8 +20,8 @@ rk_track_model <- function(x) {
 # (with a warning) when the engine cannot save it.
 rk_model_state_bytes <- function(env) {
   tryCatch(rk_call("serialize_model", list(object = env)), error = function(e) {
-    warning(sprintf("The Keras model could not be serialized with the R object (%s); it will not be restorable.",
-                    conditionMessage(e)), call. = FALSE)
+    warning(sprintf(paste("The Keras model could not be serialized with the R object (%s);",
+                          "it will not be restorable."), conditionMessage(e)), call. = FALSE)
     NULL
   })
 }
@@ -54,8 +54,9 @@ rk_revive <- function(x) {
   if (!length(saved))
     stop(rk_condition(paste0(
       "This Keras object comes from another R session (saveRDS(), save.image(), a knitr ",
-      "cache) and cannot be restored: only models carry their state. Save models with ",
-      "saveRDS() or save_model(), and get layers back from the restored model."),
+      "cache) and cannot be restored: only models carry their state (and only when it could ",
+      "be saved with them). Save models with saveRDS() or save_model(), and get layers back ",
+      "from the restored model."),
       "rkbridge_dead_object_error"))
   live <- tryCatch(rk_call("unserialize_model", list(object = saved)),
                    rkbridge_value_error = function(e) {
