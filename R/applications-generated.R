@@ -789,11 +789,12 @@ application_xception <- function(include_top = TRUE, weights = "imagenet", input
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 convnext_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("convnext_decode_predictions", rk_capture())
+  res <- rk_call("convnext_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (convnext)
@@ -813,11 +814,12 @@ convnext_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 densenet_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("densenet_decode_predictions", rk_capture())
+  res <- rk_call("densenet_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (densenet)
@@ -837,11 +839,12 @@ densenet_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 efficientnet_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("efficientnet_decode_predictions", rk_capture())
+  res <- rk_call("efficientnet_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (efficientnet)
@@ -861,11 +864,12 @@ efficientnet_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 efficientnet_v2_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("efficientnet_v2_decode_predictions", rk_capture())
+  res <- rk_call("efficientnet_v2_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (efficientnet_v2)
@@ -885,11 +889,12 @@ efficientnet_v2_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 imagenet_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("imagenet_decode_predictions", rk_capture())
+  res <- rk_call("imagenet_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (imagenet)
@@ -909,11 +914,12 @@ imagenet_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 inception_resnet_v2_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("inception_resnet_v2_decode_predictions", rk_capture())
+  res <- rk_call("inception_resnet_v2_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (inception_resnet_v2)
@@ -933,11 +939,12 @@ inception_resnet_v2_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 inception_v3_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("inception_v3_decode_predictions", rk_capture())
+  res <- rk_call("inception_v3_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (inception_v3)
@@ -957,11 +964,12 @@ inception_v3_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 mobilenet_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("mobilenet_decode_predictions", rk_capture())
+  res <- rk_call("mobilenet_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (mobilenet)
@@ -981,11 +989,12 @@ mobilenet_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 mobilenet_v2_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("mobilenet_v2_decode_predictions", rk_capture())
+  res <- rk_call("mobilenet_v2_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (mobilenet_v2)
@@ -1005,11 +1014,12 @@ mobilenet_v2_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 mobilenet_v3_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("mobilenet_v3_decode_predictions", rk_capture())
+  res <- rk_call("mobilenet_v3_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (mobilenet_v3)
@@ -1029,11 +1039,12 @@ mobilenet_v3_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 nasnet_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("nasnet_decode_predictions", rk_capture())
+  res <- rk_call("nasnet_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (nasnet)
@@ -1053,11 +1064,12 @@ nasnet_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 resnet50_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("resnet50_decode_predictions", rk_capture())
+  res <- rk_call("resnet50_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (resnet50)
@@ -1077,11 +1089,12 @@ resnet50_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 resnet_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("resnet_decode_predictions", rk_capture())
+  res <- rk_call("resnet_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (resnet)
@@ -1101,11 +1114,12 @@ resnet_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 resnet_v2_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("resnet_v2_decode_predictions", rk_capture())
+  res <- rk_call("resnet_v2_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (resnet_v2)
@@ -1125,11 +1139,12 @@ resnet_v2_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 vgg16_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("vgg16_decode_predictions", rk_capture())
+  res <- rk_call("vgg16_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (vgg16)
@@ -1149,11 +1164,12 @@ vgg16_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 vgg19_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("vgg19_decode_predictions", rk_capture())
+  res <- rk_call("vgg19_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (vgg19)
@@ -1173,11 +1189,12 @@ vgg19_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param preds Predictions of an ImageNet classifier (samples x 1000).
 #' @param top How many classes to list per sample.
 #' @param ... Further arguments for Keras.
-#' @return A list with one element per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
+#' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
 #' @export
 xception_decode_predictions <- function(preds, top = 5L, ...) {
-  rk_call("xception_decode_predictions", rk_capture())
+  res <- rk_call("xception_decode_predictions", rk_capture())
+  lapply(res, as.data.frame)
 }
 
 #' Preprocess images for a Keras application (xception)

@@ -124,12 +124,20 @@ def _app_function(spec: AppSpec) -> Callable[..., Any]:
 
 
 def _helper_function(name: str, helper: Callable[..., Any]) -> Callable[..., Any]:
-    def fn(x: Any, *args: Any, **kwargs: Any) -> Any:
+    first = next(iter(inspect.signature(helper).parameters))  # `x` or `preds`
+
+    def fn(*args: Any, **kwargs: Any) -> Any:
+        kwargs = A.normalize(kwargs)
+        if args:
+            kwargs[first], args = args[0], args[1:]
+        data = kwargs.get(first)
         # Keras may scale in place: work on a float copy, never on R's memory.
-        if isinstance(x, np.ndarray) and name.endswith("preprocess_input"):
-            x = np.array(owned(x), dtype=keras.config.floatx())
+        if isinstance(data, np.ndarray) and name.endswith("preprocess_input"):
+            kwargs[first] = np.array(owned(data), dtype=keras.config.floatx())
+        if "top" in kwargs:
+            kwargs["top"] = A.as_integer(kwargs["top"], "top")
         with offline():
-            out = helper(x, *args, **A.normalize(kwargs))
+            out = helper(*args, **kwargs)
         if name.endswith("decode_predictions"):  # per sample: columns of a data frame
             return [{"class_name": [r[0] for r in rows],
                      "class_description": [r[1] for r in rows],
@@ -138,6 +146,10 @@ def _helper_function(name: str, helper: Callable[..., Any]) -> Callable[..., Any
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = inspect.getdoc(helper)
+    try:
+        fn.__signature__ = inspect.signature(helper)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        pass
     return fn
 
 

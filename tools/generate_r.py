@@ -231,9 +231,9 @@ def preprocessor_block(name: str) -> str:
             ("top", "How many classes to list per sample."),
             ("...", "Further arguments for Keras.")]
         title = "Decode ImageNet predictions"
-        value = ("A list with one element per sample: `class_name`, `class_description` and "
-                 "`score` of its top classes (needs the class index file in the local Keras "
-                 "cache).")
+        value = ("A list with one data frame per sample: `class_name`, `class_description` "
+                 "and `score` of its top classes (needs the class index file in the local "
+                 "Keras cache).")
     else:
         formals, params = ["x", "data_format = NULL", "..."], [
             ("x", "Images: an array with samples first, e.g. `c(n, 224, 224, 3)`, values 0..255."),
@@ -243,9 +243,10 @@ def preprocessor_block(name: str) -> str:
         value = "An array of the same shape, scaled as the model expects."
     module = name.rsplit("_", 2)[0]
     doc = roxygen(f"{title} ({module})", "", params, value, [], "applications")
-    first = formals[0]
-    return (f"{doc}\n{name} <- function({', '.join(formals)}) {{\n"
-            f"  rk_call(\"{name}\", rk_capture())\n}}\n")
+    body = f"rk_call(\"{name}\", rk_capture())"
+    if decode:  # one data frame per sample, as the R interface to Keras gives
+        body = f"res <- {body}\n  lapply(res, as.data.frame)"
+    return f"{doc}\n{name} <- function({', '.join(formals)}) {{\n  {body}\n}}\n"
 
 
 def write(path: Path, blocks: list[str]) -> None:

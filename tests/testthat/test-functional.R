@@ -152,3 +152,20 @@ test_that("weights = 'imagenet' without the file fails at once, saying what to d
   expect_match(conditionMessage(err), "weights = ", fixed = TRUE)
   expect_lt(as.numeric(difftime(Sys.time(), t0, units = "secs")), 30)
 })
+
+test_that("decode_predictions gives a data frame per sample from the cached class index", {
+  skip_if_no_engine()
+  home <- tempfile("keras-home"); dir.create(file.path(home, "models"), recursive = TRUE)
+  index <- paste0("{", paste0(sprintf('"%d": ["n%08d", "class%d"]', 0:999, 0:999, 0:999),
+                              collapse = ", "), "}")
+  writeLines(index, file.path(home, "models", "imagenet_class_index.json"))
+  environ <- reticulate::import("os", convert = FALSE)$environ
+  environ$update(reticulate::dict(KERAS_HOME = home))
+  on.exit(environ$pop("KERAS_HOME"))
+  preds <- matrix(0, 2, 1000); preds[1, 8] <- 0.9; preds[2, 4] <- 0.7
+  out <- imagenet_decode_predictions(preds, top = 2)
+  expect_length(out, 2)
+  expect_s3_class(out[[1]], "data.frame")
+  expect_identical(out[[1]]$class_description[1], "class7")  # column 8 is class code 7
+  expect_equal(out[[2]]$score[1], 0.7, tolerance = 1e-6)
+})
