@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import warnings
+import zipfile
 from typing import Any, Iterator
 
 import numpy as np
@@ -78,6 +79,19 @@ def _existing(filepath: Any, arg: str = "filepath") -> str:
     if not os.path.exists(path):
         raise RkIOError(f"\"{path}\" does not exist (`{arg}`).")
     return path
+
+
+@contextlib.contextmanager
+def _named(path: str, suffixes: tuple[str, ...]) -> Iterator[str]:
+    """`path`, or a link to it whose name ends as Keras insists (`.keras`, `.h5`), so that
+    files of any name load."""
+    if path.endswith(suffixes):
+        yield path
+        return
+    with tempfile.TemporaryDirectory() as d:
+        link = os.path.join(d, "model" + suffixes[0])
+        os.symlink(path, link)
+        yield link
 
 
 def _custom(custom_objects: Any) -> dict[str, Any] | None:
@@ -149,10 +163,10 @@ def load_model(filepath: Any, custom_objects: Any = None, compile: Any = True,
     path = _existing(filepath)
     if os.path.isdir(path):
         return load_model_tf(path)
-    if path.endswith((".h5", ".hdf5")):
+    if path.endswith((".h5", ".hdf5")) or not zipfile.is_zipfile(path):
         return load_model_hdf5(path, custom_objects=custom_objects, compile=compile)
-    with _loading(f"The model in \"{path}\""):
-        return keras.saving.load_model(path, custom_objects=_custom(custom_objects),
+    with _loading(f"The model in \"{path}\""), _named(path, (".keras",)) as named:
+        return keras.saving.load_model(named, custom_objects=_custom(custom_objects),
                                        compile=A.as_bool(compile),
                                        safe_mode=A.as_bool(safe_mode))
 
@@ -206,8 +220,12 @@ def _compile_from_training_config(model: Any, path: str, custom: dict | None) ->
 def load_model_hdf5(filepath: Any, custom_objects: Any = None, compile: Any = True) -> Any:
     path = _existing(filepath)
     custom = _custom(custom_objects)
-    with _loading(f"The model in \"{path}\""):
-        model = keras.saving.load_model(path, custom_objects=custom, compile=False)
+    import h5py
+    if not h5py.is_hdf5(path):
+        raise RkValueError(f"\"{path}\" is not a saved model (neither a .keras nor an HDF5 "
+                           f"file).")
+    with _loading(f"The model in \"{path}\""), _named(path, (".h5", ".hdf5")) as named:
+        model = keras.saving.load_model(named, custom_objects=custom, compile=False)
         if A.as_bool(compile):
             _compile_from_training_config(model, path, custom)
     return model

@@ -43,6 +43,16 @@ def test_keras_file_keeps_weights_compile_and_optimizer_state(trained, tmp_path)
     assert not any(n.startswith(".m.keras.tmp") for n in os.listdir(tmp_path))
 
 
+def test_any_file_name_loads(trained, tmp_path):
+    for saver in (rk.save_model, rk.save_model_hdf5):
+        f = tmp_path / f"model-{saver.__name__}.bin"
+        saver(trained, str(f))
+        assert same(rk.load_model(str(f)), trained)
+    (tmp_path / "junk.txt").write_text("not a model")
+    with pytest.raises(RkValueError, match="not a saved model"):
+        rk.load_model(str(tmp_path / "junk.txt"))
+
+
 def test_hdf5_round_trip_and_compile_config_not_spoiled(trained, tmp_path):
     f = tmp_path / "m.h5"
     rk.save_model_hdf5(trained, str(f))
