@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import backend, families, layers, model, utils
+from . import applications, backend, families, layers, model, saving, utils
 
 API: dict[str, Callable[..., Any]] = {}
 API.update(layers.exported())
 API.update(families.exported())
 API.update(backend.exported())
+API.update(applications.exported())
+API.update(saving.EXPORTS)
 API.update(
     layer_input=layers.layer_input,
     keras_model_sequential=model.keras_model_sequential,
@@ -27,6 +29,7 @@ API.update(
     get_weights=model.get_weights,
     set_weights=model.set_weights,
     count_params=model.count_params,
+    clone_model=model.clone_model,
     summary_text=model.summary_text,
     to_categorical=utils.to_categorical,
     custom_metric=utils.custom_metric,
@@ -36,4 +39,4 @@ API.update(
 
 # Functions whose first argument is the object they change and return (CONVENTIONS 3).
 MUTATORS = frozenset({"compile", "pop_layer", "freeze_weights", "unfreeze_weights",
-                      "set_weights"})
+                      "set_weights"}) | saving.MUTATORS

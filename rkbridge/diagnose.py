@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from ._keras import keras, tf
 from .errors import RkError, RkIOError, RkNetworkError, RkShapeError, RkValueError, suggest
+from .interrupts import RkInterrupted, is_interrupt
 
 # -- the valid names, for "did you mean" ------------------------------------------------------
 
@@ -185,6 +186,8 @@ def translate(exc: BaseException) -> BaseException:
     recognised (its text is still cleaned by the bridge)."""
     if isinstance(exc, (RkError, KeyboardInterrupt)):
         return exc
+    if is_interrupt(exc):
+        return RkInterrupted("Interrupted (Ctrl-C).")
     text = _ANSI.sub("", str(exc)).strip()
     try:
         out = _rule_based(exc, text)

@@ -1,7 +1,8 @@
 """An interrupted fit() keeps what it reached.
 
-A Ctrl-C in R while the engine trains arrives as KeyboardInterrupt between two training steps
-(reticulate turns R's SIGINT into one). The variables already hold the weights reached, so
+A Ctrl-C in R while the engine trains arrives between two training steps, as KeyboardInterrupt
+(reticulate turns R's SIGINT into one) or, when R noticed it first, as reticulate's report of
+interrupted R code (`is_interrupt()`). The variables already hold the weights reached, so
 the model stays usable; Keras's own History callback (`model.history`) holds the epochs that
 finished. `interrupted_fit()` makes the error R receives: it carries that partial history.
 """
@@ -11,6 +12,24 @@ from typing import Any
 
 from .errors import RkError
 from .history import History
+
+
+# How an interrupt that R handled first reaches Python: reticulate reports the R code it was
+# running (a callback, or its event polling between Python steps) as failed with Rcpp's
+# message for its interrupt exception.
+R_INTERRUPTED = "(Unknown exception occurred)"
+
+
+def is_interrupt(exc: BaseException | None) -> bool:
+    """A Ctrl-C, as Python's KeyboardInterrupt or as R's interrupt, possibly wrapped by Keras
+    or TensorFlow in another exception."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, KeyboardInterrupt) or R_INTERRUPTED in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 class RkInterrupted(RkError):

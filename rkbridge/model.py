@@ -13,8 +13,8 @@ from .diagnose import check_identifiers
 from .errors import RkIndexError, RkNotCompiledError, RkTypeError, RkValueError, suggest
 from .families import SPECS, resolve_named
 from .history import History
-from .interrupts import interrupted_fit
-from .layers import add_to_sequential, compose
+from .interrupts import interrupted_fit, is_interrupt
+from .layers import add_to_sequential, compose, forget_compiled_functions
 from .progress import ProgressLogger, resolve_verbose
 
 
@@ -131,8 +131,9 @@ def _validation(validation_data: Any) -> Any:
 
 
 def _prepare_xy(object: Any, x: Any, y: Any, allow_na: bool, fn: str) -> tuple[Any, Any]:
-    x = D.as_data(x, "x")
-    y = D.as_data(y, "y") if y is not None else None
+    x = D.by_name(D.as_data(x, "x"), D.input_names(object), "x", "input")
+    y = D.by_name(D.as_data(y, "y"), D.output_names(object), "y", "output") \
+        if y is not None else None
     if not allow_na:
         D.check_finite(x, "x")
         if y is not None:
@@ -183,8 +184,10 @@ def fit(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = Non
             validation_steps=A.as_integer(validation_steps, "validation_steps"),
             validation_batch_size=A.as_integer(validation_batch_size, "validation_batch_size"),
             validation_freq=A.as_integer(validation_freq, "validation_freq"), **kwargs)
-    except KeyboardInterrupt:
-        raise interrupted_fit(object, epochs, params, previous) from None
+    except BaseException as e:
+        if is_interrupt(e):
+            raise interrupted_fit(object, epochs, params, previous) from None
+        raise
     return History.from_keras(h, params)
 
 
@@ -207,7 +210,7 @@ def predict(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 
             steps: Any = None, callbacks: Any = None, **kwargs: Any) -> Any:
     """Predictions as arrays with samples first (a list of them for several outputs)."""
     _check_model(object, "predict")
-    x = D.as_data(x, "x")
+    x = D.by_name(D.as_data(x, "x"), D.input_names(object), "x", "input")
     D.check_input_shape(object, x)
     x = D.cast_for_model(object, x)
     fast = fast_predict.try_predict(object, x, A.as_integer(batch_size, "batch_size"),
@@ -277,6 +280,7 @@ def pop_layer(object: keras.Sequential) -> keras.Sequential:
     if not _layers(object):
         raise RkValueError("pop_layer(): the model has no layers to remove.")
     object.pop()
+    forget_compiled_functions(object)
     return object
 
 
@@ -331,6 +335,34 @@ def set_weights(object: Any, weights: Sequence[Any]) -> Any:
         fixed.append(w.astype(c.dtype))
     object.set_weights(fixed)
     return object
+
+
+def clone_model(object: Any, input_tensors: Any = None, clone_function: Any = None,
+                **kwargs: Any) -> Any:
+    """A new model with the same architecture and freshly initialised weights (layers are
+    not shared with the original)."""
+    _check_model(object, "clone_model")
+    # Keras compiles the clone like the original: let it find the custom metrics/losses.
+    with keras.saving.custom_object_scope(_compile_objects(object)):
+        return keras.models.clone_model(object, input_tensors=input_tensors,
+                                        clone_function=clone_function, **kwargs)
+
+
+def _compile_objects(model: Any) -> dict[str, Any]:
+    """The named functions (custom metrics and losses) a model was compiled with."""
+    found: dict[str, Any] = {}
+
+    def walk(v: Any) -> None:
+        if isinstance(v, dict):
+            for i in v.values():
+                walk(i)
+        elif isinstance(v, (list, tuple)):
+            for i in v:
+                walk(i)
+        elif callable(v) and isinstance(getattr(v, "__name__", None), str):
+            found[v.__name__] = v
+    walk(getattr(getattr(model, "_compile_config", None), "config", None))
+    return found
 
 
 def count_params(object: Any) -> int:

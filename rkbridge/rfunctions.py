@@ -13,6 +13,7 @@ import threading
 from typing import Any, Callable
 
 from .errors import RkError
+from .interrupts import is_interrupt
 
 
 class RkCallbackError(RkError):
@@ -40,6 +41,8 @@ def r_function(fn: Any, label: str = _UNLABELLED) -> Callable[..., Any]:
             raise
         except Exception as e:
             message = str(e).strip() or type(e).__name__
+            if is_interrupt(e):  # Ctrl-C while the R function ran
+                raise KeyboardInterrupt from e
             raise RkCallbackError(f"The R function given as {state['label']} failed: "
                                   f"{message}") from e
 

@@ -148,3 +148,23 @@ def test_r_functions_report_errors_with_their_label():
     t.start()
     t.join()
     assert "background thread" in str(out[0].value)
+
+
+def test_an_interrupted_r_function_is_an_interrupt():
+    from rkbridge import rfunctions
+
+    def interrupted(*args):
+        raise RuntimeError("(Unknown exception occurred)")  # reticulate's word for it
+    with pytest.raises(KeyboardInterrupt):
+        rfunctions.r_function(interrupted)()
+
+
+def test_interrupts_reported_by_reticulate_are_interrupts():
+    from rkbridge import interrupts
+    inner = RuntimeError("(Unknown exception occurred)")
+    outer = TypeError("Binding inputs to tf.function failed due to `(Unknown exception "
+                      "occurred)`.")
+    outer.__cause__ = inner
+    assert interrupts.is_interrupt(outer) and interrupts.is_interrupt(KeyboardInterrupt())
+    assert not interrupts.is_interrupt(ValueError("bad"))
+    assert bridge.Failure(outer).r_class == "rkbridge_interrupt"

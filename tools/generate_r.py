@@ -18,7 +18,7 @@ from typing import Any, Iterable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rkbridge import backend, families, layers  # noqa: E402
+from rkbridge import applications, backend, families, layers  # noqa: E402
 
 R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE",
               "FALSE", "NULL", "Inf", "NaN", "NA", "in"}
@@ -194,6 +194,61 @@ def backend_block(name: str, fn: Any) -> str:
             f"  rk_call(\"{name}\", rk_capture())\n}}\n")
 
 
+APP_DOCS = {
+    "weights": "`NULL` (random initialisation), `\"imagenet\"` (read from the local Keras "
+               "cache `~/.keras/models`: there is no network access, and a missing file is an "
+               "error saying where to put it), or the path of a weights file.",
+    "input_shape": "Image shape without the batch dimension, e.g. `c(224, 224, 3)`.",
+}
+
+
+def application_block(spec: applications.AppSpec) -> str:
+    title, desc, docs = parse_doc(inspect.getdoc(spec.fn) or "")
+    ps = [p for p in inspect.signature(spec.fn).parameters.values()
+          if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    formals = [formal(p) for p in ps] + ["..."]
+    params = [(r_arg(p.name), APP_DOCS.get(p.name, docs.get(p.name, ""))) for p in ps]
+    params.append(("...", "Further arguments for Keras."))
+    examples = []
+    if spec.r_name == "application_mobilenet_v2":
+        examples = ["model <- application_mobilenet_v2(weights = NULL, input_shape = c(32, 32, 3),",
+                    "                                  alpha = 0.35, classes = 10)",
+                    "x <- mobilenet_v2_preprocess_input(array(runif(32 * 32 * 3, 0, 255),",
+                    "                                         c(1, 32, 32, 3)))",
+                    "dim(predict(model, x))"]
+    doc = roxygen(title, f"{desc} Module of its preprocessing: `{spec.module}` (see "
+                  f"`{spec.module}_preprocess_input()`).".strip(), params,
+                  "A Keras model.", examples, "applications")
+    return (f"{doc}\n{spec.r_name} <- function({', '.join(formals)}) {{\n"
+            f"  rk_call(\"{spec.r_name}\", rk_capture())\n}}\n")
+
+
+def preprocessor_block(name: str) -> str:
+    decode = name.endswith("decode_predictions")
+    if decode:
+        formals, params = ["preds", "top = 5L", "..."], [
+            ("preds", "Predictions of an ImageNet classifier (samples x 1000)."),
+            ("top", "How many classes to list per sample."),
+            ("...", "Further arguments for Keras.")]
+        title = "Decode ImageNet predictions"
+        value = ("A list with one data frame per sample: `class_name`, `class_description` "
+                 "and `score` of its top classes (needs the class index file in the local "
+                 "Keras cache).")
+    else:
+        formals, params = ["x", "data_format = NULL", "..."], [
+            ("x", "Images: an array with samples first, e.g. `c(n, 224, 224, 3)`, values 0..255."),
+            ("data_format", "`\"channels_last\"` (default) or `\"channels_first\"`."),
+            ("...", "Further arguments for Keras.")]
+        title = "Preprocess images for a Keras application"
+        value = "An array of the same shape, scaled as the model expects."
+    module = name.rsplit("_", 2)[0]
+    doc = roxygen(f"{title} ({module})", "", params, value, [], "applications")
+    body = f"rk_call(\"{name}\", rk_capture())"
+    if decode:  # one data frame per sample, as the R interface to Keras gives
+        body = f"res <- {body}\n  lapply(res, as.data.frame)"
+    return f"{doc}\n{name} <- function({', '.join(formals)}) {{\n  {body}\n}}\n"
+
+
 def write(path: Path, blocks: list[str]) -> None:
     path.write_text(HEADER + "\n".join(blocks))
 
@@ -205,6 +260,9 @@ def main() -> None:
           [family_block(s) for _, s in sorted(families.SPECS.items())])
     write(ROOT / "R" / "backend-generated.R",
           [backend_block(n, f) for n, f in sorted(backend.exported().items())])
+    write(ROOT / "R" / "applications-generated.R",
+          [application_block(s) for _, s in sorted(applications.APPLICATIONS.items())]
+          + [preprocessor_block(n) for n in sorted(applications.PREPROCESSORS)])
 
 
 if __name__ == "__main__":

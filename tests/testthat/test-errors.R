@@ -121,27 +121,23 @@ test_that("non-positive units/filters and rates outside [0, 1)", {
 
 test_that("loading a missing, truncated or non-model file", {
   skip_if_no_engine()
-  load <- if (exists("load_model_keras", mode = "function")) {
-    function(path) load_model_keras(path)
-  } else if (exists("load_model", mode = "function")) {
-    function(path) load_model(path)
-  } else {
-    # issue 3's load functions are not on this branch: load through Keras itself, which
-    # takes the same road back to R (engine error -> translated -> R condition).
-    keras_load <- reticulate::import("keras")$saving$load_model
-    function(path) rkbridge:::rk_call_object(keras_load, list(path))
-  }
   missing <- file.path(tempdir(), "no-such-model.keras")
-  expect_rk_error(load(missing), "rkbridge_io_error", "does not exist")
+  expect_rk_error(load_model(missing), "rkbridge_io_error", "does not exist")
   good <- tempfile(fileext = ".keras")
-  tiny_model()$save(good)
+  save_model(tiny_model(), good)
   bytes <- readBin(good, "raw", file.size(good))
   truncated <- tempfile(fileext = ".keras")
   writeBin(bytes[seq_len(length(bytes) %/% 2)], truncated)
-  expect_rk_error(load(truncated), "rkbridge_io_error", "truncated or corrupt")
+  expect_rk_error(load_model(truncated), "rkbridge_value_error",
+                  "is not a complete saved model: a truncated or corrupt .keras file.")
   text <- tempfile(fileext = ".txt")
   writeLines("not a model", text)
-  expect_rk_error(load(text), "rkbridge_io_error", "is not a Keras model file")
+  expect_rk_error(load_model(text), "rkbridge_value_error",
+                  "is not a saved model (neither a .keras nor an HDF5 file).")
+  # Keras's own loader, called directly, is translated the same way (rkbridge/diagnose.py)
+  keras_load <- reticulate::import("keras")$saving$load_model
+  expect_rk_error(rkbridge:::rk_call_object(keras_load, list(truncated)), "rkbridge_io_error",
+                  "truncated or corrupt")
 })
 
 test_that("weights = \"imagenet\" without network access", {
@@ -155,15 +151,16 @@ test_that("weights = \"imagenet\" without network access", {
     "def _rk_offline(*a, **k): raise urllib.error.URLError('[Errno -2] Name or service not known')",
     "_fu.urlretrieve = _rk_offline", sep = "\n"))
   on.exit(reticulate::py_run_string("_fu.urlretrieve = _rk_saved"), add = TRUE)
-  make <- if (exists("application_mobilenet", mode = "function")) {
-    function() application_mobilenet(input_shape = c(128, 128, 3), include_top = FALSE,
-                                      weights = "imagenet")
-  } else {
-    mobilenet <- reticulate::import("keras")$applications$MobileNet
-    function() rkbridge:::rk_call_object(mobilenet, list(
-      input_shape = list(128L, 128L, 3L), include_top = FALSE, weights = "imagenet"))
-  }
-  err <- expect_rk_error(make(), "rkbridge_network_error", "Could not download https://")
+  # application_*() (which never downloads) ...
+  err <- expect_rk_error(application_mobilenet(input_shape = c(128, 128, 3),
+                                               include_top = FALSE, weights = "imagenet"),
+                         "rkbridge_network_error", "There is no network access")
+  expect_match(conditionMessage(err), "mobilenet_1_0_128_tf_no_top.h5", fixed = TRUE)
+  # ... and Keras's own applications, called directly (a failed download, translated)
+  mobilenet <- reticulate::import("keras")$applications$MobileNet
+  err <- expect_rk_error(rkbridge:::rk_call_object(mobilenet, list(
+    input_shape = list(128L, 128L, 3L), include_top = FALSE, weights = "imagenet")),
+    "rkbridge_network_error", "Could not download https://")
   expect_match(conditionMessage(err), "weights = NULL", fixed = TRUE)
 })
 
