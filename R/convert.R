@@ -18,6 +18,7 @@ array_to_engine <- function(x) {
 # One R value -> what the engine receives.
 to_py <- function(x) {
   if (is.null(x) || inherits(x, "python.builtin.object")) return(x)
+  if (inherits(x, "KerasCallback")) return(r6_callback_to_py(x))
   if (is.function(x)) {
     nm <- attr(x, "rk_name", exact = TRUE)
     return(if (is.null(nm)) x else bridge()$named(nm))

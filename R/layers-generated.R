@@ -15,6 +15,12 @@
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(10, 3)) %>%
+#'     bidirectional(layer_lstm(units = 4))
+#'   model
+#' }
 #' @export
 bidirectional <- function(object, layer, merge_mode = "concat", weights = NULL, backward_layer = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("bidirectional", rk_capture())
@@ -32,6 +38,10 @@ bidirectional <- function(object, layer, merge_mode = "concat", weights = NULL, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activation(activation = "relu")
+#' }
 #' @export
 layer_activation <- function(object, activation, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activation", rk_capture())
@@ -51,6 +61,10 @@ layer_activation <- function(object, activation, input_shape = NULL, batch_size 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activation_elu()
+#' }
 #' @export
 layer_activation_elu <- function(object, alpha = 1.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activation_elu", rk_capture())
@@ -70,6 +84,10 @@ layer_activation_elu <- function(object, alpha = 1.0, input_shape = NULL, batch_
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activation_leaky_relu()
+#' }
 #' @export
 layer_activation_leaky_relu <- function(object, negative_slope = 0.3, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activation_leaky_relu", rk_capture())
@@ -92,6 +110,10 @@ layer_activation_leaky_relu <- function(object, negative_slope = 0.3, input_shap
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activation_parametric_relu()
+#' }
 #' @export
 layer_activation_parametric_relu <- function(object, alpha_initializer = "Zeros", alpha_regularizer = NULL, alpha_constraint = NULL, shared_axes = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activation_parametric_relu", rk_capture())
@@ -113,6 +135,10 @@ layer_activation_parametric_relu <- function(object, alpha_initializer = "Zeros"
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activation_relu()
+#' }
 #' @export
 layer_activation_relu <- function(object, max_value = NULL, negative_slope = 0.0, threshold = 0.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activation_relu", rk_capture())
@@ -132,6 +158,10 @@ layer_activation_relu <- function(object, max_value = NULL, negative_slope = 0.0
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activation_softmax()
+#' }
 #' @export
 layer_activation_softmax <- function(object, axis = -1L, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activation_softmax", rk_capture())
@@ -150,6 +180,10 @@ layer_activation_softmax <- function(object, axis = -1L, input_shape = NULL, bat
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activity_regularization()
+#' }
 #' @export
 layer_activity_regularization <- function(object, l1 = 0.0, l2 = 0.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activity_regularization", rk_capture())
@@ -170,6 +204,10 @@ layer_activity_regularization <- function(object, l1 = 0.0, l2 = 0.0, input_shap
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_adaptive_average_pooling_1d(output_size = 2)
+#' }
 #' @export
 layer_adaptive_average_pooling_1d <- function(object, output_size, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_adaptive_average_pooling_1d", rk_capture())
@@ -190,6 +228,10 @@ layer_adaptive_average_pooling_1d <- function(object, output_size, data_format =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_adaptive_average_pooling_2d(output_size = 2)
+#' }
 #' @export
 layer_adaptive_average_pooling_2d <- function(object, output_size, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_adaptive_average_pooling_2d", rk_capture())
@@ -210,6 +252,10 @@ layer_adaptive_average_pooling_2d <- function(object, output_size, data_format =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_adaptive_average_pooling_3d(output_size = 2)
+#' }
 #' @export
 layer_adaptive_average_pooling_3d <- function(object, output_size, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_adaptive_average_pooling_3d", rk_capture())
@@ -230,6 +276,10 @@ layer_adaptive_average_pooling_3d <- function(object, output_size, data_format =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_adaptive_max_pooling_1d(output_size = 2)
+#' }
 #' @export
 layer_adaptive_max_pooling_1d <- function(object, output_size, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_adaptive_max_pooling_1d", rk_capture())
@@ -250,6 +300,10 @@ layer_adaptive_max_pooling_1d <- function(object, output_size, data_format = NUL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_adaptive_max_pooling_2d(output_size = 2)
+#' }
 #' @export
 layer_adaptive_max_pooling_2d <- function(object, output_size, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_adaptive_max_pooling_2d", rk_capture())
@@ -270,6 +324,10 @@ layer_adaptive_max_pooling_2d <- function(object, output_size, data_format = NUL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_adaptive_max_pooling_3d(output_size = 2)
+#' }
 #' @export
 layer_adaptive_max_pooling_3d <- function(object, output_size, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_adaptive_max_pooling_3d", rk_capture())
@@ -288,6 +346,10 @@ layer_adaptive_max_pooling_3d <- function(object, output_size, data_format = NUL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_add()
+#' }
 #' @export
 layer_add <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_add", rk_capture())
@@ -308,6 +370,10 @@ layer_add <- function(object, input_shape = NULL, batch_size = NULL, batch_input
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_additive_attention()
+#' }
 #' @export
 layer_additive_attention <- function(object, use_scale = TRUE, dropout = 0.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_additive_attention", rk_capture())
@@ -329,6 +395,10 @@ layer_additive_attention <- function(object, use_scale = TRUE, dropout = 0.0, in
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_alpha_dropout(rate = 0.5)
+#' }
 #' @export
 layer_alpha_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_alpha_dropout", rk_capture())
@@ -351,6 +421,10 @@ layer_alpha_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_attention()
+#' }
 #' @export
 layer_attention <- function(object, use_scale = FALSE, score_mode = "dot", dropout = 0.0, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_attention", rk_capture())
@@ -378,6 +452,10 @@ layer_attention <- function(object, use_scale = FALSE, score_mode = "dot", dropo
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_aug_mix()
+#' }
 #' @export
 layer_aug_mix <- function(object, value_range = c(0L, 255L), num_chains = 3L, chain_depth = 3L, factor = 0.3, alpha = 1.0, all_ops = TRUE, interpolation = "bilinear", seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_aug_mix", rk_capture())
@@ -397,6 +475,10 @@ layer_aug_mix <- function(object, value_range = c(0L, 255L), num_chains = 3L, ch
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_auto_contrast()
+#' }
 #' @export
 layer_auto_contrast <- function(object, value_range = c(0L, 255L), input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_auto_contrast", rk_capture())
@@ -415,6 +497,10 @@ layer_auto_contrast <- function(object, value_range = c(0L, 255L), input_shape =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_average()
+#' }
 #' @export
 layer_average <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_average", rk_capture())
@@ -438,6 +524,10 @@ layer_average <- function(object, input_shape = NULL, batch_size = NULL, batch_i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_average_pooling_1d(pool_size = 2)
+#' }
 #' @export
 layer_average_pooling_1d <- function(object, pool_size, strides = NULL, padding = "valid", data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_average_pooling_1d", rk_capture())
@@ -461,6 +551,10 @@ layer_average_pooling_1d <- function(object, pool_size, strides = NULL, padding 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_average_pooling_2d(pool_size = 2)
+#' }
 #' @export
 layer_average_pooling_2d <- function(object, pool_size, strides = NULL, padding = "valid", data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_average_pooling_2d", rk_capture())
@@ -484,6 +578,10 @@ layer_average_pooling_2d <- function(object, pool_size, strides = NULL, padding 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_average_pooling_3d(pool_size = 2)
+#' }
 #' @export
 layer_average_pooling_3d <- function(object, pool_size, strides = NULL, padding = "valid", data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_average_pooling_3d", rk_capture())
@@ -519,6 +617,10 @@ layer_average_pooling_3d <- function(object, pool_size, strides = NULL, padding 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_batch_normalization()
+#' }
 #' @export
 layer_batch_normalization <- function(object, axis = -1L, momentum = 0.99, epsilon = 0.001, center = TRUE, scale = TRUE, beta_initializer = "zeros", gamma_initializer = "ones", moving_mean_initializer = "zeros", moving_variance_initializer = "ones", beta_regularizer = NULL, gamma_regularizer = NULL, beta_constraint = NULL, gamma_constraint = NULL, renorm = FALSE, renorm_clipping = NULL, renorm_momentum = 0.99, synchronized = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_batch_normalization", rk_capture())
@@ -540,6 +642,10 @@ layer_batch_normalization <- function(object, axis = -1L, momentum = 0.99, epsil
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_category_encoding(num_tokens = 4)
+#' }
 #' @export
 layer_category_encoding <- function(object, num_tokens = NULL, output_mode = "multi_hot", sparse = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_category_encoding", rk_capture())
@@ -561,6 +667,10 @@ layer_category_encoding <- function(object, num_tokens = NULL, output_mode = "mu
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_center_crop(height = 4, width = 4)
+#' }
 #' @export
 layer_center_crop <- function(object, height, width, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_center_crop", rk_capture())
@@ -583,6 +693,10 @@ layer_center_crop <- function(object, height, width, data_format = NULL, input_s
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_clahe()
+#' }
 #' @export
 layer_clahe <- function(object, value_range = c(0L, 255L), clip_limit = 4.0, tile_grid_size = c(8L, 8L), data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_clahe", rk_capture())
@@ -602,6 +716,10 @@ layer_clahe <- function(object, value_range = c(0L, 255L), clip_limit = 4.0, til
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_concatenate()
+#' }
 #' @export
 layer_concatenate <- function(object, axis = -1L, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_concatenate", rk_capture())
@@ -636,6 +754,10 @@ layer_concatenate <- function(object, axis = -1L, input_shape = NULL, batch_size
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_1d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, groups = 1L, activation = NULL, use_bias = TRUE, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_1d", rk_capture())
@@ -670,6 +792,10 @@ layer_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_1d_transpose(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_1d_transpose <- function(object, filters, kernel_size, strides = 1L, padding = "valid", output_padding = NULL, data_format = NULL, dilation_rate = 1L, activation = NULL, use_bias = TRUE, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_1d_transpose", rk_capture())
@@ -704,6 +830,13 @@ layer_conv_1d_transpose <- function(object, filters, kernel_size, strides = 1L, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(28, 28, 1)) %>%
+#'     layer_conv_2d(filters = 8, kernel_size = c(3, 3)) %>%
+#'     layer_max_pooling_2d(pool_size = c(2, 2))
+#'   model
+#' }
 #' @export
 layer_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L), padding = "valid", data_format = NULL, dilation_rate = c(1L, 1L), groups = 1L, activation = NULL, use_bias = TRUE, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_2d", rk_capture())
@@ -738,6 +871,10 @@ layer_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L), pad
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_2d_transpose(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_2d_transpose <- function(object, filters, kernel_size, strides = c(1L, 1L), padding = "valid", output_padding = NULL, data_format = NULL, dilation_rate = c(1L, 1L), activation = NULL, use_bias = TRUE, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_2d_transpose", rk_capture())
@@ -772,6 +909,10 @@ layer_conv_2d_transpose <- function(object, filters, kernel_size, strides = c(1L
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_3d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_3d <- function(object, filters, kernel_size, strides = c(1L, 1L, 1L), padding = "valid", data_format = NULL, dilation_rate = c(1L, 1L, 1L), groups = 1L, activation = NULL, use_bias = TRUE, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_3d", rk_capture())
@@ -806,6 +947,10 @@ layer_conv_3d <- function(object, filters, kernel_size, strides = c(1L, 1L, 1L),
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_3d_transpose(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_3d_transpose <- function(object, filters, kernel_size, strides = c(1L, 1L, 1L), padding = "valid", data_format = NULL, output_padding = NULL, dilation_rate = c(1L, 1L, 1L), activation = NULL, use_bias = TRUE, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_3d_transpose", rk_capture())
@@ -851,6 +996,10 @@ layer_conv_3d_transpose <- function(object, filters, kernel_size, strides = c(1L
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_lstm_1d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_lstm_1d <- function(object, filters, kernel_size, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", unit_forget_bias = TRUE, kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_lstm_1d", rk_capture())
@@ -896,6 +1045,10 @@ layer_conv_lstm_1d <- function(object, filters, kernel_size, strides = 1L, paddi
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_lstm_2d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_lstm_2d <- function(object, filters, kernel_size, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", unit_forget_bias = TRUE, kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_lstm_2d", rk_capture())
@@ -941,6 +1094,10 @@ layer_conv_lstm_2d <- function(object, filters, kernel_size, strides = 1L, paddi
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_lstm_3d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_lstm_3d <- function(object, filters, kernel_size, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", unit_forget_bias = TRUE, kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_lstm_3d", rk_capture())
@@ -960,6 +1117,10 @@ layer_conv_lstm_3d <- function(object, filters, kernel_size, strides = 1L, paddi
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_cropping_1d()
+#' }
 #' @export
 layer_cropping_1d <- function(object, cropping = c(1L, 1L), input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_cropping_1d", rk_capture())
@@ -980,6 +1141,10 @@ layer_cropping_1d <- function(object, cropping = c(1L, 1L), input_shape = NULL, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_cropping_2d()
+#' }
 #' @export
 layer_cropping_2d <- function(object, cropping = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_cropping_2d", rk_capture())
@@ -998,6 +1163,10 @@ layer_cropping_2d <- function(object, cropping = NULL, data_format = NULL, input
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_cropping_3d()
+#' }
 #' @export
 layer_cropping_3d <- function(object, cropping = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_cropping_3d", rk_capture())
@@ -1019,6 +1188,10 @@ layer_cropping_3d <- function(object, cropping = NULL, data_format = NULL, input
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_cut_mix()
+#' }
 #' @export
 layer_cut_mix <- function(object, factor = 1.0, seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_cut_mix", rk_capture())
@@ -1089,6 +1262,10 @@ layer_dense <- function(object, units, activation = NULL, use_bias = TRUE, kerne
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_depthwise_conv_1d(kernel_size = 3)
+#' }
 #' @export
 layer_depthwise_conv_1d <- function(object, kernel_size, strides = 1L, padding = "valid", depth_multiplier = 1L, data_format = NULL, dilation_rate = 1L, activation = NULL, use_bias = TRUE, depthwise_initializer = "glorot_uniform", bias_initializer = "zeros", depthwise_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, depthwise_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_depthwise_conv_1d", rk_capture())
@@ -1122,6 +1299,10 @@ layer_depthwise_conv_1d <- function(object, kernel_size, strides = 1L, padding =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_depthwise_conv_2d(kernel_size = 3)
+#' }
 #' @export
 layer_depthwise_conv_2d <- function(object, kernel_size, strides = c(1L, 1L), padding = "valid", depth_multiplier = 1L, data_format = NULL, dilation_rate = c(1L, 1L), activation = NULL, use_bias = TRUE, depthwise_initializer = "glorot_uniform", bias_initializer = "zeros", depthwise_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, depthwise_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_depthwise_conv_2d", rk_capture())
@@ -1147,6 +1328,10 @@ layer_depthwise_conv_2d <- function(object, kernel_size, strides = c(1L, 1L), pa
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_discretization(num_bins = 4)
+#' }
 #' @export
 layer_discretization <- function(object, bin_boundaries = NULL, num_bins = NULL, epsilon = 0.01, output_mode = "int", sparse = FALSE, dtype = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_discretization", rk_capture())
@@ -1167,6 +1352,10 @@ layer_discretization <- function(object, bin_boundaries = NULL, num_bins = NULL,
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_dot(axes = -1)
+#' }
 #' @export
 layer_dot <- function(object, axes, normalize = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_dot", rk_capture())
@@ -1188,6 +1377,12 @@ layer_dot <- function(object, axes, normalize = FALSE, input_shape = NULL, batch
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   inputs <- layer_input(shape = c(4))
+#'   outputs <- inputs %>% layer_dense(units = 8) %>% layer_dropout(rate = 0.5)
+#'   outputs
+#' }
 #' @export
 layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_dropout", rk_capture())
@@ -1220,6 +1415,10 @@ layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_s
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_einsum_dense(equation = "ab,bc->ac", output_shape = 4)
+#' }
 #' @export
 layer_einsum_dense <- function(object, equation, output_shape, activation = NULL, bias_axes = NULL, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, lora_rank = NULL, lora_alpha = NULL, gptq_unpacked_column_size = NULL, quantization_config = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_einsum_dense", rk_capture())
@@ -1247,6 +1446,12 @@ layer_einsum_dense <- function(object, equation, output_shape, activation = NULL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(5)) %>%
+#'     layer_embedding(input_dim = 100, output_dim = 8)
+#'   model
+#' }
 #' @export
 layer_embedding <- function(object, input_dim, output_dim, embeddings_initializer = "uniform", embeddings_regularizer = NULL, embeddings_constraint = NULL, mask_zero = FALSE, weights = NULL, lora_rank = NULL, lora_alpha = NULL, quantization_config = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_length = NULL, ...) {
   rk_call("layer_embedding", rk_capture())
@@ -1268,6 +1473,10 @@ layer_embedding <- function(object, input_dim, output_dim, embeddings_initialize
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_equalization()
+#' }
 #' @export
 layer_equalization <- function(object, value_range = c(0L, 255L), bins = 256L, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_equalization", rk_capture())
@@ -1287,6 +1496,10 @@ layer_equalization <- function(object, value_range = c(0L, 255L), bins = 256L, d
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_flatten()
+#' }
 #' @export
 layer_flatten <- function(object, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_flatten", rk_capture())
@@ -1307,6 +1520,10 @@ layer_flatten <- function(object, data_format = NULL, input_shape = NULL, batch_
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_gaussian_dropout(rate = 0.5)
+#' }
 #' @export
 layer_gaussian_dropout <- function(object, rate, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_gaussian_dropout", rk_capture())
@@ -1327,6 +1544,10 @@ layer_gaussian_dropout <- function(object, rate, seed = NULL, input_shape = NULL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_gaussian_noise(stddev = 0.1)
+#' }
 #' @export
 layer_gaussian_noise <- function(object, stddev, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_gaussian_noise", rk_capture())
@@ -1345,6 +1566,10 @@ layer_gaussian_noise <- function(object, stddev, seed = NULL, input_shape = NULL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_global_average_pooling_1d()
+#' }
 #' @export
 layer_global_average_pooling_1d <- function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_global_average_pooling_1d", rk_capture())
@@ -1363,6 +1588,10 @@ layer_global_average_pooling_1d <- function(object, data_format = NULL, keepdims
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_global_average_pooling_2d()
+#' }
 #' @export
 layer_global_average_pooling_2d <- function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_global_average_pooling_2d", rk_capture())
@@ -1381,6 +1610,10 @@ layer_global_average_pooling_2d <- function(object, data_format = NULL, keepdims
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_global_average_pooling_3d()
+#' }
 #' @export
 layer_global_average_pooling_3d <- function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_global_average_pooling_3d", rk_capture())
@@ -1399,6 +1632,10 @@ layer_global_average_pooling_3d <- function(object, data_format = NULL, keepdims
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_global_max_pooling_1d()
+#' }
 #' @export
 layer_global_max_pooling_1d <- function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_global_max_pooling_1d", rk_capture())
@@ -1417,6 +1654,10 @@ layer_global_max_pooling_1d <- function(object, data_format = NULL, keepdims = F
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_global_max_pooling_2d()
+#' }
 #' @export
 layer_global_max_pooling_2d <- function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_global_max_pooling_2d", rk_capture())
@@ -1435,6 +1676,10 @@ layer_global_max_pooling_2d <- function(object, data_format = NULL, keepdims = F
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_global_max_pooling_3d()
+#' }
 #' @export
 layer_global_max_pooling_3d <- function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_global_max_pooling_3d", rk_capture())
@@ -1464,6 +1709,10 @@ layer_global_max_pooling_3d <- function(object, data_format = NULL, keepdims = F
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_group_normalization()
+#' }
 #' @export
 layer_group_normalization <- function(object, groups = 32L, axis = -1L, epsilon = 0.001, center = TRUE, scale = TRUE, beta_initializer = "zeros", gamma_initializer = "ones", beta_regularizer = NULL, gamma_regularizer = NULL, beta_constraint = NULL, gamma_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_group_normalization", rk_capture())
@@ -1506,6 +1755,10 @@ layer_group_normalization <- function(object, groups = 32L, axis = -1L, epsilon 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_gru(units = 4)
+#' }
 #' @export
 layer_gru <- function(object, units, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, unroll = FALSE, reset_after = TRUE, use_cudnn = "auto", input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_gru", rk_capture())
@@ -1541,6 +1794,10 @@ layer_gru <- function(object, units, activation = "tanh", recurrent_activation =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_gru_cell(units = 4)
+#' }
 #' @export
 layer_gru_cell <- function(object, units, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, reset_after = TRUE, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_gru_cell", rk_capture())
@@ -1564,6 +1821,10 @@ layer_gru_cell <- function(object, units, activation = "tanh", recurrent_activat
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_hashed_crossing(num_bins = 4)
+#' }
 #' @export
 layer_hashed_crossing <- function(object, num_bins, output_mode = "int", sparse = FALSE, name = NULL, dtype = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_hashed_crossing", rk_capture())
@@ -1587,6 +1848,10 @@ layer_hashed_crossing <- function(object, num_bins, output_mode = "int", sparse 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_hashing(num_bins = 4)
+#' }
 #' @export
 layer_hashing <- function(object, num_bins, mask_value = NULL, salt = NULL, output_mode = "int", sparse = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_hashing", rk_capture())
@@ -1605,6 +1870,10 @@ layer_hashing <- function(object, num_bins, mask_value = NULL, salt = NULL, outp
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_identity()
+#' }
 #' @export
 layer_identity <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_identity", rk_capture())
@@ -1637,6 +1906,10 @@ layer_identity <- function(object, input_shape = NULL, batch_size = NULL, batch_
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_integer_lookup()
+#' }
 #' @export
 layer_integer_lookup <- function(object, max_tokens = NULL, num_oov_indices = 1L, mask_token = NULL, oov_token = -1L, vocabulary = NULL, vocabulary_dtype = "int64", idf_weights = NULL, invert = FALSE, output_mode = "int", sparse = FALSE, pad_to_max_tokens = FALSE, oov_method = "floormod", salt = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_integer_lookup", rk_capture())
@@ -1659,6 +1932,10 @@ layer_integer_lookup <- function(object, max_tokens = NULL, num_oov_indices = 1L
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_lambda(`function` = function(x) x)
+#' }
 #' @export
 layer_lambda <- function(object, `function`, output_shape = NULL, mask = NULL, arguments = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_lambda", rk_capture())
@@ -1687,6 +1964,10 @@ layer_lambda <- function(object, `function`, output_shape = NULL, mask = NULL, a
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_layer_normalization()
+#' }
 #' @export
 layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, center = TRUE, scale = TRUE, beta_initializer = "zeros", gamma_initializer = "ones", beta_regularizer = NULL, gamma_regularizer = NULL, beta_constraint = NULL, gamma_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_layer_normalization", rk_capture())
@@ -1729,6 +2010,12 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(10, 3)) %>%
+#'     layer_lstm(units = 4)
+#'   model
+#' }
 #' @export
 layer_lstm <- function(object, units, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", unit_forget_bias = TRUE, kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, unroll = FALSE, use_cudnn = "auto", input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_lstm", rk_capture())
@@ -1764,6 +2051,10 @@ layer_lstm <- function(object, units, activation = "tanh", recurrent_activation 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_lstm_cell(units = 4)
+#' }
 #' @export
 layer_lstm_cell <- function(object, units, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", unit_forget_bias = TRUE, kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_lstm_cell", rk_capture())
@@ -1783,6 +2074,10 @@ layer_lstm_cell <- function(object, units, activation = "tanh", recurrent_activa
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_masking()
+#' }
 #' @export
 layer_masking <- function(object, mask_value = 0.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_masking", rk_capture())
@@ -1803,6 +2098,10 @@ layer_masking <- function(object, mask_value = 0.0, input_shape = NULL, batch_si
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_max_num_bounding_boxes(max_number = 2)
+#' }
 #' @export
 layer_max_num_bounding_boxes <- function(object, max_number, fill_value = -1L, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_max_num_bounding_boxes", rk_capture())
@@ -1826,6 +2125,10 @@ layer_max_num_bounding_boxes <- function(object, max_number, fill_value = -1L, i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_max_pooling_1d()
+#' }
 #' @export
 layer_max_pooling_1d <- function(object, pool_size = 2L, strides = NULL, padding = "valid", data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_max_pooling_1d", rk_capture())
@@ -1849,6 +2152,12 @@ layer_max_pooling_1d <- function(object, pool_size = 2L, strides = NULL, padding
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(8, 8, 1)) %>%
+#'     layer_max_pooling_2d(pool_size = c(2, 2))
+#'   model
+#' }
 #' @export
 layer_max_pooling_2d <- function(object, pool_size = c(2L, 2L), strides = NULL, padding = "valid", data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_max_pooling_2d", rk_capture())
@@ -1872,6 +2181,10 @@ layer_max_pooling_2d <- function(object, pool_size = c(2L, 2L), strides = NULL, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_max_pooling_3d()
+#' }
 #' @export
 layer_max_pooling_3d <- function(object, pool_size = c(2L, 2L, 2L), strides = NULL, padding = "valid", data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_max_pooling_3d", rk_capture())
@@ -1890,6 +2203,10 @@ layer_max_pooling_3d <- function(object, pool_size = c(2L, 2L, 2L), strides = NU
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_maximum()
+#' }
 #' @export
 layer_maximum <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_maximum", rk_capture())
@@ -1921,6 +2238,10 @@ layer_maximum <- function(object, input_shape = NULL, batch_size = NULL, batch_i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_mel_spectrogram()
+#' }
 #' @export
 layer_mel_spectrogram <- function(object, fft_length = 2048L, sequence_stride = 512L, sequence_length = NULL, window = "hann", sampling_rate = 16000L, num_mel_bins = 128L, min_freq = 20.0, max_freq = NULL, power_to_db = TRUE, top_db = 80.0, mag_exp = 2.0, min_power = 1e-10, ref_power = 1.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_mel_spectrogram", rk_capture())
@@ -1939,6 +2260,10 @@ layer_mel_spectrogram <- function(object, fft_length = 2048L, sequence_stride = 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_minimum()
+#' }
 #' @export
 layer_minimum <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_minimum", rk_capture())
@@ -1960,6 +2285,10 @@ layer_minimum <- function(object, input_shape = NULL, batch_size = NULL, batch_i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_mix_up()
+#' }
 #' @export
 layer_mix_up <- function(object, alpha = 0.2, data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_mix_up", rk_capture())
@@ -1996,6 +2325,10 @@ layer_mix_up <- function(object, alpha = 0.2, data_format = NULL, seed = NULL, i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_multi_head_attention(num_heads = 2, key_dim = 4)
+#' }
 #' @export
 layer_multi_head_attention <- function(object, num_heads, key_dim, value_dim = NULL, dropout = 0.0, use_bias = TRUE, output_shape = NULL, attention_axes = NULL, sliding_window = NULL, flash_attention = NULL, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, use_gate = FALSE, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_multi_head_attention", rk_capture())
@@ -2014,6 +2347,10 @@ layer_multi_head_attention <- function(object, num_heads, key_dim, value_dim = N
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_multiply()
+#' }
 #' @export
 layer_multiply <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_multiply", rk_capture())
@@ -2036,6 +2373,10 @@ layer_multiply <- function(object, input_shape = NULL, batch_size = NULL, batch_
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_normalization()
+#' }
 #' @export
 layer_normalization <- function(object, axis = -1L, mean = NULL, variance = NULL, invert = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_normalization", rk_capture())
@@ -2055,6 +2396,10 @@ layer_normalization <- function(object, axis = -1L, mean = NULL, variance = NULL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_permute(dims = c(2, 1))
+#' }
 #' @export
 layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_permute", rk_capture())
@@ -2075,6 +2420,10 @@ layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, b
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_pipeline(layers = list(layer_rescaling(scale = 0.5)))
+#' }
 #' @export
 layer_pipeline <- function(object, layers, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_pipeline", rk_capture())
@@ -2099,6 +2448,10 @@ layer_pipeline <- function(object, layers, name = NULL, input_shape = NULL, batc
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_rand_augment()
+#' }
 #' @export
 layer_rand_augment <- function(object, value_range = c(0L, 255L), num_ops = 2L, factor = 0.5, interpolation = "bilinear", seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_rand_augment", rk_capture())
@@ -2120,6 +2473,10 @@ layer_rand_augment <- function(object, value_range = c(0L, 255L), num_ops = 2L, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_brightness(factor = 0.2)
+#' }
 #' @export
 layer_random_brightness <- function(object, factor, value_range = c(0L, 255L), seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_brightness", rk_capture())
@@ -2142,6 +2499,10 @@ layer_random_brightness <- function(object, factor, value_range = c(0L, 255L), s
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_color_degeneration(factor = 0.2)
+#' }
 #' @export
 layer_random_color_degeneration <- function(object, factor, value_range = c(0L, 255L), data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_color_degeneration", rk_capture())
@@ -2167,6 +2528,10 @@ layer_random_color_degeneration <- function(object, factor, value_range = c(0L, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_color_jitter()
+#' }
 #' @export
 layer_random_color_jitter <- function(object, value_range = c(0L, 255L), brightness_factor = NULL, contrast_factor = NULL, saturation_factor = NULL, hue_factor = NULL, seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_color_jitter", rk_capture())
@@ -2188,6 +2553,10 @@ layer_random_color_jitter <- function(object, value_range = c(0L, 255L), brightn
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_contrast(factor = 0.2)
+#' }
 #' @export
 layer_random_contrast <- function(object, factor, value_range = c(0L, 255L), seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_contrast", rk_capture())
@@ -2211,6 +2580,10 @@ layer_random_contrast <- function(object, factor, value_range = c(0L, 255L), see
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_crop(height = 4, width = 4)
+#' }
 #' @export
 layer_random_crop <- function(object, height, width, seed = NULL, data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_crop", rk_capture())
@@ -2237,6 +2610,10 @@ layer_random_crop <- function(object, height, width, seed = NULL, data_format = 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_elastic_transform()
+#' }
 #' @export
 layer_random_elastic_transform <- function(object, factor = 1.0, scale = 1.0, interpolation = "bilinear", fill_mode = "reflect", fill_value = 0.0, value_range = c(0L, 255L), seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_elastic_transform", rk_capture())
@@ -2261,6 +2638,10 @@ layer_random_elastic_transform <- function(object, factor = 1.0, scale = 1.0, in
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_erasing()
+#' }
 #' @export
 layer_random_erasing <- function(object, factor = 1.0, scale = c(0.02, 0.33), fill_value = NULL, value_range = c(0L, 255L), seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_erasing", rk_capture())
@@ -2282,6 +2663,10 @@ layer_random_erasing <- function(object, factor = 1.0, scale = c(0.02, 0.33), fi
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_flip()
+#' }
 #' @export
 layer_random_flip <- function(object, mode = "horizontal_and_vertical", seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_flip", rk_capture())
@@ -2306,6 +2691,10 @@ layer_random_flip <- function(object, mode = "horizontal_and_vertical", seed = N
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_gaussian_blur()
+#' }
 #' @export
 layer_random_gaussian_blur <- function(object, factor = 1.0, kernel_size = 3L, sigma = 1.0, value_range = c(0L, 255L), data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_gaussian_blur", rk_capture())
@@ -2327,6 +2716,10 @@ layer_random_gaussian_blur <- function(object, factor = 1.0, kernel_size = 3L, s
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_grayscale()
+#' }
 #' @export
 layer_random_grayscale <- function(object, factor = 0.5, data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_grayscale", rk_capture())
@@ -2349,6 +2742,10 @@ layer_random_grayscale <- function(object, factor = 0.5, data_format = NULL, see
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_hue(factor = 0.2)
+#' }
 #' @export
 layer_random_hue <- function(object, factor, value_range = c(0L, 255L), data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_hue", rk_capture())
@@ -2371,6 +2768,10 @@ layer_random_hue <- function(object, factor, value_range = c(0L, 255L), data_for
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_invert()
+#' }
 #' @export
 layer_random_invert <- function(object, factor = 1.0, value_range = c(0L, 255L), seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_invert", rk_capture())
@@ -2395,6 +2796,10 @@ layer_random_invert <- function(object, factor = 1.0, value_range = c(0L, 255L),
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_perspective()
+#' }
 #' @export
 layer_random_perspective <- function(object, factor = 1.0, scale = 1.0, interpolation = "bilinear", fill_value = 0.0, seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_perspective", rk_capture())
@@ -2417,6 +2822,10 @@ layer_random_perspective <- function(object, factor = 1.0, scale = 1.0, interpol
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_posterization(factor = 4)
+#' }
 #' @export
 layer_random_posterization <- function(object, factor, value_range = c(0L, 255L), data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_posterization", rk_capture())
@@ -2441,6 +2850,10 @@ layer_random_posterization <- function(object, factor, value_range = c(0L, 255L)
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_rotation(factor = 0.2)
+#' }
 #' @export
 layer_random_rotation <- function(object, factor, fill_mode = "reflect", interpolation = "bilinear", seed = NULL, fill_value = 0.0, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_rotation", rk_capture())
@@ -2463,6 +2876,10 @@ layer_random_rotation <- function(object, factor, fill_mode = "reflect", interpo
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_saturation(factor = 0.2)
+#' }
 #' @export
 layer_random_saturation <- function(object, factor, value_range = c(0L, 255L), data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_saturation", rk_capture())
@@ -2485,6 +2902,10 @@ layer_random_saturation <- function(object, factor, value_range = c(0L, 255L), d
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_sharpness(factor = 0.2)
+#' }
 #' @export
 layer_random_sharpness <- function(object, factor, value_range = c(0L, 255L), data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_sharpness", rk_capture())
@@ -2510,6 +2931,10 @@ layer_random_sharpness <- function(object, factor, value_range = c(0L, 255L), da
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_shear()
+#' }
 #' @export
 layer_random_shear <- function(object, x_factor = 0.0, y_factor = 0.0, interpolation = "bilinear", fill_mode = "reflect", fill_value = 0.0, data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_shear", rk_capture())
@@ -2535,6 +2960,10 @@ layer_random_shear <- function(object, x_factor = 0.0, y_factor = 0.0, interpola
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_translation(height_factor = 0.2, width_factor = 0.2)
+#' }
 #' @export
 layer_random_translation <- function(object, height_factor, width_factor, fill_mode = "reflect", interpolation = "bilinear", seed = NULL, fill_value = 0.0, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_translation", rk_capture())
@@ -2560,6 +2989,10 @@ layer_random_translation <- function(object, height_factor, width_factor, fill_m
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_zoom(height_factor = 0.2)
+#' }
 #' @export
 layer_random_zoom <- function(object, height_factor, width_factor = NULL, fill_mode = "reflect", interpolation = "bilinear", seed = NULL, fill_value = 0.0, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_zoom", rk_capture())
@@ -2577,6 +3010,10 @@ layer_random_zoom <- function(object, height_factor, width_factor = NULL, fill_m
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_repeat_vector(n = 3)
+#' }
 #' @export
 layer_repeat_vector <- function(object, n, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_repeat_vector", rk_capture())
@@ -2597,6 +3034,10 @@ layer_repeat_vector <- function(object, n, input_shape = NULL, batch_size = NULL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_rescaling(scale = 1/255)
+#' }
 #' @export
 layer_rescaling <- function(object, scale, offset = 0.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_rescaling", rk_capture())
@@ -2614,6 +3055,10 @@ layer_rescaling <- function(object, scale, offset = 0.0, input_shape = NULL, bat
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_reshape(target_shape = c(2, 2))
+#' }
 #' @export
 layer_reshape <- function(object, target_shape, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_reshape", rk_capture())
@@ -2641,6 +3086,10 @@ layer_reshape <- function(object, target_shape, input_shape = NULL, batch_size =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_resizing(height = 4, width = 4)
+#' }
 #' @export
 layer_resizing <- function(object, height, width, interpolation = "bilinear", crop_to_aspect_ratio = FALSE, pad_to_aspect_ratio = FALSE, fill_mode = "constant", fill_value = 0.0, antialias = FALSE, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_resizing", rk_capture())
@@ -2667,6 +3116,10 @@ layer_resizing <- function(object, height, width, interpolation = "bilinear", cr
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_reversible_embedding(input_dim = 10, output_dim = 4)
+#' }
 #' @export
 layer_reversible_embedding <- function(object, input_dim, output_dim, tie_weights = TRUE, embeddings_initializer = "uniform", embeddings_regularizer = NULL, embeddings_constraint = NULL, mask_zero = FALSE, reverse_dtype = NULL, logit_soft_cap = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_length = NULL, ...) {
   rk_call("layer_reversible_embedding", rk_capture())
@@ -2687,6 +3140,10 @@ layer_reversible_embedding <- function(object, input_dim, output_dim, tie_weight
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_rms_normalization()
+#' }
 #' @export
 layer_rms_normalization <- function(object, axis = -1L, epsilon = 1e-06, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_rms_normalization", rk_capture())
@@ -2710,6 +3167,10 @@ layer_rms_normalization <- function(object, axis = -1L, epsilon = 1e-06, input_s
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_rnn(cell = layer_simple_rnn_cell(units = 4))
+#' }
 #' @export
 layer_rnn <- function(object, cell, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, unroll = FALSE, zero_output_for_mask = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_rnn", rk_capture())
@@ -2747,6 +3208,10 @@ layer_rnn <- function(object, cell, return_sequences = FALSE, return_state = FAL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_separable_conv_1d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_separable_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, depth_multiplier = 1L, activation = NULL, use_bias = TRUE, depthwise_initializer = "glorot_uniform", pointwise_initializer = "glorot_uniform", bias_initializer = "zeros", depthwise_regularizer = NULL, pointwise_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, depthwise_constraint = NULL, pointwise_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_separable_conv_1d", rk_capture())
@@ -2784,6 +3249,10 @@ layer_separable_conv_1d <- function(object, filters, kernel_size, strides = 1L, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_separable_conv_2d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_separable_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L), padding = "valid", data_format = NULL, dilation_rate = c(1L, 1L), depth_multiplier = 1L, activation = NULL, use_bias = TRUE, depthwise_initializer = "glorot_uniform", pointwise_initializer = "glorot_uniform", bias_initializer = "zeros", depthwise_regularizer = NULL, pointwise_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, depthwise_constraint = NULL, pointwise_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_separable_conv_2d", rk_capture())
@@ -2821,6 +3290,10 @@ layer_separable_conv_2d <- function(object, filters, kernel_size, strides = c(1L
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_simple_rnn(units = 4)
+#' }
 #' @export
 layer_simple_rnn <- function(object, units, activation = "tanh", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, unroll = FALSE, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_simple_rnn", rk_capture())
@@ -2854,6 +3327,10 @@ layer_simple_rnn <- function(object, units, activation = "tanh", use_bias = TRUE
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_simple_rnn_cell(units = 4)
+#' }
 #' @export
 layer_simple_rnn_cell <- function(object, units, activation = "tanh", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_simple_rnn_cell", rk_capture())
@@ -2876,6 +3353,10 @@ layer_simple_rnn_cell <- function(object, units, activation = "tanh", use_bias =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_solarization()
+#' }
 #' @export
 layer_solarization <- function(object, addition_factor = 0.0, threshold_factor = 0.0, value_range = c(0L, 255L), seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_solarization", rk_capture())
@@ -2898,6 +3379,10 @@ layer_solarization <- function(object, addition_factor = 0.0, threshold_factor =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_spatial_dropout_1d(rate = 0.5)
+#' }
 #' @export
 layer_spatial_dropout_1d <- function(object, rate, seed = NULL, name = NULL, dtype = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_spatial_dropout_1d", rk_capture())
@@ -2921,6 +3406,10 @@ layer_spatial_dropout_1d <- function(object, rate, seed = NULL, name = NULL, dty
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_spatial_dropout_2d(rate = 0.5)
+#' }
 #' @export
 layer_spatial_dropout_2d <- function(object, rate, data_format = NULL, seed = NULL, name = NULL, dtype = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_spatial_dropout_2d", rk_capture())
@@ -2944,6 +3433,10 @@ layer_spatial_dropout_2d <- function(object, rate, data_format = NULL, seed = NU
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_spatial_dropout_3d(rate = 0.5)
+#' }
 #' @export
 layer_spatial_dropout_3d <- function(object, rate, data_format = NULL, seed = NULL, name = NULL, dtype = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_spatial_dropout_3d", rk_capture())
@@ -2964,6 +3457,10 @@ layer_spatial_dropout_3d <- function(object, rate, data_format = NULL, seed = NU
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_spectral_normalization(layer = layer_dense(units = 2))
+#' }
 #' @export
 layer_spectral_normalization <- function(object, layer, power_iterations = 1L, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_spectral_normalization", rk_capture())
@@ -2983,6 +3480,10 @@ layer_spectral_normalization <- function(object, layer, power_iterations = 1L, i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_stacked_rnn_cells(cells = list(layer_lstm_cell(units = 4), layer_lstm_cell(units = 2)))
+#' }
 #' @export
 layer_stacked_rnn_cells <- function(object, cells, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_stacked_rnn_cells", rk_capture())
@@ -3011,6 +3512,13 @@ layer_stacked_rnn_cells <- function(object, cells, input_shape = NULL, batch_siz
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' # Not run: needs the optional Python package scipy
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   layer <- layer_stft_spectrogram()
+#' }
+#' }
 #' @export
 layer_stft_spectrogram <- function(object, mode = "log", frame_length = 256L, frame_step = NULL, fft_length = NULL, window = "hann", periodic = FALSE, scaling = "density", padding = "valid", expand_dims = FALSE, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_stft_spectrogram", rk_capture())
@@ -3042,6 +3550,10 @@ layer_stft_spectrogram <- function(object, mode = "log", frame_length = 256L, fr
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_string_lookup()
+#' }
 #' @export
 layer_string_lookup <- function(object, max_tokens = NULL, num_oov_indices = 1L, mask_token = NULL, oov_token = "[UNK]", vocabulary = NULL, idf_weights = NULL, invert = FALSE, output_mode = "int", pad_to_max_tokens = FALSE, sparse = FALSE, encoding = "utf-8", name = NULL, salt = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_string_lookup", rk_capture())
@@ -3060,6 +3572,10 @@ layer_string_lookup <- function(object, max_tokens = NULL, num_oov_indices = 1L,
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_subtract()
+#' }
 #' @export
 layer_subtract <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_subtract", rk_capture())
@@ -3091,6 +3607,10 @@ layer_subtract <- function(object, input_shape = NULL, batch_size = NULL, batch_
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_text_vectorization()
+#' }
 #' @export
 layer_text_vectorization <- function(object, max_tokens = NULL, standardize = "lower_and_strip_punctuation", split = "whitespace", ngrams = NULL, output_mode = "int", output_sequence_length = NULL, pad_to_max_tokens = FALSE, vocabulary = NULL, idf_weights = NULL, sparse = FALSE, ragged = FALSE, encoding = "utf-8", name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_text_vectorization", rk_capture())
@@ -3113,6 +3633,13 @@ layer_text_vectorization <- function(object, max_tokens = NULL, standardize = "l
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' # Not run: needs a TensorFlow SavedModel directory
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   layer <- layer_tfsm(filepath = "saved_model_dir")
+#' }
+#' }
 #' @export
 layer_tfsm <- function(object, filepath, call_endpoint = "serve", call_training_endpoint = NULL, trainable = TRUE, name = NULL, dtype = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_tfsm", rk_capture())
@@ -3132,6 +3659,10 @@ layer_tfsm <- function(object, filepath, call_endpoint = "serve", call_training_
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_unit_normalization()
+#' }
 #' @export
 layer_unit_normalization <- function(object, axis = -1L, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_unit_normalization", rk_capture())
@@ -3151,6 +3682,10 @@ layer_unit_normalization <- function(object, axis = -1L, input_shape = NULL, bat
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_upsampling_1d()
+#' }
 #' @export
 layer_upsampling_1d <- function(object, size = 2L, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_upsampling_1d", rk_capture())
@@ -3172,6 +3707,10 @@ layer_upsampling_1d <- function(object, size = 2L, input_shape = NULL, batch_siz
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_upsampling_2d()
+#' }
 #' @export
 layer_upsampling_2d <- function(object, size = c(2L, 2L), data_format = NULL, interpolation = "nearest", input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_upsampling_2d", rk_capture())
@@ -3192,6 +3731,10 @@ layer_upsampling_2d <- function(object, size = c(2L, 2L), data_format = NULL, in
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_upsampling_3d()
+#' }
 #' @export
 layer_upsampling_3d <- function(object, size = c(2L, 2L, 2L), data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_upsampling_3d", rk_capture())
@@ -3210,6 +3753,10 @@ layer_upsampling_3d <- function(object, size = c(2L, 2L, 2L), data_format = NULL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_zero_padding_1d()
+#' }
 #' @export
 layer_zero_padding_1d <- function(object, padding = 1L, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_zero_padding_1d", rk_capture())
@@ -3230,6 +3777,10 @@ layer_zero_padding_1d <- function(object, padding = 1L, data_format = NULL, inpu
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_zero_padding_2d()
+#' }
 #' @export
 layer_zero_padding_2d <- function(object, padding = c(1L, 1L), data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_zero_padding_2d", rk_capture())
@@ -3248,6 +3799,10 @@ layer_zero_padding_2d <- function(object, padding = c(1L, 1L), data_format = NUL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_zero_padding_3d()
+#' }
 #' @export
 layer_zero_padding_3d <- function(object, padding = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_zero_padding_3d", rk_capture())
@@ -3267,6 +3822,12 @@ layer_zero_padding_3d <- function(object, padding = NULL, data_format = NULL, in
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(10, 3)) %>%
+#'     time_distributed(layer_dense(units = 2))
+#'   model
+#' }
 #' @export
 time_distributed <- function(object, layer, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("time_distributed", rk_capture())

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import backend, families, layers, model, utils
+from . import backend, callbacks, families, layers, model, preprocessing, utils
 
 API: dict[str, Callable[..., Any]] = {}
 API.update(layers.exported())
 API.update(families.exported())
 API.update(backend.exported())
+API.update(preprocessing.exported())
+API["callback_r"] = callbacks.callback_r
 API.update(
     layer_input=layers.layer_input,
     keras_model_sequential=model.keras_model_sequential,

@@ -164,7 +164,7 @@ def bind_positional(names: tuple[str, ...], args: tuple, kwargs: dict[str, Any],
 def make_layer(spec: LayerSpec, kwargs: dict[str, Any]) -> Any:
     kwargs = dict(kwargs)
     wanted = _input_request(spec.cls, kwargs)
-    kwargs = A.normalize(kwargs)
+    kwargs = _resolve_named(A.normalize(kwargs))
     for sub in ("layer", "backward_layer", "cell"):  # wrappers take a layer argument
         if sub in kwargs and isinstance(kwargs[sub], np.ndarray):
             raise RkTypeError(f"`{sub}` must be a layer.")
@@ -178,6 +178,13 @@ def make_layer(spec: LayerSpec, kwargs: dict[str, Any]) -> Any:
     if wanted is not None:
         layer._rk_input = wanted
     return layer
+
+
+def _resolve_named(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """R wrappers passed uncalled (`activation = activation_relu`, `kernel_regularizer =
+    regularizer_l2`) mean the Keras function or the default object."""
+    from .model import resolve  # model imports this module
+    return {k: resolve(v) for k, v in kwargs.items()}
 
 
 def layer_function(spec: LayerSpec) -> Callable[..., Any]:
