@@ -71,3 +71,9 @@ arrays_to_r <- function(x) {
   }
   x
 }
+
+# R -> engine -> R: what the transport does to a value (used by tests and benchmarks).
+rk_echo <- function(x) {
+  bridge()
+  arrays_to_r(bridge()$echo(to_py(x)))
+}

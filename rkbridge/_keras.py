@@ -10,4 +10,7 @@ import keras  # noqa: E402  (Keras 3: the same classes tf.keras exposes)
 import tensorflow as tf  # noqa: E402
 from keras import ops  # noqa: E402
 
+# Retracing notices are about Keras internals, not the user's code.
+tf.get_logger().setLevel("ERROR")
+
 __all__ = ["keras", "tf", "ops"]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import transport
+from . import embedding, transport
 from .api import API
 from .args import RkDeprecationWarning
 from .errors import RkError
@@ -21,6 +21,7 @@ from .model import Named
 from .progress import set_writer  # noqa: F401  (called from R)
 
 _last_traceback: str = ""
+embedding.register_if_embedded_by_rpy2()
 
 
 class Failure:
@@ -134,3 +135,9 @@ def strings_array(values: Any, dims: Any) -> np.ndarray:
     values = [values] if isinstance(values, str) else list(values)
     dims = [dims] if isinstance(dims, (int, float)) else list(dims)
     return np.array(values, dtype=str).reshape([int(d) for d in dims], order="F")
+
+
+def echo(x: Any) -> Any:
+    """Return `x` as the engine received it (a copy of borrowed arrays): the transport check
+    used by the round-trip tests and benchmarks."""
+    return transport.owned(x)

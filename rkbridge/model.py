@@ -171,6 +171,9 @@ def fit(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = Non
         validation_batch_size=A.as_integer(validation_batch_size, "validation_batch_size"),
         validation_freq=A.as_integer(validation_freq, "validation_freq"), **kwargs)
     n = D.nrows(x)
+    split = A.as_float(validation_split) or 0.0
+    if n is not None and split and val is None:
+        n = int(n * (1.0 - split))  # Keras trains on the first rows, validates on the rest
     return History.from_keras(h, {"batch_size": batch_size or 32, "samples": n,
                                   "epochs": epochs, "verbose": verbose})
 

@@ -29,7 +29,9 @@ def resolve_verbose(verbose: Any) -> int:
 
 
 def _fmt(logs: dict[str, Any]) -> str:
-    return " - ".join(f"{k}: {float(v):.4f}" for k, v in (logs or {}).items())
+    """loss first, then the metrics; validation after training (as the history lists them)."""
+    keys = sorted(logs or {}, key=lambda k: (k.startswith("val_"), k.removeprefix("val_") != "loss"))
+    return " - ".join(f"{k}: {float(logs[k]):.4f}" for k in keys)
 
 
 class ProgressLogger(keras.callbacks.Callback):

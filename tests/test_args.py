@@ -1,0 +1,65 @@
+"""Argument normalisation: R doubles to ints, shapes, 1-based axes, legacy names."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rkbridge import args as A
+from rkbridge.errors import RkValueError
+
+
+def test_integers_and_tuples():
+    assert A.as_integer(32.0) == 32 and isinstance(A.as_integer(32.0), int)
+    with pytest.raises(RkValueError, match="whole number"):
+        A.as_integer(2.5, "units")
+    assert A.as_int_tuple(np.array([3.0, 3.0])) == (3, 3)
+    assert A.as_int_tuple(5.0) == 5
+    assert A.as_int_tuple("same") == "same"
+
+
+def test_shapes():
+    assert A.as_shape(20.0) == (20,)
+    assert A.as_shape(np.array([100.0, 100.0, 3.0])) == (100, 100, 3)
+    assert A.as_shape([None, float("nan"), 3]) == (None, None, 3)
+
+
+@pytest.mark.parametrize("r_axis,py_axis", [(1, 0), (2, 1), (-1, -1), (-2, -2)])
+def test_axes_are_one_based(r_axis, py_axis):
+    assert A.as_axis(float(r_axis)) == py_axis
+
+
+def test_axis_zero_is_an_error():
+    with pytest.raises(RkValueError, match="1-based"):
+        A.as_axis(0)
+
+
+def test_normalize_uses_declared_rules():
+    out = A.normalize({"units": 4.0, "kernel_size": np.array([3.0, 3.0]), "axis": 2,
+                       "name": "x", "rate": 1})
+    assert out == {"units": 4, "kernel_size": (3, 3), "axis": 1, "name": "x", "rate": 1.0}
+
+
+def test_legacy_optimizer_arguments(rk):
+    with pytest.warns(A.RkDeprecationWarning, match="lr"):
+        opt = rk.optimizer_rmsprop(lr=0.002)
+    assert abs(float(opt.learning_rate) - 0.002) < 1e-9
+    with pytest.warns(A.RkDeprecationWarning):
+        sgd = rk.optimizer_sgd(lr=0.1, decay=0.5, momentum=0.9, nesterov=True)
+    schedule = sgd._learning_rate
+    # Keras 2's time-based decay: lr / (1 + decay * iterations)
+    assert abs(float(schedule(0)) - 0.1) < 1e-7
+    assert abs(float(schedule(2)) - 0.1 / (1 + 0.5 * 2)) < 1e-7
+    assert sgd.nesterov is True and abs(float(sgd.momentum) - 0.9) < 1e-7
+
+
+def test_legacy_input_arguments(rk):
+    m = rk.keras_model_sequential()
+    rk.layer_dense(m, units=3, input_dim=5.0)
+    assert tuple(m.inputs[0].shape) == (None, 5)
+    m2 = rk.keras_model_sequential()
+    rk.layer_lstm(m2, units=4, stateful=True, batch_input_shape=[8.0, 5.0, 2.0])
+    assert tuple(m2.inputs[0].shape) == (8, 5, 2)
+    m3 = rk.keras_model_sequential()
+    with pytest.warns(A.RkDeprecationWarning, match="input_length"):
+        rk.layer_embedding(m3, input_dim=50, output_dim=4, input_length=7)
+    assert tuple(m3.inputs[0].shape) == (None, 7)

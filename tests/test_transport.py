@@ -1,0 +1,71 @@
+"""The array transport's Python half, driven with memory laid out as R lays it out."""
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+import pytest
+
+from rkbridge import transport
+
+
+def r_memory(values: np.ndarray, ctype=ctypes.c_double):
+    """A column-major buffer like an R vector, and its address."""
+    flat = np.ravel(values, order="F")
+    buf = (ctype * flat.size)(*flat.tolist())
+    return buf, ctypes.addressof(buf)
+
+
+def test_double_view_keeps_r_index_meaning_without_copy():
+    x = np.arange(24, dtype=np.float64).reshape(2, 3, 4) * 1.5
+    buf, addr = r_memory(x)
+    view = transport.from_r(addr, [2, 3, 4], "double")
+    assert view.shape == (2, 3, 4)
+    assert np.array_equal(view, x)
+    assert view[1, 2, 3] == x[1, 2, 3] and view[0, 1, 0] == x[0, 1, 0]
+    assert view.flags.f_contiguous and not view.flags.writeable
+    buf[0] = 99.0  # shares R's memory
+    assert view[0, 0, 0] == 99.0
+
+
+def test_integer_and_logical_with_na():
+    x = np.array([[1, transport.R_NA_INTEGER], [3, 4]], dtype=np.int32)
+    buf, addr = r_memory(x, ctypes.c_int32)
+    v = transport.from_r(addr, [2, 2], "integer")
+    assert v.dtype == np.float64 and np.isnan(v[0, 1]) and v[1, 0] == 3
+    lg = np.array([1, 0, 1], dtype=np.int32)
+    buf2, addr2 = r_memory(lg, ctypes.c_int32)
+    b = transport.from_r(addr2, [3], "logical")
+    assert b.dtype == np.bool_ and b.tolist() == [True, False, True]
+
+
+def test_zero_length_dims():
+    v = transport.from_r(0, [0, 3], "double")
+    assert v.shape == (0, 3)
+
+
+@pytest.mark.parametrize("arr,kind", [
+    (np.zeros((2, 3), np.float32), "double"), (np.zeros(4, np.int64), "integer"),
+    (np.array([True, False]), "logical"), (np.array([2**40]), "double"),
+    (np.array(["a", "b"]), "character")])
+def test_info_kinds(arr, kind):
+    info = transport.to_r_info(arr)
+    assert info[0] == kind and info[1:] == list(arr.shape)
+
+
+def test_fill_writes_column_major():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)  # C order on the engine side
+    dest = (ctypes.c_double * 6)()
+    transport.to_r_fill(x, ctypes.addressof(dest), "double")
+    assert list(dest) == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]  # R's order: x[1,1], x[2,1], ...
+
+
+def test_owned_copies_borrowed_views_only():
+    x = np.arange(4.0)
+    buf, addr = r_memory(x)
+    view = transport.from_r(addr, [4], "double")
+    kept = transport.owned(view)
+    buf[0] = -1.0
+    assert kept[0] == 0.0 and view[0] == -1.0
+    own = np.arange(3.0)
+    assert transport.owned(own) is own

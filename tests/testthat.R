@@ -1,0 +1,3 @@
+library(testthat)
+library(rkbridge)
+if (rkbridge_available()) test_check("rkbridge")
