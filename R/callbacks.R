@@ -8,7 +8,10 @@ callback_hooks <- c("on_epoch_begin", "on_epoch_end", "on_batch_begin", "on_batc
                     "on_train_begin", "on_train_end", "on_test_begin", "on_test_end",
                     "on_predict_begin", "on_predict_end")
 
-no_op_hooks <- stats::setNames(lapply(callback_hooks, function(h) {
+#' @importFrom stats setNames
+NULL
+
+no_op_hooks <- setNames(lapply(callback_hooks, function(h) {
   if (grepl("epoch|batch", h)) function(index, logs = NULL) invisible(NULL)
   else function(logs = NULL) invisible(NULL)
 }), callback_hooks)

@@ -74,7 +74,7 @@ FAMILIES: dict[str, Family] = {
                                "CTC": "loss_ctc"},
                    takes_data=True),
     "metric": Family("metric", keras.metrics, keras.metrics.Metric,
-                     skip=("Metric", "Reduce"),
+                     skip=("Metric",),
                      exceptions={"MeanMetricWrapper": "metric_mean_wrapper","AUC": "metric_auc", "KLDivergence":
                                  "metric_kullback_leibler_divergence",
                                  "FBetaScore": "metric_fbeta_score",
@@ -155,10 +155,11 @@ def _discover(family: Family) -> dict[str, FamilySpec]:
     if family.of_functions:
         return _discover_functions(family)
     out: dict[str, FamilySpec] = {}
-    for name in sorted(dir(family.module)):
-        obj = getattr(family.module, name)
-        if (not inspect.isclass(obj) or not issubclass(obj, family.base)
-                or obj.__name__ != name or name in family.skip):
+    members = {getattr(family.module, n) for n in dir(family.module) if not n.startswith("_")}
+    # Aliases count once, named after the class's own name (see layers._discover).
+    for obj in sorted((m for m in members if inspect.isclass(m)), key=lambda c: c.__name__):
+        name = obj.__name__
+        if not issubclass(obj, family.base) or name in family.skip:
             continue
         r_name = family.r_name(name)
         func = getattr(family.module, snake(name), None) if family.takes_data else None

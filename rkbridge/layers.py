@@ -56,9 +56,11 @@ def _init_params(cls: type) -> tuple[inspect.Parameter, ...]:
 
 def _discover() -> dict[str, LayerSpec]:
     specs: dict[str, LayerSpec] = {}
-    for name in sorted(dir(keras.layers)):
-        cls = getattr(keras.layers, name)
-        if not inspect.isclass(cls) or cls.__name__ in SKIPPED or name != cls.__name__:
+    classes = {getattr(keras.layers, n) for n in dir(keras.layers) if not n.startswith("_")}
+    # Aliases (MaxPool2D for MaxPooling2D) count once: the R name comes from the class's own
+    # name, also when Keras exports the class only under another (GroupQueryAttention).
+    for cls in sorted((c for c in classes if inspect.isclass(c)), key=lambda c: c.__name__):
+        if cls.__name__ in SKIPPED:
             continue
         r_name = layer_r_name(cls.__name__)
         specs[r_name] = LayerSpec(r_name, cls, _init_params(cls))
