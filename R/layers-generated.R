@@ -1718,6 +1718,44 @@ layer_group_normalization <- function(object, groups = 32L, axis = -1L, epsilon 
   rk_call("layer_group_normalization", rk_capture())
 }
 
+#' Grouped Query Attention layer (GroupedQueryAttention layer)
+#'
+#' This is an implementation of grouped-query attention introduced by [Ainslie et al., 2023](https://arxiv.org/abs/2305.13245). Here `num_key_value_heads` denotes number of groups, setting `num_key_value_heads` to 1 is equivalent to multi-query attention, and when `num_key_value_heads` is equal to `num_query_heads` it is equivalent to multi-head attention. This layer first projects `query`, `key`, and `value` tensors. Then, `key` and `value` are repeated to match the number of heads of `query`. Then, the `query` is scaled and dot-producted with `key` tensors. These are softmaxed to obtain attention probabilities. The value tensors are then interpolated by these probabilities and concatenated back to a single tensor.
+#'
+#' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
+#' @param head_dim Size of each attention head.
+#' @param num_query_heads Number of query attention heads.
+#' @param num_key_value_heads Number of key and value attention heads.
+#' @param dropout Dropout probability.
+#' @param use_bias Boolean, whether the dense layers use bias vectors/matrices.
+#' @param sliding_window Optional positive integer. If set, restricts each query position to attend only to key positions within `sliding_window - 1` of itself (a symmetric band). Composes naturally with `use_causal_mask=True` to give the causal sliding window used by Mistral, Llama-3 long-context, and Phi-3. Defaults to `None` (full attention).
+#' @param flash_attention If `None`, the layer attempts to use flash attention for faster and more memory-efficient attention computations when possible. This behavior can be configured using `keras.config.enable_flash_attention()` or `keras.config.disable_flash_attention()`.
+#' @param kernel_initializer Initializer for dense layer kernels.
+#' @param bias_initializer Initializer for dense layer biases.
+#' @param kernel_regularizer Regularizer for dense layer kernels.
+#' @param bias_regularizer Regularizer for dense layer biases.
+#' @param activity_regularizer Regularizer for dense layer activity.
+#' @param kernel_constraint Constraint for dense layer kernels.
+#' @param bias_constraint Constraint for dense layer kernels.
+#' @param use_gate Boolean, whether to apply a gated attention mechanism. When True, an additional gating branch is added based on the (Gated Attention for Large Language Models)[https://arxiv.org/abs/2505.06708]. It applies a sigmoid-activated linear projection to the query which then gates the attention output. This helps improve training stability and eliminates "attention sinks".
+#' @param seed Optional integer to seed the dropout layer.
+#' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
+#' @param batch_size Fixed batch size of that input (stateful RNNs need one).
+#' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
+#' @param input_dim Legacy: `input_shape = c(input_dim)`.
+#' @param input_length Legacy (Embedding): `input_shape = c(input_length)`.
+#' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
+#' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
+#' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_grouped_query_attention(head_dim = NULL, num_query_heads = NULL, num_key_value_heads = NULL)
+#' }
+#' @export
+layer_grouped_query_attention <- function(object, head_dim, num_query_heads, num_key_value_heads, dropout = 0.0, use_bias = TRUE, sliding_window = NULL, flash_attention = NULL, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, use_gate = FALSE, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
+  rk_call("layer_grouped_query_attention", rk_capture())
+}
+
 #' Gated Recurrent Unit - Cho et al. 2014 (GRU layer)
 #'
 #' Based on available runtime hardware and constraints, this layer will choose different implementations (cuDNN-based or backend-native) to maximize the performance. If a GPU is available and all the arguments to the layer meet the requirement of the cuDNN kernel (see below for details), the layer will use a fast cuDNN implementation when using the TensorFlow backend. The requirements to use the cuDNN implementation are: 1. `activation` == `tanh` 2. `recurrent_activation` == `sigmoid` 3. `recurrent_dropout` == 0 4. `unroll` is `False` 5. `use_bias` is `True` 6. `reset_after` is `True` 7. Inputs, if use masking, are strictly right-padded. 8. Eager execution is enabled in the outermost context. There are two variants of the GRU implementation. The default one is based on [v3](https://arxiv.org/abs/1406.1078v3) and has reset gate applied to hidden state before matrix multiplication. The other one is based on [original](https://arxiv.org/abs/1406.1078v1) and has the order reversed. The second variant is compatible with CuDNNGRU (GPU-only) and allows inference on CPU. Thus it has separate biases for `kernel` and `recurrent_kernel`. To use this variant, set `reset_after=True` and `recurrent_activation='sigmoid'`. For example: >>> inputs = np.random.random((32, 10, 8)) >>> gru = keras.layers.GRU(4) >>> output = gru(inputs) >>> output.shape (32, 4) >>> gru = keras.layers.GRU(4, return_sequences=True, return_state=True) >>> whole_sequence_output, final_state = gru(inputs) >>> whole_seque
