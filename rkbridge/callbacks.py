@@ -9,13 +9,14 @@ custom callbacks.
 """
 from __future__ import annotations
 
+import importlib.util
 import numbers
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
 from ._keras import keras
-from .errors import RkTypeError
+from .errors import RkError, RkTypeError
 
 # Hooks whose first argument is an epoch or a batch index (shown 1-based).
 EPOCH_HOOKS = ("on_epoch_begin", "on_epoch_end")
@@ -106,9 +107,18 @@ def _scheduler_args(kwargs: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _tensorboard_args(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """TensorBoard logs need the `tensorboard` package; say so now rather than mid-fit()."""
+    if importlib.util.find_spec("tensorboard") is None:
+        raise RkError("callback_tensorboard() needs the Python package 'tensorboard' in the "
+                      "engine's Python: install it there (pip install tensorboard).")
+    return kwargs
+
+
 ADAPTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "LambdaCallback": _lambda_args,
     "LearningRateScheduler": _scheduler_args,
+    "TensorBoard": _tensorboard_args,
 }
 
 

@@ -57,9 +57,12 @@ def normalize(x: Any, axis: Any = -1, order: Any = 2) -> Any:
     Returns:
         An array of the same dimensions as `x`.
     """
+    # Not keras.utils.normalize: it treats axis 0 as "the last axis".
     arr = np.asarray(x, dtype="float64")
-    return keras.utils.normalize(arr, axis=A.as_axis(axis, "axis"),
-                                 order=A.as_integer(order, "order"))
+    norm = np.linalg.norm(arr, ord=A.as_integer(order, "order"), axis=A.as_axis(axis, "axis"),
+                          keepdims=True)
+    norm[norm == 0] = 1
+    return arr / norm
 
 
 def timeseries_dataset_from_array(data: Any, targets: Any, sequence_length: Any,
