@@ -83,7 +83,8 @@ new_callback_class <- function(classname, ...) {
   if (length(members) && (is.null(names(members)) || any(!nzchar(names(members)))))
     stop(rk_condition("new_callback_class(): every method must be named.",
                       "rkbridge_value_error"))
-  generator <- R6::R6Class(classname, inherit = KerasCallback, public = members)
+  generator <- R6::R6Class(classname, inherit = KerasCallback, public = members,
+                           lock_objects = FALSE)
   function(...) generator$new(...)
 }
 
