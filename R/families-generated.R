@@ -842,7 +842,9 @@ attr(callback_swap_ema_weights, "rk_name") <- "callback_swap_ema_weights"
 #' @family callbacks
 #' @examples
 #' if (rkbridge_available()) {
-#'   obj <- callback_tensorboard()
+#'   # TensorBoard logs need the Python package tensorboard in the engine's Python
+#'   if (reticulate::py_module_available("tensorboard"))
+#'     cb <- callback_tensorboard(log_dir = file.path(tempdir(), "logs"))
 #' }
 #' @export
 callback_tensorboard <- function(log_dir = "logs", histogram_freq = 0L, write_graph = TRUE, write_images = FALSE, write_steps_per_second = FALSE, update_freq = "epoch", profile_batch = 0L, embeddings_freq = 0L, embeddings_metadata = NULL, ...) {

@@ -180,6 +180,10 @@ OVERRIDES: dict[str, list[str]] = {
     "image_array_resize": ['dim(image_array_resize(array(0, c(4, 4, 3)), height = 2, '
                            'width = 2))'],
     "image_smart_resize": ['dim(image_smart_resize(array(0, c(4, 6, 3)), size = c(2, 2)))'],
+    "callback_tensorboard": [
+        '# TensorBoard logs need the Python package tensorboard in the engine\'s Python',
+        'if (reticulate::py_module_available("tensorboard"))',
+        '  cb <- callback_tensorboard(log_dir = file.path(tempdir(), "logs"))'],
     "get_file": ['# rkbridge never downloads: a file missing from the cache is an error',
                  'try(get_file("mnist.npz", origin = '
                  '"https://example.invalid/mnist.npz"))'],
