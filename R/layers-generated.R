@@ -1749,7 +1749,7 @@ layer_group_normalization <- function(object, groups = 32L, axis = -1L, epsilon 
 #' @family layers
 #' @examples
 #' if (rkbridge_available()) {
-#'   layer <- layer_grouped_query_attention(head_dim = NULL, num_query_heads = NULL, num_key_value_heads = NULL)
+#'   layer <- layer_grouped_query_attention(head_dim = 4, num_query_heads = 4, num_key_value_heads = 2)
 #' }
 #' @export
 layer_grouped_query_attention <- function(object, head_dim, num_query_heads, num_key_value_heads, dropout = 0.0, use_bias = TRUE, sliding_window = NULL, flash_attention = NULL, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, use_gate = FALSE, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {

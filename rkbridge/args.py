@@ -136,7 +136,8 @@ ARG_RULES: dict[str, Rule] = {
         "num_bins", "num_tokens", "output_sequence_length", "groups",
         "num_groups", "validation_freq", "steps", "start_from_epoch", "decay_steps",
         "cooldown", "height", "width", "max_number", "first_decay_steps", "maxlen",
-        "sequence_length", "sequence_stride", "sampling_rate")},
+        "sequence_length", "sequence_stride", "sampling_rate", "head_dim", "num_query_heads",
+        "num_key_value_heads")},
     **{n: as_int_list for n in ("target_class_ids", "boundaries")},
     **{n: as_int_tuple for n in (
         "kernel_size", "strides", "pool_size", "dilation_rate", "size", "padding",
