@@ -17,13 +17,13 @@ k_abs <- function(x, ...) {
   rk_call("k_abs", rk_capture())
 }
 
-#' Test whether all array elements along a given axis evaluate to `True` (backend)
+#' Test whether all array elements along a given axis evaluate to `TRUE` (backend)
 #'
 #' The Keras 2 backend function, computed by `keras.ops.all`.
 #'
 #' @param x Input tensor.
 #' @param axis An integer or tuple of integers that represent the axis along which a logical AND reduction is performed. The default (`axis=None`) is to perform a logical AND over all the dimensions of the input array. `axis` may be negative, in which case it counts for the last to the first axis. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If `True`, axes which are reduced are left in the result as dimensions with size one. With this option, the result will broadcast correctly against the input array. Defaults to `False`.
+#' @param keepdims If `TRUE`, axes which are reduced are left in the result as dimensions with size one. With this option, the result will broadcast correctly against the input array. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -36,13 +36,13 @@ k_all <- function(x, axis = NULL, keepdims = FALSE, ...) {
   rk_call("k_all", rk_capture())
 }
 
-#' Test whether any array element along a given axis evaluates to `True` (backend)
+#' Test whether any array element along a given axis evaluates to `TRUE` (backend)
 #'
 #' The Keras 2 backend function, computed by `keras.ops.any`.
 #'
 #' @param x Input tensor.
 #' @param axis An integer or tuple of integers that represent the axis along which a logical OR reduction is performed. The default (`axis=None`) is to perform a logical OR over all the dimensions of the input array. `axis` may be negative, in which case it counts for the last to the first axis. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If `True`, axes which are reduced are left in the result as dimensions with size one. With this option, the result will broadcast correctly against the input array. Defaults to `False`.
+#' @param keepdims If `TRUE`, axes which are reduced are left in the result as dimensions with size one. With this option, the result will broadcast correctly against the input array. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -60,7 +60,7 @@ k_any <- function(x, axis = NULL, keepdims = FALSE, ...) {
 #' `arange` can be called with a varying number of positional arguments: * `arange(stop)`: Values are generated within the half-open interval `[0, stop)` (in other words, the interval including start but excluding stop). * `arange(start, stop)`: Values are generated within the half-open interval `[start, stop)`. * `arange(start, stop, step)`: Values are generated within the half-open interval `[start, stop)`, with spacing between values given by step. The Keras 2 backend function, computed by `keras.ops.arange`.
 #'
 #' @param start Integer or real, representing the start of the interval. The interval includes this value.
-#' @param stop Integer or real, representing the end of the interval. The interval does not include this value, except in some cases where `step` is not an integer and floating point round-off affects the length of `out`. Defaults to `None`.
+#' @param stop Integer or real, representing the end of the interval. The interval does not include this value, except in some cases where `step` is not an integer and floating point round-off affects the length of `out`. Defaults to `NULL`.
 #' @param step Integer or real, represent the spacing between values. For any output `out`, this is the distance between two adjacent values, `out[i+1] - out[i]`. The default step size is 1. If `step` is specified as a position argument, `start` must also be given.
 #' @param dtype The type of the output array. If `dtype` is not given, infer the data type from the other input arguments.
 #' @param ... Further arguments for the Keras op.
@@ -81,7 +81,7 @@ k_arange <- function(start, stop = NULL, step = NULL, dtype = NULL, ...) {
 #'
 #' @param x Input tensor.
 #' @param axis By default, the index is into the flattened tensor, otherwise along the specified axis. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `False`.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -100,7 +100,7 @@ k_argmax <- function(x, axis = NULL, keepdims = FALSE, ...) {
 #'
 #' @param x Input tensor.
 #' @param axis By default, the index is into the flattened tensor, otherwise along the specified axis. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `False`.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -118,7 +118,7 @@ k_argmin <- function(x, axis = NULL, keepdims = FALSE, ...) {
 #' The Keras 2 backend function, computed by `keras.ops.argsort`.
 #'
 #' @param x Input tensor.
-#' @param axis Axis along which to sort. Defaults to `-1` (the last axis). If `None`, the flattened tensor is used. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis Axis along which to sort. Defaults to `-1` (the last axis). If `NULL`, the flattened tensor is used. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -208,7 +208,7 @@ k_bias_add <- function(x, bias, data_format = NULL, ...) {
 #'
 #' @param target The target tensor representing the true binary labels. Its shape should match the shape of the `output` tensor.
 #' @param output The output tensor representing the predicted probabilities or logits. Its shape should match the shape of the `target` tensor.
-#' @param from_logits (optional) Whether `output` is a tensor of logits or probabilities. Set it to `True` if `output` represents logits; otherwise, set it to `False` if `output` represents probabilities. Defaults to `False`.
+#' @param from_logits (optional) Whether `output` is a tensor of logits or probabilities. Set it to `TRUE` if `output` represents logits; otherwise, set it to `FALSE` if `output` represents probabilities. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -262,7 +262,7 @@ k_cast_to_floatx <- function(x, ...) {
 #'
 #' @param target The target tensor representing the true categorical labels. Its shape should match the shape of the `output` tensor except for the last dimension.
 #' @param output The output tensor representing the predicted probabilities or logits. Its shape should match the shape of the `target` tensor except for the last dimension.
-#' @param from_logits (optional) Whether `output` is a tensor of logits or probabilities. Set it to `True` if `output` represents logits; otherwise, set it to `False` if `output` represents probabilities. Defaults to `False`.
+#' @param from_logits (optional) Whether `output` is a tensor of logits or probabilities. Set it to `TRUE` if `output` represents logits; otherwise, set it to `FALSE` if `output` represents probabilities. Defaults to `FALSE`.
 #' @param axis (optional) The axis along which the categorical cross-entropy is computed. Defaults to `-1`, which corresponds to the last dimension of the tensors. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -423,7 +423,7 @@ k_conv2d <- function(inputs, kernel, strides = 1L, padding = "valid", data_forma
 #' @param kernel Tensor of rank N+2. `kernel` has shape [kernel_spatial_shape, num_output_channels, num_input_channels], `num_input_channels` should match the number of channels in `inputs`.
 #' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
 #' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
-#' @param output_padding int or int tuple/list of `len(inputs_spatial_shape)`, specifying the amount of padding along the height and width of the output tensor. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `None` (default), the output shape is inferred.
+#' @param output_padding int or int tuple/list of `len(inputs_spatial_shape)`, specifying the amount of padding along the height and width of the output tensor. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `NULL` (default), the output shape is inferred.
 #' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
 #' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
 #' @param ... Further arguments for the Keras op.
@@ -532,7 +532,7 @@ k_ctc_batch_cost <- function(target, output, target_length, output_length, mask_
 #' @param strategy A string for the decoding strategy. Supported values are `"greedy"` and `"beam_search"`.
 #' @param beam_width An integer scalar beam width used in beam search. Defaults to 100.
 #' @param top_paths An integer scalar, the number of top paths to return. Defaults to 1.
-#' @param merge_repeated A boolean scalar, whether to merge repeated labels in the output. Defaults to `True`.
+#' @param merge_repeated A boolean scalar, whether to merge repeated labels in the output. Defaults to `TRUE`.
 #' @param mask_index An integer scalar, the index of the mask character in the vocabulary. Defaults to `0`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -810,7 +810,7 @@ k_expm1 <- function(x, ...) {
 #' The Keras 2 backend function, computed by `keras.ops.eye`.
 #'
 #' @param N Number of rows in the output.
-#' @param M Number of columns in the output. If `None`, defaults to `N`.
+#' @param M Number of columns in the output. If `NULL`, defaults to `N`.
 #' @param k Index of the diagonal: 0 (the default) refers to the main diagonal, a positive value refers to an upper diagonal, and a negative value to a lower diagonal.
 #' @param dtype Data type of the returned tensor.
 #' @param ... Further arguments for the Keras op.
@@ -1072,7 +1072,7 @@ k_is_keras_tensor <- function(x, ...) {
 
 #' Check whether the given object is a tensor (backend)
 #'
-#' Note: This checks for backend specific tensors so passing a TensorFlow tensor would return `False` if your backend is PyTorch or JAX. The Keras 2 backend function, computed by `keras.ops.is_tensor`.
+#' Note: This checks for backend specific tensors so passing a TensorFlow tensor would return `FALSE` if your backend is PyTorch or JAX. The Keras 2 backend function, computed by `keras.ops.is_tensor`.
 #'
 #' @param x A variable.
 #' @param ... Further arguments for the Keras op.
@@ -1200,8 +1200,8 @@ k_log_softmax <- function(x, axis = -1L, ...) {
 #' The Keras 2 backend function, computed by `keras.ops.logsumexp`.
 #'
 #' @param x Input tensor.
-#' @param axis An integer or a tuple of integers specifying the axis/axes along which to compute the sum. If `None`, the sum is computed over all elements. Defaults to `None`. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims A boolean indicating whether to keep the dimensions of the input tensor when computing the sum. Defaults to `False`.
+#' @param axis An integer or a tuple of integers specifying the axis/axes along which to compute the sum. If `NULL`, the sum is computed over all elements. Defaults to `NULL`. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param keepdims A boolean indicating whether to keep the dimensions of the input tensor when computing the sum. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1239,8 +1239,8 @@ k_matmul <- function(x1, x2, ...) {
 #'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which to operate. By default, flattened input is used. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `False`.
-#' @param initial The minimum value of an output element. Defaults to `None`.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `FALSE`.
+#' @param initial The minimum value of an output element. Defaults to `NULL`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1277,7 +1277,7 @@ k_maximum <- function(x1, x2, ...) {
 #'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which the means are computed. The default is to compute the mean of the flattened tensor. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1297,8 +1297,8 @@ k_mean <- function(x, axis = NULL, keepdims = FALSE, ...) {
 #'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which to operate. By default, flattened input is used. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `False`.
-#' @param initial The maximum value of an output element. Defaults to `None`.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `FALSE`.
+#' @param initial The maximum value of an output element. Defaults to `NULL`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1335,8 +1335,8 @@ k_minimum <- function(x1, x2, ...) {
 #'
 #' @param x Input tensor.
 #' @param axes A list of axes which to compute mean and variance. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one.
-#' @param synchronized Only applicable with the TensorFlow backend. If `True`, synchronizes the global batch statistics (mean and variance) across all devices at each training step in a distributed training strategy. If `False`, each replica uses its own local batch statistics.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
+#' @param synchronized Only applicable with the TensorFlow backend. If `TRUE`, synchronizes the global batch statistics (mean and variance) across all devices at each training step in a distributed training strategy. If `FALSE`, each replica uses its own local batch statistics.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1371,9 +1371,9 @@ k_ndim <- function(x, ...) {
 #' This function is able to return one of eight different matrix norms, or one of an infinite number of vector norms (described below), depending on the value of the `ord` parameter. The Keras 2 backend function, computed by `keras.ops.norm`.
 #'
 #' @param x Input tensor.
-#' @param ord Order of the norm (see table under Notes). The default is `None`.
+#' @param ord Order of the norm (see table under Notes). The default is `NULL`.
 #' @param axis If `axis` is an integer, it specifies the axis of `x` along which to compute the vector norms. If `axis` is a 2-tuple, it specifies the axes that hold 2-D matrices, and the matrix norms of these matrices are computed. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1468,7 +1468,7 @@ k_ones_like <- function(x, dtype = NULL, ...) {
 #' @param x Tensor to pad.
 #' @param pad_width Number of values padded to the edges of each axis. `((before_1, after_1), ...(before_N, after_N))` unique pad widths for each axis. `((before, after),)` yields same before and after pad for each axis. `(pad,)` or `int` is a shortcut for `before = after = pad` width for all axes.
 #' @param mode One of `"constant"`, `"edge"`, `"linear_ramp"`, `"maximum"`, `"mean"`, `"median"`, `"minimum"`, `"reflect"`, `"symmetric"`, `"wrap"`, `"empty"`, `"circular"`. Defaults to `"constant"`.
-#' @param constant_values value to pad with if `mode == "constant"`. Defaults to `0`. A `ValueError` is raised if not None and `mode != "constant"`.
+#' @param constant_values value to pad with if `mode == "constant"`. Defaults to `0`. A `ValueError` is raised if not NULL and `mode != "constant"`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1546,7 +1546,7 @@ k_pow <- function(x1, x2, ...) {
 #'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which a product is performed. The default, `axis=None`, will compute the product of all elements in the input tensor. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduce are left in the result as dimensions with size one.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduce are left in the result as dimensions with size one.
 #' @param dtype Data type of the returned tensor.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -1568,7 +1568,7 @@ k_prod <- function(x, axis = NULL, keepdims = FALSE, dtype = NULL, ...) {
 #' @param counts A number or array of numbers representing the number of trials. It must be broadcastable with `probabilities`.
 #' @param probabilities A float or array of floats representing the probability of success of an individual event. It must be broadcastable with `counts`.
 #' @param dtype Optional dtype of the tensor. Only floating point types are supported. If not specified, `keras.config.floatx()` is used, which defaults to `float32` unless you configured it otherwise (via `keras.config.set_floatx(float_dtype)`).
-#' @param seed Optional Python integer or instance of `keras.random.SeedGenerator`. By default, the `seed` argument is `None`, and an internal global `keras.random.SeedGenerator` is used. The `seed` argument can be used to ensure deterministic (repeatable) random number generation. Note that passing an integer as the `seed` value will produce the same random values for each call. To generate different random values for repeated calls, an instance of `keras.random.SeedGenerator` must be provided as the `seed` value. Remark concerning the JAX backend: When tracing functions with the JAX backend the global `keras.random.SeedGenerator` is not supported. Therefore, during tracing the default value seed=None will produce an error, and a `seed` argument must be provided.
+#' @param seed Optional Python integer or instance of `keras.random.SeedGenerator`. By default, the `seed` argument is `NULL`, and an internal global `keras.random.SeedGenerator` is used. The `seed` argument can be used to ensure deterministic (repeatable) random number generation. Note that passing an integer as the `seed` value will produce the same random values for each call. To generate different random values for repeated calls, an instance of `keras.random.SeedGenerator` must be provided as the `seed` value. Remark concerning the JAX backend: When tracing functions with the JAX backend the global `keras.random.SeedGenerator` is not supported. Therefore, during tracing the default value seed=None will produce an error, and a `seed` argument must be provided.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1589,7 +1589,7 @@ k_random_binomial <- function(shape, counts, probabilities, dtype = NULL, seed =
 #' @param mean Float, defaults to 0. Mean of the random values to generate.
 #' @param stddev Float, defaults to 1. Standard deviation of the random values to generate.
 #' @param dtype Optional dtype of the tensor. Only floating point types are supported. If not specified, `keras.config.floatx()` is used, which defaults to `float32` unless you configured it otherwise (via `keras.config.set_floatx(float_dtype)`).
-#' @param seed Optional Python integer or instance of `keras.random.SeedGenerator`. By default, the `seed` argument is `None`, and an internal global `keras.random.SeedGenerator` is used. The `seed` argument can be used to ensure deterministic (repeatable) random number generation. Note that passing an integer as the `seed` value will produce the same random values for each call. To generate different random values for repeated calls, an instance of `keras.random.SeedGenerator` must be provided as the `seed` value. Remark concerning the JAX backend: When tracing functions with the JAX backend the global `keras.random.SeedGenerator` is not supported. Therefore, during tracing the default value `seed=None` will produce an error, and a `seed` argument must be provided.
+#' @param seed Optional Python integer or instance of `keras.random.SeedGenerator`. By default, the `seed` argument is `NULL`, and an internal global `keras.random.SeedGenerator` is used. The `seed` argument can be used to ensure deterministic (repeatable) random number generation. Note that passing an integer as the `seed` value will produce the same random values for each call. To generate different random values for repeated calls, an instance of `keras.random.SeedGenerator` must be provided as the `seed` value. Remark concerning the JAX backend: When tracing functions with the JAX backend the global `keras.random.SeedGenerator` is not supported. Therefore, during tracing the default value `seed=None` will produce an error, and a `seed` argument must be provided.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1610,7 +1610,7 @@ k_random_normal <- function(shape, mean = 0.0, stddev = 1.0, dtype = NULL, seed 
 #' @param minval Float, defaults to 0. Lower bound of the range of random values to generate (inclusive).
 #' @param maxval Float, defaults to 1. Upper bound of the range of random values to generate (exclusive).
 #' @param dtype Optional dtype of the tensor. Only floating point types are supported. If not specified, `keras.config.floatx()` is used, which defaults to `float32` unless you configured it otherwise (via `keras.config.set_floatx(float_dtype)`)
-#' @param seed Optional Python integer or instance of `keras.random.SeedGenerator`. By default, the `seed` argument is `None`, and an internal global `keras.random.SeedGenerator` is used. The `seed` argument can be used to ensure deterministic (repeatable) random number generation. Note that passing an integer as the `seed` value will produce the same random values for each call. To generate different random values for repeated calls, an instance of `keras.random.SeedGenerator` must be provided as the `seed` value. Remark concerning the JAX backend: When tracing functions with the JAX backend the global `keras.random.SeedGenerator` is not supported. Therefore, during tracing the default value seed=None will produce an error, and a `seed` argument must be provided.
+#' @param seed Optional Python integer or instance of `keras.random.SeedGenerator`. By default, the `seed` argument is `NULL`, and an internal global `keras.random.SeedGenerator` is used. The `seed` argument can be used to ensure deterministic (repeatable) random number generation. Note that passing an integer as the `seed` value will produce the same random values for each call. To generate different random values for repeated calls, an instance of `keras.random.SeedGenerator` must be provided as the `seed` value. Remark concerning the JAX backend: When tracing functions with the JAX backend the global `keras.random.SeedGenerator` is not supported. Therefore, during tracing the default value seed=None will produce an error, and a `seed` argument must be provided.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1971,7 +1971,7 @@ k_softsign <- function(x, ...) {
 #' The Keras 2 backend function, computed by `keras.ops.sort`.
 #'
 #' @param x Input tensor.
-#' @param axis Axis along which to sort. If `None`, the tensor is flattened before sorting. Defaults to `-1`; the last axis. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis Axis along which to sort. If `NULL`, the tensor is flattened before sorting. Defaults to `-1`; the last axis. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1990,7 +1990,7 @@ k_sort <- function(x, axis = -1L, ...) {
 #'
 #' @param target The target tensor representing the true class labels as integers. Its shape should match the shape of the `output` tensor except for the last dimension.
 #' @param output The output tensor representing the predicted probabilities or logits. Its shape should match the shape of the `target` tensor except for the last dimension.
-#' @param from_logits (optional) Whether `output` is a tensor of logits or probabilities. Set it to `True` if `output` represents logits; otherwise, set it to `False` if `output` represents probabilities. Defaults to `False`.
+#' @param from_logits (optional) Whether `output` is a tensor of logits or probabilities. Set it to `TRUE` if `output` represents logits; otherwise, set it to `FALSE` if `output` represents probabilities. Defaults to `FALSE`.
 #' @param axis (optional) The axis along which the sparse categorical cross-entropy is computed. Defaults to `-1`, which corresponds to the last dimension of the tensors. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -2081,7 +2081,7 @@ k_stack <- function(x, axis = 0L, ...) {
 #'
 #' @param x Input tensor.
 #' @param axis Axis along which to compute standard deviation. Default is to compute the standard deviation of the flattened tensor. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -2117,7 +2117,7 @@ k_stop_gradient <- function(variable, ...) {
 #'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which the sum is computed. The default is to compute the sum of the flattened tensor. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -2136,9 +2136,9 @@ k_sum <- function(x, axis = NULL, keepdims = FALSE, ...) {
 #'
 #' The Keras 2 backend function, computed by `keras.ops.where`.
 #'
-#' @param condition Where `True`, yield `x1`, otherwise yield `x2`.
-#' @param then_expression Values from which to choose when `condition` is `True`.
-#' @param else_expression Values from which to choose when `condition` is `False`.
+#' @param condition Where `TRUE`, yield `x1`, otherwise yield `x2`.
+#' @param then_expression Values from which to choose when `condition` is `TRUE`.
+#' @param else_expression Values from which to choose when `condition` is `FALSE`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -2193,7 +2193,7 @@ k_tile <- function(x, repeats, ...) {
 #'
 #' @param x Input tensor.
 #' @param k An integer representing the number of top elements to retrieve.
-#' @param sorted A boolean indicating whether to sort the output in descending order. Defaults to `True`.
+#' @param sorted A boolean indicating whether to sort the output in descending order. Defaults to `TRUE`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -2232,7 +2232,7 @@ k_transpose <- function(x, axes = NULL, ...) {
 #' @param mean Float, defaults to 0. Mean of the random values to generate.
 #' @param stddev Float, defaults to 1. Standard deviation of the random values to generate.
 #' @param dtype Optional dtype of the tensor. Only floating point types are supported. If not specified, `keras.config.floatx()` is used, which defaults to `float32` unless you configured it otherwise (via `keras.config.set_floatx(float_dtype)`)
-#' @param seed Optional Python integer or instance of `keras.random.SeedGenerator`. By default, the `seed` argument is `None`, and an internal global `keras.random.SeedGenerator` is used. The `seed` argument can be used to ensure deterministic (repeatable) random number generation. Note that passing an integer as the `seed` value will produce the same random values for each call. To generate different random values for repeated calls, an instance of `keras.random.SeedGenerator` must be provided as the `seed` value. Remark concerning the JAX backend: When tracing functions with the JAX backend the global `keras.random.SeedGenerator` is not supported. Therefore, during tracing the default value seed=None will produce an error, and a `seed` argument must be provided.
+#' @param seed Optional Python integer or instance of `keras.random.SeedGenerator`. By default, the `seed` argument is `NULL`, and an internal global `keras.random.SeedGenerator` is used. The `seed` argument can be used to ensure deterministic (repeatable) random number generation. Note that passing an integer as the `seed` value will produce the same random values for each call. To generate different random values for repeated calls, an instance of `keras.random.SeedGenerator` must be provided as the `seed` value. Remark concerning the JAX backend: When tracing functions with the JAX backend the global `keras.random.SeedGenerator` is not supported. Therefore, during tracing the default value seed=None will produce an error, and a `seed` argument must be provided.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -2250,7 +2250,7 @@ k_truncated_normal <- function(shape, mean = 0.0, stddev = 1.0, dtype = NULL, se
 #' The Keras 2 backend function, computed by `keras.ops.unstack`.
 #'
 #' @param x The input tensor.
-#' @param num The length of the dimension axis. Automatically inferred if `None`.
+#' @param num The length of the dimension axis. Automatically inferred if `NULL`.
 #' @param axis The axis along which to unpack. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -2327,7 +2327,7 @@ k_update_sub <- function(x, decrement, ...) {
 #'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which the variance is computed. The default is to compute the variance of the flattened tensor. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -2364,9 +2364,9 @@ k_variable <- function(value, dtype = NULL, name = NULL, ...) {
 #'
 #' The Keras 2 backend function, computed by `keras.ops.where`.
 #'
-#' @param condition Where `True`, yield `x1`, otherwise yield `x2`.
-#' @param x1 Values from which to choose when `condition` is `True`.
-#' @param x2 Values from which to choose when `condition` is `False`.
+#' @param condition Where `TRUE`, yield `x1`, otherwise yield `x2`.
+#' @param x1 Values from which to choose when `condition` is `TRUE`.
+#' @param x2 Values from which to choose when `condition` is `FALSE`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend

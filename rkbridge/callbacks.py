@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from ._keras import keras
-from .errors import RkError, RkTypeError
+from .errors import RkError, RkTypeError, RkValueError
 
 # Hooks whose first argument is an epoch or a batch index (shown 1-based).
 EPOCH_HOOKS = ("on_epoch_begin", "on_epoch_end")
@@ -99,8 +99,9 @@ def _scheduler_args(kwargs: dict[str, Any]) -> dict[str, Any]:
         value = call_flexibly(schedule, int(epoch) + 1, float(lr))
         value = np.asarray(value)
         if value.size != 1 or not isinstance(value.item(), numbers.Real):
-            raise RkTypeError("The learning rate schedule must return one number, not "
-                              f"{value!r}.")
+            # not a TypeError: Keras would take that for "schedule takes one argument"
+            raise RkValueError("The learning rate schedule must return one number, not "
+                               f"{value!r}.")
         return float(value.item())
 
     out["schedule"] = one_based

@@ -55,7 +55,20 @@ def formal(p: inspect.Parameter) -> str:
     return f"{r_arg(p.name)} = {lit if lit is not None else 'NULL'}"
 
 
+# Keras's docstrings speak Python; R users read NULL, TRUE and FALSE.
+_PY_TERMS = {"None": "NULL", "True": "TRUE", "False": "FALSE"}
+
+
+def r_terms(text: str) -> str:
+    text = re.sub(r"`(None|True|False)`", lambda m: f"`{_PY_TERMS[m.group(1)]}`", text)
+    text = re.sub(r"(?<=[\s(])None\b", "NULL", text)
+    # True/False only where they are values ("Defaults to True", "If False,"), not words.
+    return re.sub(r"\b(to|If|if|is|be|when|When|or)( )(True|False)\b",
+                  lambda m: m.group(1) + m.group(2) + _PY_TERMS[m.group(3)], text)
+
+
 def rd_escape(text: str) -> str:
+    text = r_terms(text)
     return (text.replace("\\", "\\\\").replace("%", "\\%").replace("{", "\\{")
             .replace("}", "\\}").replace("@", "@@"))
 
