@@ -592,6 +592,1152 @@ activation_threshold <- function(x = NULL, threshold, default_value, ...) {
 }
 attr(activation_threshold, "rk_name") <- "activation_threshold"
 
+#' Instantiates the ConvNeXtBase architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param include_preprocessing See the Keras documentation.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet-1k), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_convnext_base(weights = NULL)
+#' }
+#' }
+#' @export
+application_convnext_base <- function(include_top = TRUE, include_preprocessing = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "convnext_base", ...) {
+  rk_call("application_convnext_base", rk_capture())
+}
+attr(application_convnext_base, "rk_name") <- "application_convnext_base"
+
+#' Instantiates the ConvNeXtLarge architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param include_preprocessing See the Keras documentation.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet-1k), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_convnext_large(weights = NULL)
+#' }
+#' }
+#' @export
+application_convnext_large <- function(include_top = TRUE, include_preprocessing = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "convnext_large", ...) {
+  rk_call("application_convnext_large", rk_capture())
+}
+attr(application_convnext_large, "rk_name") <- "application_convnext_large"
+
+#' Instantiates the ConvNeXtSmall architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param include_preprocessing See the Keras documentation.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet-1k), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_convnext_small(weights = NULL)
+#' }
+#' }
+#' @export
+application_convnext_small <- function(include_top = TRUE, include_preprocessing = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "convnext_small", ...) {
+  rk_call("application_convnext_small", rk_capture())
+}
+attr(application_convnext_small, "rk_name") <- "application_convnext_small"
+
+#' Instantiates the ConvNeXtTiny architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param include_preprocessing See the Keras documentation.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet-1k), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_convnext_tiny(weights = NULL)
+#' }
+#' }
+#' @export
+application_convnext_tiny <- function(include_top = TRUE, include_preprocessing = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "convnext_tiny", ...) {
+  rk_call("application_convnext_tiny", rk_capture())
+}
+attr(application_convnext_tiny, "rk_name") <- "application_convnext_tiny"
+
+#' Instantiates the ConvNeXtXLarge architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param include_preprocessing See the Keras documentation.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet-1k), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_convnext_xlarge(weights = NULL)
+#' }
+#' }
+#' @export
+application_convnext_xlarge <- function(include_top = TRUE, include_preprocessing = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "convnext_xlarge", ...) {
+  rk_call("application_convnext_xlarge", rk_capture())
+}
+attr(application_convnext_xlarge, "rk_name") <- "application_convnext_xlarge"
+
+#' Instantiates the Densenet121 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the fully-connected layer at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. input_tensor: optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_tensor See the Keras documentation.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is FALSE (otherwise the input shape has to be `(224, 224, 3)` (with `'channels_last'` data format) or `(3, 224, 224)` (with `'channels_first'` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_densenet121(weights = NULL)
+#' }
+#' }
+#' @export
+application_densenet121 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "densenet121", ...) {
+  rk_call("application_densenet121", rk_capture())
+}
+attr(application_densenet121, "rk_name") <- "application_densenet121"
+
+#' Instantiates the Densenet169 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the fully-connected layer at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. input_tensor: optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_tensor See the Keras documentation.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is FALSE (otherwise the input shape has to be `(224, 224, 3)` (with `'channels_last'` data format) or `(3, 224, 224)` (with `'channels_first'` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_densenet169(weights = NULL)
+#' }
+#' }
+#' @export
+application_densenet169 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "densenet169", ...) {
+  rk_call("application_densenet169", rk_capture())
+}
+attr(application_densenet169, "rk_name") <- "application_densenet169"
+
+#' Instantiates the Densenet201 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the fully-connected layer at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. input_tensor: optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_tensor See the Keras documentation.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is FALSE (otherwise the input shape has to be `(224, 224, 3)` (with `'channels_last'` data format) or `(3, 224, 224)` (with `'channels_first'` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_densenet201(weights = NULL)
+#' }
+#' }
+#' @export
+application_densenet201 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "densenet201", ...) {
+  rk_call("application_densenet201", rk_capture())
+}
+attr(application_densenet201, "rk_name") <- "application_densenet201"
+
+#' Instantiates the EfficientNetB0 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is FALSE. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b0(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_b0 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb0", ...) {
+  rk_call("application_efficientnet_b0", rk_capture())
+}
+attr(application_efficientnet_b0, "rk_name") <- "application_efficientnet_b0"
+
+#' Instantiates the EfficientNetB1 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is FALSE. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b1(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_b1 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb1", ...) {
+  rk_call("application_efficientnet_b1", rk_capture())
+}
+attr(application_efficientnet_b1, "rk_name") <- "application_efficientnet_b1"
+
+#' Instantiates the EfficientNetB2 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is FALSE. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b2(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_b2 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb2", ...) {
+  rk_call("application_efficientnet_b2", rk_capture())
+}
+attr(application_efficientnet_b2, "rk_name") <- "application_efficientnet_b2"
+
+#' Instantiates the EfficientNetB3 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is FALSE. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b3(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_b3 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb3", ...) {
+  rk_call("application_efficientnet_b3", rk_capture())
+}
+attr(application_efficientnet_b3, "rk_name") <- "application_efficientnet_b3"
+
+#' Instantiates the EfficientNetB4 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is FALSE. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b4(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_b4 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb4", ...) {
+  rk_call("application_efficientnet_b4", rk_capture())
+}
+attr(application_efficientnet_b4, "rk_name") <- "application_efficientnet_b4"
+
+#' Instantiates the EfficientNetB5 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is FALSE. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b5(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_b5 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb5", ...) {
+  rk_call("application_efficientnet_b5", rk_capture())
+}
+attr(application_efficientnet_b5, "rk_name") <- "application_efficientnet_b5"
+
+#' Instantiates the EfficientNetB6 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is FALSE. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b6(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_b6 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb6", ...) {
+  rk_call("application_efficientnet_b6", rk_capture())
+}
+attr(application_efficientnet_b6, "rk_name") <- "application_efficientnet_b6"
+
+#' Instantiates the EfficientNetB7 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is FALSE. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b7(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_b7 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb7", ...) {
+  rk_call("application_efficientnet_b7", rk_capture())
+}
+attr(application_efficientnet_b7, "rk_name") <- "application_efficientnet_b7"
+
+#' Instantiates the EfficientNetV2B0 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing See the Keras documentation.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2b0(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_v2b0 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-b0", ...) {
+  rk_call("application_efficientnet_v2b0", rk_capture())
+}
+attr(application_efficientnet_v2b0, "rk_name") <- "application_efficientnet_v2b0"
+
+#' Instantiates the EfficientNetV2B1 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing See the Keras documentation.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2b1(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_v2b1 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-b1", ...) {
+  rk_call("application_efficientnet_v2b1", rk_capture())
+}
+attr(application_efficientnet_v2b1, "rk_name") <- "application_efficientnet_v2b1"
+
+#' Instantiates the EfficientNetV2B2 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing See the Keras documentation.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2b2(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_v2b2 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-b2", ...) {
+  rk_call("application_efficientnet_v2b2", rk_capture())
+}
+attr(application_efficientnet_v2b2, "rk_name") <- "application_efficientnet_v2b2"
+
+#' Instantiates the EfficientNetV2B3 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing See the Keras documentation.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2b3(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_v2b3 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-b3", ...) {
+  rk_call("application_efficientnet_v2b3", rk_capture())
+}
+attr(application_efficientnet_v2b3, "rk_name") <- "application_efficientnet_v2b3"
+
+#' Instantiates the EfficientNetV2L architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing See the Keras documentation.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2l(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_v2l <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-l", ...) {
+  rk_call("application_efficientnet_v2l", rk_capture())
+}
+attr(application_efficientnet_v2l, "rk_name") <- "application_efficientnet_v2l"
+
+#' Instantiates the EfficientNetV2M architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing See the Keras documentation.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2m(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_v2m <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-m", ...) {
+  rk_call("application_efficientnet_v2m", rk_capture())
+}
+attr(application_efficientnet_v2m, "rk_name") <- "application_efficientnet_v2m"
+
+#' Instantiates the EfficientNetV2S architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing See the Keras documentation.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2s(weights = NULL)
+#' }
+#' }
+#' @export
+application_efficientnet_v2s <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-s", ...) {
+  rk_call("application_efficientnet_v2s", rk_capture())
+}
+attr(application_efficientnet_v2s, "rk_name") <- "application_efficientnet_v2s"
+
+#' Instantiates the Inception-ResNet v2 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the fully-connected layer at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded.
+#' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is `FALSE` (otherwise the input shape has to be `(299, 299, 3)` (with `'channels_last'` data format) or `(3, 299, 299)` (with `'channels_first'` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 75. E.g. `(150, 150, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `'avg'` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `'max'` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_inception_resnet_v2(weights = NULL)
+#' }
+#' }
+#' @export
+application_inception_resnet_v2 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "inception_resnet_v2", ...) {
+  rk_call("application_inception_resnet_v2", rk_capture())
+}
+attr(application_inception_resnet_v2, "rk_name") <- "application_inception_resnet_v2"
+
+#' Instantiates the Inception v3 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top Boolean, whether to include the fully-connected layer at the top, as the last layer of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `imagenet` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model. `input_tensor` is useful for sharing inputs between multiple different networks. Defaults to `NULL`.
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is FALSE (otherwise the input shape has to be `(299, 299, 3)` (with `channels_last` data format) or `(3, 299, 299)` (with `channels_first` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 75. E.g. `(150, 150, 3)` would be one valid value. `input_shape` will be ignored if the `input_tensor` is provided.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` (default) means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_inception_v3(weights = NULL)
+#' }
+#' }
+#' @export
+application_inception_v3 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "inception_v3", ...) {
+  rk_call("application_inception_v3", rk_capture())
+}
+attr(application_inception_v3, "rk_name") <- "application_inception_v3"
+
+#' Instantiates the MobileNet architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE` (otherwise the input shape has to be `(224, 224, 3)` (with `"channels_last"` data format) or `(3, 224, 224)` (with `"channels_first"` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value. Defaults to `NULL`. `input_shape` will be ignored if the `input_tensor` is provided.
+#' @param alpha Controls the width of the network. This is known as the width multiplier in the MobileNet paper. - If `alpha < 1.0`, proportionally decreases the number of filters in each layer. - If `alpha > 1.0`, proportionally increases the number of filters in each layer. - If `alpha == 1`, default number of filters from the paper are used at each layer. Defaults to `1.0`.
+#' @param depth_multiplier Depth multiplier for depthwise convolution. This is called the resolution multiplier in the MobileNet paper. Defaults to `1.0`.
+#' @param dropout Dropout rate. Defaults to `0.001`.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model. `input_tensor` is useful for sharing inputs between multiple different networks. Defaults to `NULL`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` (default) means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name String, the name of the model.
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_mobilenet(weights = NULL, input_shape = c(32, 32, 3),
+#'                                  alpha = 0.25, include_top = FALSE, pooling = "avg")
+#'   dim(predict(model, array(runif(2 * 32 * 32 * 3), c(2, 32, 32, 3)), verbose = 0))
+#' }
+#' }
+#' @export
+application_mobilenet <- function(input_shape = NULL, alpha = 1.0, depth_multiplier = 1L, dropout = 0.001, include_top = TRUE, weights = "imagenet", input_tensor = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = NULL, ...) {
+  rk_call("application_mobilenet", rk_capture())
+}
+attr(application_mobilenet, "rk_name") <- "application_mobilenet"
+
+#' Instantiates the MobileNetV2 architecture (application)
+#'
+#' MobileNetV2 is very similar to the original MobileNet, except that it uses inverted residual blocks with bottlenecking features. It has a drastically lower parameter count than the original MobileNet. MobileNets support any input size greater than 32 x 32, with larger image sizes offering better performance. rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE` (otherwise the input shape has to be `(224, 224, 3)` (with `"channels_last"` data format) or `(3, 224, 224)` (with `"channels_first"` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value. Defaults to `NULL`. `input_shape` will be ignored if the `input_tensor` is provided.
+#' @param alpha Controls the width of the network. This is known as the width multiplier in the MobileNet paper. - If `alpha < 1.0`, proportionally decreases the number of filters in each layer. - If `alpha > 1.0`, proportionally increases the number of filters in each layer. - If `alpha == 1`, default number of filters from the paper are used at each layer. Defaults to `1.0`.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model. `input_tensor` is useful for sharing inputs between multiple different networks. Defaults to `NULL`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` (default) means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name String, the name of the model.
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_mobilenet_v2(weights = NULL)
+#' }
+#' }
+#' @export
+application_mobilenet_v2 <- function(input_shape = NULL, alpha = 1.0, include_top = TRUE, weights = "imagenet", input_tensor = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = NULL, ...) {
+  rk_call("application_mobilenet_v2", rk_capture())
+}
+attr(application_mobilenet_v2, "rk_name") <- "application_mobilenet_v2"
+
+#' Instantiates the MobileNetV3Large architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param input_shape Optional shape tuple, to be specified if you would like to use a model with an input image resolution that is not `(224, 224, 3)`. It should have exactly 3 inputs channels. You can also omit this option if you would like to infer input_shape from an input_tensor. If you choose to include both input_tensor and input_shape then input_shape will be used if they match, if the shapes do not match then we will throw an error. E.g. `(160, 160, 3)` would be one valid value.
+#' @param alpha controls the width of the network. This is known as the depth multiplier in the MobileNetV3 paper, but the name is kept for consistency with MobileNetV1 in Keras. When `weights` is `imagenet`, `alpha` can be one of `0.75` or `1.0` for non-minimalistic models, and `1.0` for minimalistic models. - If `alpha < 1.0`, proportionally decreases the number of filters in each layer. - If `alpha > 1.0`, proportionally increases the number of filters in each layer. - If `alpha == 1`, default number of filters from the paper are used at each layer.
+#' @param minimalistic In addition to large and small models this module also contains so-called minimalistic models, these models have the same per-layer dimensions characteristic as MobilenetV3 however, they don't utilize any of the advanced blocks (squeeze-and-excite units, hard-swish, and 5x5 convolutions). While these models are less efficient on CPU, they are much more performant on GPU/DSP.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights String, one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param classes Integer, optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param pooling String, optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param dropout_rate fraction of the input units to drop on the last layer.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing Boolean, whether to include the preprocessing layer (`Rescaling`) at the bottom of the network. Defaults to `TRUE`.
+#' @param name String, the name of the model.
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_mobilenet_v3_large(weights = NULL)
+#' }
+#' }
+#' @export
+application_mobilenet_v3_large <- function(input_shape = NULL, alpha = 1.0, minimalistic = FALSE, include_top = TRUE, weights = "imagenet", input_tensor = NULL, classes = 1000L, pooling = NULL, dropout_rate = 0.2, classifier_activation = "softmax", include_preprocessing = TRUE, name = "MobileNetV3Large", ...) {
+  rk_call("application_mobilenet_v3_large", rk_capture())
+}
+attr(application_mobilenet_v3_large, "rk_name") <- "application_mobilenet_v3_large"
+
+#' Instantiates the MobileNetV3Small architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param input_shape Optional shape tuple, to be specified if you would like to use a model with an input image resolution that is not `(224, 224, 3)`. It should have exactly 3 inputs channels. You can also omit this option if you would like to infer input_shape from an input_tensor. If you choose to include both input_tensor and input_shape then input_shape will be used if they match, if the shapes do not match then we will throw an error. E.g. `(160, 160, 3)` would be one valid value.
+#' @param alpha controls the width of the network. This is known as the depth multiplier in the MobileNetV3 paper, but the name is kept for consistency with MobileNetV1 in Keras. When `weights` is `imagenet`, `alpha` can be one of `0.75` or `1.0` for non-minimalistic models, and `1.0` for minimalistic models. - If `alpha < 1.0`, proportionally decreases the number of filters in each layer. - If `alpha > 1.0`, proportionally increases the number of filters in each layer. - If `alpha == 1`, default number of filters from the paper are used at each layer.
+#' @param minimalistic In addition to large and small models this module also contains so-called minimalistic models, these models have the same per-layer dimensions characteristic as MobilenetV3 however, they don't utilize any of the advanced blocks (squeeze-and-excite units, hard-swish, and 5x5 convolutions). While these models are less efficient on CPU, they are much more performant on GPU/DSP.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights String, one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param classes Integer, optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param pooling String, optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param dropout_rate fraction of the input units to drop on the last layer.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing Boolean, whether to include the preprocessing layer (`Rescaling`) at the bottom of the network. Defaults to `TRUE`.
+#' @param name String, the name of the model.
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_mobilenet_v3_small(weights = NULL)
+#' }
+#' }
+#' @export
+application_mobilenet_v3_small <- function(input_shape = NULL, alpha = 1.0, minimalistic = FALSE, include_top = TRUE, weights = "imagenet", input_tensor = NULL, classes = 1000L, pooling = NULL, dropout_rate = 0.2, classifier_activation = "softmax", include_preprocessing = TRUE, name = "MobileNetV3Small", ...) {
+  rk_call("application_mobilenet_v3_small", rk_capture())
+}
+attr(application_mobilenet_v3_small, "rk_name") <- "application_mobilenet_v3_small"
+
+#' Instantiates a NASNet model in ImageNet mode (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is FALSE (otherwise the input shape has to be `(331, 331, 3)` for NASNetLarge. It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(224, 224, 3)` would be one valid value.
+#' @param include_top Whether to include the fully-connected layer at the top of the network.
+#' @param weights `NULL` (random initialization) or `imagenet` (ImageNet weights).  For loading `imagenet` weights, `input_shape` should be (331, 331, 3)
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_nasnetlarge(weights = NULL)
+#' }
+#' }
+#' @export
+application_nasnetlarge <- function(input_shape = NULL, include_top = TRUE, weights = "imagenet", input_tensor = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "nasnet_large", ...) {
+  rk_call("application_nasnetlarge", rk_capture())
+}
+attr(application_nasnetlarge, "rk_name") <- "application_nasnetlarge"
+
+#' Instantiates a Mobile NASNet model in ImageNet mode (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param input_shape Optional shape tuple, only to be specified if `include_top` is FALSE (otherwise the input shape has to be `(224, 224, 3)` for NASNetMobile It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(224, 224, 3)` would be one valid value.
+#' @param include_top Whether to include the fully-connected layer at the top of the network.
+#' @param weights `NULL` (random initialization) or `imagenet` (ImageNet weights). For loading `imagenet` weights, `input_shape` should be (224, 224, 3)
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_nasnetmobile(weights = NULL)
+#' }
+#' }
+#' @export
+application_nasnetmobile <- function(input_shape = NULL, include_top = TRUE, weights = "imagenet", input_tensor = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "nasnet_mobile", ...) {
+  rk_call("application_nasnetmobile", rk_capture())
+}
+attr(application_nasnetmobile, "rk_name") <- "application_nasnetmobile"
+
+#' Instantiates the ResNet101 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the fully-connected layer at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded.
+#' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is `FALSE` (otherwise the input shape has to be `(224, 224, 3)` (with `"channels_last"` data format) or `(3, 224, 224)` (with `"channels_first"` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_resnet101(weights = NULL)
+#' }
+#' }
+#' @export
+application_resnet101 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "resnet101", ...) {
+  rk_call("application_resnet101", rk_capture())
+}
+attr(application_resnet101, "rk_name") <- "application_resnet101"
+
+#' Instantiates the ResNet101V2 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the fully-connected layer at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded.
+#' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is `FALSE` (otherwise the input shape has to be `(224, 224, 3)` (with `"channels_last"` data format) or `(3, 224, 224)` (with `"channels_first"` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_resnet101_v2(weights = NULL)
+#' }
+#' }
+#' @export
+application_resnet101_v2 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "resnet101v2", ...) {
+  rk_call("application_resnet101_v2", rk_capture())
+}
+attr(application_resnet101_v2, "rk_name") <- "application_resnet101_v2"
+
+#' Instantiates the ResNet152 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the fully-connected layer at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded.
+#' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is `FALSE` (otherwise the input shape has to be `(224, 224, 3)` (with `"channels_last"` data format) or `(3, 224, 224)` (with `"channels_first"` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_resnet152(weights = NULL)
+#' }
+#' }
+#' @export
+application_resnet152 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "resnet152", ...) {
+  rk_call("application_resnet152", rk_capture())
+}
+attr(application_resnet152, "rk_name") <- "application_resnet152"
+
+#' Instantiates the ResNet152V2 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the fully-connected layer at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded.
+#' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is `FALSE` (otherwise the input shape has to be `(224, 224, 3)` (with `"channels_last"` data format) or `(3, 224, 224)` (with `"channels_first"` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_resnet152_v2(weights = NULL)
+#' }
+#' }
+#' @export
+application_resnet152_v2 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "resnet152v2", ...) {
+  rk_call("application_resnet152_v2", rk_capture())
+}
+attr(application_resnet152_v2, "rk_name") <- "application_resnet152_v2"
+
+#' Instantiates the ResNet50 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the fully-connected layer at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded.
+#' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is `FALSE` (otherwise the input shape has to be `(224, 224, 3)` (with `"channels_last"` data format) or `(3, 224, 224)` (with `"channels_first"` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_resnet50(weights = NULL)
+#' }
+#' }
+#' @export
+application_resnet50 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "resnet50", ...) {
+  rk_call("application_resnet50", rk_capture())
+}
+attr(application_resnet50, "rk_name") <- "application_resnet50"
+
+#' Instantiates the ResNet50V2 architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the fully-connected layer at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded.
+#' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is `FALSE` (otherwise the input shape has to be `(224, 224, 3)` (with `"channels_last"` data format) or `(3, 224, 224)` (with `"channels_first"` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_resnet50_v2(weights = NULL)
+#' }
+#' }
+#' @export
+application_resnet50_v2 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "resnet50v2", ...) {
+  rk_call("application_resnet50_v2", rk_capture())
+}
+attr(application_resnet50_v2, "rk_name") <- "application_resnet50_v2"
+
+#' Instantiates the VGG16 model (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the 3 fully-connected layers at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded.
+#' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is `FALSE` (otherwise the input shape has to be `(224, 224, 3)` (with `channels_last` data format) or `(3, 224, 224)` (with `"channels_first"` data format). It should have exactly 3 input channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_vgg16(weights = NULL)
+#' }
+#' }
+#' @export
+application_vgg16 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "vgg16", ...) {
+  rk_call("application_vgg16", rk_capture())
+}
+attr(application_vgg16, "rk_name") <- "application_vgg16"
+
+#' Instantiates the VGG19 model (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the 3 fully-connected layers at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded.
+#' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is `FALSE` (otherwise the input shape has to be `(224, 224, 3)` (with `channels_last` data format) or `(3, 224, 224)` (with `"channels_first"` data format). It should have exactly 3 input channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_vgg19(weights = NULL)
+#' }
+#' }
+#' @export
+application_vgg19 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "vgg19", ...) {
+  rk_call("application_vgg19", rk_capture())
+}
+attr(application_vgg19, "rk_name") <- "application_vgg19"
+
+#' Instantiates the Xception architecture (application)
+#'
+#' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
+#'
+#' @param include_top whether to include the 3 fully-connected layers at the top of the network.
+#' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded.
+#' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param input_shape optional shape tuple, only to be specified if `include_top` is `FALSE` (otherwise the input shape has to be `(299, 299, 3)`. It should have exactly 3 inputs channels, and width and height should be no smaller than 71. E.g. `(150, 150, 3)` would be one valid value.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param name The name of the model (string).
+#' @param ... Further arguments for Keras.
+#' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_xception(weights = NULL)
+#' }
+#' }
+#' @export
+application_xception <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "xception", ...) {
+  rk_call("application_xception", rk_capture())
+}
+attr(application_xception, "rk_name") <- "application_xception"
+
 #' Callback to back up and restore the training state (callback)
 #'
 #' `BackupAndRestore` callback is intended to recover training from an interruption that has happened in the middle of a `Model.fit` execution, by backing up the training states in a temporary checkpoint file, at the end of each epoch. Each backup overwrites the previously written checkpoint file, so at any given time there is at most one such checkpoint file for backup/restoring purpose. If training restarts before completion, the training state (which includes the `Model` weights and epoch number) is restored to the most recently saved state at the beginning of a new `Model.fit` run. At the completion of a `Model.fit` run, the temporary checkpoint file is deleted. Note that the user is responsible to bring jobs back after the interruption. This callback is important for the backup and restore mechanism for fault tolerance purpose, and the model to be restored from a previous checkpoint is expected to be the same as the one used to back up. If user changes arguments passed to compile or fit, the checkpoint saved for fault tolerance can become invalid. R functions given as hooks receive 1-based epoch and batch numbers, like the history of fit(), and `logs` as a named list.

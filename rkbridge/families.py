@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -19,9 +20,9 @@ import numpy as np
 from . import args as A
 from ._keras import keras
 from .callbacks import ADAPTERS
-from .errors import RkTypeError, RkValueError, suggest
+from .errors import RkNetworkError, RkTypeError, RkValueError, suggest
+from .naming import OPTIMIZER_NAME_EXCEPTIONS, application_r_name, snake
 from .transport import owned
-from .naming import OPTIMIZER_NAME_EXCEPTIONS, snake
 
 
 def _optimizer_legacy(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -43,6 +44,18 @@ def _optimizer_legacy(kwargs: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
+def _offline_weights(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Pretrained weights would be downloaded: rkbridge never downloads at run time, so only
+    `weights = NULL` (random initialisation) or a local weights file is accepted."""
+    weights = kwargs.get("weights", "imagenet")
+    if weights is None or (isinstance(weights, str) and os.path.isfile(weights)):
+        return kwargs
+    raise RkNetworkError(
+        f"rkbridge does not download pretrained weights (weights = \"{weights}\"): use "
+        "`weights = NULL` for a randomly initialised model, or the path of a local "
+        "weights file.")
+
+
 @dataclass(frozen=True)
 class Family:
     prefix: str
@@ -52,8 +65,12 @@ class Family:
     skip: tuple[str, ...] = ()
     legacy: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     takes_data: bool = False  # losses/metrics: fn(y_true, y_pred) computes directly
+    computes: bool = False  # activations: fn(x) computes, fn() is the function itself
+    namer: Callable[[str], str] | None = None  # R name of a member, when no rule fits
 
     def r_name(self, class_name: str) -> str:
+        if self.namer is not None:
+            return self.namer(class_name)
         return self.exceptions.get(class_name, f"{self.prefix}_{snake(class_name)}")
 
     @property
@@ -93,7 +110,9 @@ FAMILIES: dict[str, Family] = {
                                    "TerminateOnNaN": "callback_terminate_on_nan",
                                    "BackupAndRestore": "callback_backup_and_restore",
                                    "SwapEMAWeights": "callback_swap_ema_weights"}),
-    "activation": Family("activation", keras.activations, None),
+    "activation": Family("activation", keras.activations, None, computes=True),
+    "application": Family("application", keras.applications, None,
+                          legacy=_offline_weights, namer=application_r_name),
     "initializer": Family("initializer", keras.initializers, keras.initializers.Initializer,
                           skip=("Initializer",),
                           exceptions={"STFT": "initializer_stft"}),
@@ -144,7 +163,8 @@ def _discover_functions(family: Family) -> dict[str, FamilySpec]:
         if (name.startswith("_") or name in NOT_MEMBERS or not inspect.isfunction(obj)
                 or name in family.skip):
             continue
-        r_name = family.exceptions.get(name, f"{family.prefix}_{name}")  # already snake
+        r_name = (family.namer(name) if family.namer is not None  # else: already snake
+                  else family.exceptions.get(name, f"{family.prefix}_{name}"))
         out[r_name] = FamilySpec(r_name, family, None, obj)
     return out
 
@@ -181,7 +201,7 @@ def instantiate(spec: FamilySpec, kwargs: dict[str, Any]) -> Any:
         kwargs = adapter(kwargs)
     kwargs = A.normalize(kwargs)
     try:
-        return spec.cls(**kwargs)
+        return (spec.cls or spec.func)(**kwargs)
     except TypeError as e:
         names = [p.name for p in spec.params]
         unknown = [k for k in kwargs if k not in names]
@@ -213,7 +233,7 @@ def _tensor(x: Any) -> Any:
 
 def family_function(spec: FamilySpec) -> Callable[..., Any]:
     names = tuple(p.name for p in spec.params)
-    if spec.family.of_functions:
+    if spec.family.computes:
         fn = _activation_function(spec)
     elif spec.family.takes_data:
         def fn(y_true: Any = None, y_pred: Any = None, **kwargs: Any) -> Any:
@@ -250,6 +270,6 @@ def resolve_named(r_name: str) -> Any:
     spec = SPECS.get(r_name)
     if spec is None:
         raise RkValueError(f"Unknown function `{r_name}`." + suggest(r_name, list(SPECS)))
-    if spec.family.of_functions:
+    if spec.family.computes:
         return spec.func
     return instantiate(spec, {})

@@ -124,3 +124,15 @@ def test_no_mechanical_names_leak():
     for bad in ("layer_max_pool_2d", "layer_avg_pool_2d", "layer_conv2d", "regularizer_l_1",
                 "constraint_max_norm", "activation_relu_6"):
         assert bad not in api.API
+
+
+def test_every_application_has_a_wrapper():
+    expected = {n for n in dir(keras.applications) if not n.startswith("_")
+                and inspect.isfunction(getattr(keras.applications, n))}
+    have = {s.func.__name__ for s in families.SPECS.values() if s.family.prefix == "application"}
+    assert expected - have == set()
+    for name in ("application_xception", "application_resnet50", "application_resnet50_v2",
+                 "application_vgg16", "application_mobilenet_v3_large",
+                 "application_efficientnet_b0", "application_inception_resnet_v2",
+                 "application_densenet121", "application_nasnetmobile"):
+        assert name in api.API

@@ -116,7 +116,8 @@ def examples_for(r_name: str, lines: list[str]) -> list[str]:
 
 
 def roxygen(title: str, description: str, params: Iterable[tuple[str, str]], value: str,
-            examples: list[str], family: str, not_run: str | None = None) -> str:
+            examples: list[str], family: str, not_run: str | None = None,
+            slow: str | None = None) -> str:
     out = [f"#' {rd_escape(title)}", "#'"]
     if description:
         out += [f"#' {rd_escape(description)}", "#'"]
@@ -128,10 +129,12 @@ def roxygen(title: str, description: str, params: Iterable[tuple[str, str]], val
         out.append("#' @examples")
         if not_run:
             out += [f"#' # Not run: {not_run}", "#' \\dontrun{"]
+        elif slow:
+            out += [f"#' # {slow}", "#' \\donttest{"]
         out.append("#' if (rkbridge_available()) {")
         out += [f"#'   {e}" for e in examples]
         out.append("#' }")
-        if not_run:
+        if not_run or slow:
             out.append("#' }")
     out.append("#' @export")
     return "\n".join(out)
@@ -182,11 +185,15 @@ FAMILY_VALUES = {
     "regularizer": "A regularizer, for a layer's `*_regularizer` arguments.",
     "constraint": "A constraint, for a layer's `*_constraint` arguments.",
     "learning_rate_schedule": "A schedule, for an optimizer's `learning_rate` argument.",
+    "application": "A Keras model (a network architecture), to train, predict with, or use "
+                   "as a layer.",
 }
 FAMILY_NOTES = {
     "callback": "R functions given as hooks receive 1-based epoch and batch numbers, like "
                 "the history of fit(), and `logs` as a named list.",
     "activation": "Passed uncalled (`activation = activation_relu`) it is the Keras function.",
+    "application": "rkbridge never downloads: use `weights = NULL` (random initial weights) "
+                   "or the path of a local weights file.",
 }
 
 
@@ -201,7 +208,7 @@ def family_block(spec: families.FamilySpec) -> str:
         params = [("y_true", "True values; with `y_pred`, the value is computed."),
                   ("y_pred", "Predicted values. Without `y_true`/`y_pred` a configured "
                              "object for compile() is returned.")]
-    if spec.family.of_functions:
+    if spec.family.computes:
         lead = ["x = NULL"]
         params = [("x", "A tensor or R array to apply the activation to; `NULL` for the "
                         "function itself.")]
@@ -215,14 +222,15 @@ def family_block(spec: families.FamilySpec) -> str:
     if note:
         desc = (desc + " " + note).strip()
     call = example_call(spec.r_name, own, fam, skip=("y_true", "y_pred"))
-    if spec.family.of_functions:
+    if spec.family.computes:
         call = call.replace("(", "(matrix(c(-1, 0, 1, 2), nrow = 1)" +
                             (", " if call[-2] != "(" else ""), 1)
-    lines = [EX.FOLLOW_UP.get(fam, "obj <- {call}").format(call=call)]
+    lines = [EX.FOLLOW_UP.get(fam, "obj <- {call}").format(call=call, name=spec.r_name)]
     examples = examples_for(spec.r_name, lines)
     title = title if title != "Keras wrapper" else spec.keras_name
     doc = roxygen(f"{title} ({fam.replace('_', ' ')})", desc, params, FAMILY_VALUES[fam],
-                  examples, fam + "s", EX.NOT_RUN.get(spec.r_name))
+                  examples, fam + "s", EX.NOT_RUN.get(spec.r_name),
+                  slow=EX.SLOW.get(fam))
     # Passed uncalled (`loss = loss_mean_squared_error`), a wrapper names its engine function.
     tag = f'\nattr({spec.r_name}, "rk_name") <- "{spec.r_name}"'
     return (f"{doc}\n{spec.r_name} <- function({', '.join(formals)}) {{\n"

@@ -40,13 +40,20 @@ ARG_VALUES: dict[str, str] = {
     "bias": "c(1, 2, 3)", "variable": TENSOR, "start": "1", "stop": "5", "level": "0.5",
 }
 FAMILY_VALUES: dict[str, dict[str, str]] = {
+    "application": {},
     "callback": {"filepath": 'file.path(tempdir(), "model.keras")'},
+}
+
+# Families whose examples are runnable but slow (R CMD check skips \donttest), and why.
+SLOW: dict[str, str] = {
+    "application": "Builds a whole network: can take seconds and much memory.",
 }
 
 # How the result is shown.
 FOLLOW_UP: dict[str, str] = {
     "activation": "as.array({call})",
     "backend": "{call}",
+    "application": "model <- {name}(weights = NULL)",
 }
 
 OVERRIDES: dict[str, list[str]] = {
@@ -185,6 +192,10 @@ OVERRIDES: dict[str, list[str]] = {
         '# TensorBoard logs need the Python package tensorboard in the engine\'s Python',
         'if (reticulate::py_module_available("tensorboard"))',
         '  cb <- callback_tensorboard(log_dir = file.path(tempdir(), "logs"))'],
+    "application_mobilenet": [
+        'model <- application_mobilenet(weights = NULL, input_shape = c(32, 32, 3),',
+        '                               alpha = 0.25, include_top = FALSE, pooling = "avg")',
+        'dim(predict(model, array(runif(2 * 32 * 32 * 3), c(2, 32, 32, 3)), verbose = 0))'],
     "get_file": ['# rkbridge never downloads: a file missing from the cache is an error',
                  'try(get_file("mnist.npz", origin = '
                  '"https://example.invalid/mnist.npz"))'],
