@@ -10,7 +10,8 @@ API.update(layers.exported())
 API.update(families.exported())
 API.update(backend.exported())
 API.update(preprocessing.exported())
-API["callback_r"] = callbacks.callback_r
+API["callback_r"] = callbacks.callback_r  # R6 / new_callback_class() callbacks
+API["tensor_op"] = backend.tensor_op  # R operators on tensors (R/ops.R)
 API.update(
     layer_input=layers.layer_input,
     keras_model_sequential=model.keras_model_sequential,

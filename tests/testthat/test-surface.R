@@ -256,3 +256,30 @@ test_that("timeseries_dataset_from_array windows rows as time steps", {
   expect_equal(inputs[1, , 2], c(12, 13, 14))
   expect_equal(as.vector(targets)[1], 20)   # target of the window's first step
 })
+
+test_that("R operators work on tensors, so R functions can be Lambda layers", {
+  skip_if_no_engine()
+  x <- k_constant(matrix(c(1, -2, 3, -4), 2))
+  expect_equal(as.array(x * 2 + 1), matrix(c(3, -3, 7, -7), 2))
+  expect_equal(as.array(-x), -matrix(c(1, -2, 3, -4), 2))
+  expect_equal(as.array(x > 0), matrix(c(TRUE, FALSE, TRUE, FALSE), 2))
+  expect_equal(as.array(abs(x)), matrix(c(1, 2, 3, 4), 2))
+  expect_equal(as.array(exp(k_constant(0))), 1)
+  expect_equal(as.array(x / x), matrix(1, 2, 2))
+  model <- keras_model_sequential(input_shape = c(3)) %>%
+    layer_lambda(function(x) x * 2 + 1) %>%
+    layer_dense(units = 1, kernel_initializer = "ones", use_bias = FALSE)
+  expect_equal(predict(model, matrix(1, 2, 3), verbose = 0), matrix(9, 2, 1))
+  inputs <- layer_input(shape = c(2))
+  outputs <- inputs %>% layer_dense(units = 2) %>% layer_lambda(function(t) sqrt(abs(t)))
+  expect_equal(unlist(outputs$shape), 2)
+})
+
+test_that("Keras objects called from R take R arrays", {
+  skip_if_no_engine()
+  mse <- loss_mean_squared_error()
+  expect_equal(as.array(mse(c(0, 1), c(1, 1))), 0.5)
+  expect_equal(as.array(loss_mean_squared_error(c(0, 1), c(1, 1))), 0.5)
+  expect_equal(as.array(constraint_nonneg()(c(-1, 2))), c(0, 2))
+  expect_error(application_vgg16(), "does not download", class = "rkbridge_network_error")
+})
