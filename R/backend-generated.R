@@ -4,7 +4,7 @@
 #'
 #' The Keras 2 backend function, computed by `keras.ops.abs`.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -170,7 +170,7 @@ k_batch_dot <- function(x1, x2, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -187,9 +187,9 @@ k_batch_flatten <- function(x, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param bias See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -243,7 +243,7 @@ k_cast <- function(x, dtype, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -354,9 +354,9 @@ k_concatenate <- function(xs, axis = 0L, ...) {
 #' Keras's float type (float32), as in Keras 2. The Keras 2 backend function, computed by a small engine function.
 #'
 #' @param value See the Keras documentation.
-#' @param dtype See the Keras documentation.
+#' @param dtype Data type, e.g. "float32".
 #' @param shape See the Keras documentation.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -483,7 +483,7 @@ k_cos <- function(x, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -634,10 +634,10 @@ k_dot <- function(x1, x2, ...) {
 #'
 #' The Keras 2 backend function, computed by `keras.random.dropout`.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param level See the Keras documentation.
 #' @param noise_shape See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -654,7 +654,7 @@ k_dropout <- function(x, level, noise_shape = NULL, seed = NULL, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -740,7 +740,7 @@ k_erf <- function(x, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -829,7 +829,7 @@ k_eye <- function(N, M = NULL, k = 0L, dtype = NULL, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -916,7 +916,7 @@ k_gather <- function(reference, indices, axis = NULL, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1040,7 +1040,7 @@ k_in_top_k <- function(targets, predictions, k, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1057,7 +1057,7 @@ k_int_shape <- function(x, ...) {
 #'
 #' A "Keras tensor" is a *symbolic tensor*, such as a tensor that was created via `Input()`. A "symbolic tensor" can be understood as a placeholder -- it does not contain any actual numerical data, only a shape and dtype. It can be used for building Functional models, but it cannot be used in actual computations. The Keras 2 backend function, computed by `keras.utils.is_keras_tensor`.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -1503,11 +1503,11 @@ k_permute_dimensions <- function(x, pattern = NULL, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param pool_size See the Keras documentation.
 #' @param strides See the Keras documentation.
 #' @param padding See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param pool_mode See the Keras documentation.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -1830,7 +1830,7 @@ k_set_image_data_format <- function(data_format, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param value See the Keras documentation.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -2268,7 +2268,7 @@ k_unstack <- function(x, num = NULL, axis = 0L, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param new_x See the Keras documentation.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -2287,7 +2287,7 @@ k_update <- function(x, new_x, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param increment See the Keras documentation.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -2306,7 +2306,7 @@ k_update_add <- function(x, increment, ...) {
 #'
 #' The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param x See the Keras documentation.
+#' @param x A tensor or R array.
 #' @param decrement See the Keras documentation.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -2345,8 +2345,8 @@ k_var <- function(x, axis = NULL, keepdims = FALSE, ...) {
 #' The Keras 2 backend function, computed by a small engine function.
 #'
 #' @param value See the Keras documentation.
-#' @param dtype See the Keras documentation.
-#' @param name See the Keras documentation.
+#' @param dtype Data type, e.g. "float32".
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend

@@ -597,7 +597,7 @@ attr(activation_threshold, "rk_name") <- "activation_threshold"
 #' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
 #'
 #' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet-1k), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
@@ -626,7 +626,7 @@ attr(application_convnext_base, "rk_name") <- "application_convnext_base"
 #' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
 #'
 #' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet-1k), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
@@ -655,7 +655,7 @@ attr(application_convnext_large, "rk_name") <- "application_convnext_large"
 #' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
 #'
 #' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet-1k), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
@@ -684,7 +684,7 @@ attr(application_convnext_small, "rk_name") <- "application_convnext_small"
 #' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
 #'
 #' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet-1k), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
@@ -713,7 +713,7 @@ attr(application_convnext_tiny, "rk_name") <- "application_convnext_tiny"
 #' rkbridge never downloads: use `weights = NULL` (random initial weights) or the path of a local weights file.
 #'
 #' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param weights One of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet-1k), or the path to the weights file to be loaded. Defaults to `"imagenet"`.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Optional shape tuple, only to be specified if `include_top` is `FALSE`. It should have exactly 3 inputs channels.
@@ -743,7 +743,7 @@ attr(application_convnext_xlarge, "rk_name") <- "application_convnext_xlarge"
 #'
 #' @param include_top whether to include the fully-connected layer at the top of the network.
 #' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. input_tensor: optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
-#' @param input_tensor See the Keras documentation.
+#' @param input_tensor Optional tensor (from `layer_input()`) to use as the model's input.
 #' @param input_shape optional shape tuple, only to be specified if `include_top` is FALSE (otherwise the input shape has to be `(224, 224, 3)` (with `'channels_last'` data format) or `(3, 224, 224)` (with `'channels_first'` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
 #' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
 #' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000.
@@ -771,7 +771,7 @@ attr(application_densenet121, "rk_name") <- "application_densenet121"
 #'
 #' @param include_top whether to include the fully-connected layer at the top of the network.
 #' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. input_tensor: optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
-#' @param input_tensor See the Keras documentation.
+#' @param input_tensor Optional tensor (from `layer_input()`) to use as the model's input.
 #' @param input_shape optional shape tuple, only to be specified if `include_top` is FALSE (otherwise the input shape has to be `(224, 224, 3)` (with `'channels_last'` data format) or `(3, 224, 224)` (with `'channels_first'` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
 #' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
 #' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000.
@@ -799,7 +799,7 @@ attr(application_densenet169, "rk_name") <- "application_densenet169"
 #'
 #' @param include_top whether to include the fully-connected layer at the top of the network.
 #' @param weights one of `NULL` (random initialization), `"imagenet"` (pre-training on ImageNet), or the path to the weights file to be loaded. input_tensor: optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
-#' @param input_tensor See the Keras documentation.
+#' @param input_tensor Optional tensor (from `layer_input()`) to use as the model's input.
 #' @param input_shape optional shape tuple, only to be specified if `include_top` is FALSE (otherwise the input shape has to be `(224, 224, 3)` (with `'channels_last'` data format) or `(3, 224, 224)` (with `'channels_first'` data format). It should have exactly 3 inputs channels, and width and height should be no smaller than 32. E.g. `(200, 200, 3)` would be one valid value.
 #' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
 #' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000.
@@ -1056,7 +1056,7 @@ attr(application_efficientnet_b7, "rk_name") <- "application_efficientnet_b7"
 #' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
 #' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
 #' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
@@ -1085,7 +1085,7 @@ attr(application_efficientnet_v2b0, "rk_name") <- "application_efficientnet_v2b0
 #' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
 #' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
 #' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
@@ -1114,7 +1114,7 @@ attr(application_efficientnet_v2b1, "rk_name") <- "application_efficientnet_v2b1
 #' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
 #' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
 #' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
@@ -1143,7 +1143,7 @@ attr(application_efficientnet_v2b2, "rk_name") <- "application_efficientnet_v2b2
 #' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
 #' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
 #' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
@@ -1172,7 +1172,7 @@ attr(application_efficientnet_v2b3, "rk_name") <- "application_efficientnet_v2b3
 #' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
 #' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
 #' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
@@ -1201,7 +1201,7 @@ attr(application_efficientnet_v2l, "rk_name") <- "application_efficientnet_v2l"
 #' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
 #' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
 #' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
@@ -1230,7 +1230,7 @@ attr(application_efficientnet_v2m, "rk_name") <- "application_efficientnet_v2m"
 #' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
 #' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
 #' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model (a network architecture), to train, predict with, or use as a layer.
@@ -4237,7 +4237,7 @@ attr(optimizer_adam_w, "rk_name") <- "optimizer_adam_w"
 #' @param ema_overwrite_frequency Int or NULL, defaults to NULL. Only used if `use_ema=True`. Every `ema_overwrite_frequency` steps of iterations, we overwrite the model variable by its moving average. If NULL, the optimizer does not overwrite model variables in the middle of training, and you need to explicitly overwrite the variables at the end of training by calling `optimizer.finalize_variable_values()` (which updates the model variables in-place). When using the built-in `fit()` training loop, this happens automatically after the last epoch, and you don't need to do anything.
 #' @param loss_scale_factor Float or `NULL`. If a float, the scale factor will be multiplied the loss before computing gradients, and the inverse of the scale factor will be multiplied by the gradients before updating variables. Useful for preventing underflow during mixed precision training. Alternately, `keras.optimizers.LossScaleOptimizer` will automatically set a loss scale factor.
 #' @param gradient_accumulation_steps Int or `NULL`. If an int, model & optimizer variables will not be updated at every step; instead they will be updated every `gradient_accumulation_steps` steps, using the average value of the gradients since the last update. This is known as "gradient accumulation". This can be useful when your batch size is very small, in order to reduce gradient noise at each update step. EMA frequency will look at "accumulated" iterations value (optimizer steps // gradient_accumulation_steps). Learning rate schedules will look at "real" iterations value (optimizer steps).
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param ... Further arguments for Keras (`lr` and `decay` are accepted with their Keras 2 meaning).
 #' @return An optimizer, for compile().
 #' @family optimizers
@@ -4373,7 +4373,7 @@ attr(optimizer_loss_scale, "rk_name") <- "optimizer_loss_scale"
 #'
 #' @param optimizer_map See the Keras documentation.
 #' @param loss_scale_factor See the Keras documentation.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param ... Further arguments for Keras (`lr` and `decay` are accepted with their Keras 2 meaning).
 #' @return An optimizer, for compile().
 #' @family optimizers
@@ -4405,7 +4405,7 @@ attr(optimizer_multi_optimizer, "rk_name") <- "optimizer_multi_optimizer"
 #' @param ema_overwrite_frequency See the Keras documentation.
 #' @param loss_scale_factor See the Keras documentation.
 #' @param gradient_accumulation_steps See the Keras documentation.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param exclude_layers List of strings, keywords of layer names to exclude. All layers with keywords in their path will use adamw.
 #' @param exclude_embeddings Boolean value If TRUE, embedding layers will use adamw.
 #' @param muon_a Float, parameter a of the muon algorithm. It is recommended to use the default value

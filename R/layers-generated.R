@@ -5,7 +5,7 @@
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param layer `keras.layers.RNN` instance, such as `keras.layers.LSTM` or `keras.layers.GRU`. It could also be a `keras.layers.Layer` instance that meets the following criteria: 1. Be a sequence-processing layer (accepts 3D+ inputs). 2. Have a `go_backwards`, `return_sequences` and `return_state` attribute (with the same semantics as for the `RNN` class). 3. Have an `input_spec` attribute. 4. Implement serialization via `get_config()` and `from_config()`. Note that the recommended way to create new RNN layers is to write a custom RNN cell and use it with `keras.layers.RNN`, instead of subclassing `keras.layers.Layer` directly. When `return_sequences` is `TRUE`, the output of the masked timestep will be zero regardless of the layer's original `zero_output_for_mask` value.
 #' @param merge_mode Mode by which outputs of the forward and backward RNNs will be combined. One of `\{"sum", "mul", "concat", "ave", NULL\}`. If `NULL`, the outputs will not be combined, they will be returned as a list. Defaults to `"concat"`.
-#' @param weights See the Keras documentation.
+#' @param weights Initial weights (a list of arrays), or for applications `NULL` or a local weights file.
 #' @param backward_layer Optional `keras.layers.RNN`, or `keras.layers.Layer` instance to be used to handle backwards input processing. If `backward_layer` is not provided, the layer instance passed as the `layer` argument will be used to generate the backward layer automatically. Note that the provided `backward_layer` layer should have properties matching those of the `layer` argument, in particular it should have the same values for `stateful`, `return_states`, `return_sequences`, etc. In addition, `backward_layer` and `layer` should have different `go_backwards` argument values. A `ValueError` will be raised if these requirements are not met.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -435,15 +435,15 @@ layer_attention <- function(object, use_scale = FALSE, score_mode = "dot", dropo
 #' AugMix aims to produce images with variety while preserving the image semantics and local statistics. During the augmentation process, the same augmentation is applied across all images in the batch in num_chains different ways, with each chain consisting of chain_depth augmentations. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param value_range See the Keras documentation.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
 #' @param num_chains See the Keras documentation.
 #' @param chain_depth See the Keras documentation.
-#' @param factor See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
 #' @param alpha See the Keras documentation.
 #' @param all_ops See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -515,7 +515,7 @@ layer_average <- function(object, input_shape = NULL, batch_size = NULL, batch_i
 #' @param strides int or NULL. Specifies how much the pooling window moves for each pooling step. If NULL, it will default to `pool_size`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -542,7 +542,7 @@ layer_average_pooling_1d <- function(object, pool_size, strides = NULL, padding 
 #' @param strides int or tuple of 2 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -569,7 +569,7 @@ layer_average_pooling_2d <- function(object, pool_size, strides = NULL, padding 
 #' @param strides int or tuple of 3 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1177,9 +1177,9 @@ layer_cropping_3d <- function(object, cropping = NULL, data_format = NULL, input
 #' CutMix is a data augmentation method where patches are cut and pasted between two images in the dataset, while the labels are also mixed proportionally to the area of the patches. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1318,8 +1318,8 @@ layer_depthwise_conv_2d <- function(object, kernel_size, strides = c(1L, 1L), pa
 #' @param epsilon Error tolerance, typically a small fraction close to zero (e.g. 0.01). Higher values of epsilon increase the quantile approximation, and hence result in more unequal buckets, but could improve performance and resource consumption.
 #' @param output_mode Specification for the output of the layer. Values can be `"int"`, `"one_hot"`, `"multi_hot"`, or `"count"` configuring the layer as follows: - `"int"`: Return the discretized bin indices directly. - `"one_hot"`: Encodes each individual element in the input into an array the same size as `num_bins`, containing a 1 at the input's bin index. If the last dimension is size 1, will encode on that dimension.  If the last dimension is not size 1, will append a new dimension for the encoded output. - `"multi_hot"`: Encodes each sample in the input into a single array the same size as `num_bins`, containing a 1 for each bin index index present in the sample. Treats the last dimension as the sample dimension, if input shape is `(..., sample_length)`, output shape will be `(..., num_tokens)`. - `"count"`: As `"multi_hot"`, but the int array contains a count of the number of times the bin index appeared in the sample. Defaults to `"int"`.
 #' @param sparse Boolean. Only applicable to `"one_hot"`, `"multi_hot"`, and `"count"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
-#' @param dtype See the Keras documentation.
-#' @param name See the Keras documentation.
+#' @param dtype Data type, e.g. "float32".
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1464,7 +1464,7 @@ layer_embedding <- function(object, input_dim, output_dim, embeddings_initialize
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param value_range Optional list/tuple of 2 floats specifying the lower and upper limits of the input data values. Defaults to `[0, 255]`. If the input image has been scaled, use the appropriate range (e.g., `[0.0, 1.0]`). The equalization will be scaled to this range, and output values will be clipped accordingly.
 #' @param bins Integer specifying the number of histogram bins to use for equalization. Defaults to 256, which is suitable for 8-bit images. Larger values can provide more granular intensity redistribution.
-#' @param data_format See the Keras documentation.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1849,8 +1849,8 @@ layer_gru_cell <- function(object, units, activation = "tanh", recurrent_activat
 #' @param num_bins Number of hash bins.
 #' @param output_mode Specification for the output of the layer. Values can be `"int"`, or `"one_hot"` configuring the layer as follows: - `"int"`: Return the integer bin indices directly. - `"one_hot"`: Encodes each individual element in the input into an array the same size as `num_bins`, containing a 1 at the input's bin index. Defaults to `"int"`.
 #' @param sparse Boolean. Only applicable to `"one_hot"` mode and only valid when using the TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
-#' @param name See the Keras documentation.
-#' @param dtype See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param dtype Data type, e.g. "float32".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1935,7 +1935,7 @@ layer_identity <- function(object, input_shape = NULL, batch_size = NULL, batch_
 #' @param pad_to_max_tokens Only applicable when `output_mode` is `"multi_hot"`, `"count"`, or `"tf_idf"`. If `TRUE`, the output will have its feature axis padded to `max_tokens` even if the number of unique tokens in the vocabulary is less than `max_tokens`, resulting in a tensor of shape `(batch_size, max_tokens)` regardless of vocabulary size. Defaults to `FALSE`.
 #' @param oov_method Only relevant when `num_oov_indices > 1`. Controls how OOV tokens are assigned to OOV buckets. - `"floormod"` (default): uses `token \% num_oov_indices`. Preserves backwards compatibility but can produce severe bucket imbalance when input IDs share a common factor with `num_oov_indices` (e.g. all-even IDs with an even bucket count). - `"farmhash"`: applies FarmHash64. Distributes OOV tokens uniformly regardless of the arithmetic structure of the input IDs. This parameter is ignored for string inputs, which always use FarmHash64.
 #' @param salt Only valid when `oov_method="farmhash"`. If passed, the hash function used for OOV bucket assignment will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). Can be a tuple or list of 2 integers, or a single integer (which is used for both key components). If `NULL` (default), FarmHash64 is used. Defaults to `NULL`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2127,7 +2127,7 @@ layer_masking <- function(object, mask_value = 0.0, input_shape = NULL, batch_si
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param max_number Desired output number of bounding boxes.
-#' @param fill_value See the Keras documentation.
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2154,7 +2154,7 @@ layer_max_num_bounding_boxes <- function(object, max_number, fill_value = -1L, i
 #' @param strides int or NULL. Specifies how much the pooling window moves for each pooling step. If NULL, it will default to `pool_size`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2181,7 +2181,7 @@ layer_max_pooling_1d <- function(object, pool_size = 2L, strides = NULL, padding
 #' @param strides int or tuple of 2 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2210,7 +2210,7 @@ layer_max_pooling_2d <- function(object, pool_size = c(2L, 2L), strides = NULL, 
 #' @param strides int or tuple of 3 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2313,7 +2313,7 @@ layer_minimum <- function(object, input_shape = NULL, batch_size = NULL, batch_i
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param alpha Float between 0 and 1. Controls the blending strength. Smaller values mean less mixing, while larger values allow for more  blending between images. Defaults to 0.2, recommended for ImageNet1k classification.
-#' @param data_format See the Keras documentation.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2449,7 +2449,7 @@ layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, b
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param layers See the Keras documentation.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2472,12 +2472,12 @@ layer_pipeline <- function(object, layers, name = NULL, input_shape = NULL, batc
 #' This layer can be thought of as an all-in-one image augmentation layer. The policy implemented by this layer has been benchmarked extensively and is effective on a wide variety of datasets. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param value_range See the Keras documentation.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
 #' @param num_ops See the Keras documentation.
-#' @param factor See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2525,10 +2525,10 @@ layer_random_brightness <- function(object, factor, value_range = c(0L, 255L), s
 #' The sharpness operation first converts an image to gray scale, then back to color. It then takes a weighted average between original image and the degenerated image. This makes colors appear more dull. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2551,13 +2551,13 @@ layer_random_color_degeneration <- function(object, factor, value_range = c(0L, 
 #' and hue image processing operation sequentially and randomly on the input. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param value_range See the Keras documentation.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
 #' @param brightness_factor See the Keras documentation.
 #' @param contrast_factor See the Keras documentation.
 #' @param saturation_factor See the Keras documentation.
 #' @param hue_factor See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2580,9 +2580,9 @@ layer_random_color_jitter <- function(object, value_range = c(0L, 255L), brightn
 #' This layer will randomly adjust the contrast of an image or images by a random factor. Contrast is adjusted independently for each channel of each image during training. For each channel, this layer computes the mean of the image pixels in the channel and then adjusts each component `x` of each pixel to `(x - mean) * contrast_factor + mean`. Input pixel values can be of any range (e.g. `[0., 1.)` or `[0, 255]`) and in integer or floating point dtype. By default, the layer will output floats. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2607,9 +2607,9 @@ layer_random_contrast <- function(object, factor, value_range = c(0L, 255L), see
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param height See the Keras documentation.
 #' @param width See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param name See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2632,14 +2632,14 @@ layer_random_crop <- function(object, height, width, seed = NULL, data_format = 
 #' This layer distorts input images by applying elastic deformations, simulating a physically realistic transformation. The magnitude of the distortion is controlled by the `scale` parameter, while the `factor` determines the probability of applying the transformation. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
 #' @param scale See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param fill_mode See the Keras documentation.
-#' @param fill_value See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param fill_mode How points outside the input are filled: "constant", "reflect", "wrap" or "nearest".
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2662,12 +2662,12 @@ layer_random_elastic_transform <- function(object, factor = 1.0, scale = 1.0, in
 #' Random Erasing is a data augmentation method where random patches of an image are erased (replaced by a constant value or noise) during training to improve generalization. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
 #' @param scale See the Keras documentation.
-#' @param fill_value See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2691,8 +2691,8 @@ layer_random_erasing <- function(object, factor = 1.0, scale = c(0.02, 0.33), fi
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param mode See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2715,12 +2715,12 @@ layer_random_flip <- function(object, mode = "horizontal_and_vertical", seed = N
 #' This layer performs a Gaussian blur operation on input images with a randomly selected degree of blurring, controlled by the `factor` and `sigma` arguments. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
 #' @param kernel_size See the Keras documentation.
 #' @param sigma See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2743,9 +2743,9 @@ layer_random_gaussian_blur <- function(object, factor = 1.0, kernel_size = 3L, s
 #' This layer randomly converts input images to grayscale with a specified factor. When applied, it maintains the original number of channels but sets all channels to the same grayscale value. This can be useful for data augmentation and training models to be robust to color variations. The conversion preserves the perceived luminance of the original color image using standard RGB to grayscale conversion coefficients. Images that are not selected for conversion remain unchanged. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2770,7 +2770,7 @@ layer_random_grayscale <- function(object, factor = 0.5, data_format = NULL, see
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param factor A single float or a tuple of two floats. `factor` controls the extent to which the image hue is impacted. `factor=0.0` makes this layer perform a no-op operation, while a value of `1.0` performs the most aggressive contrast adjustment available. If a tuple is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. In order to ensure the value is always the same, please pass a tuple with two identical floats: `(0.5, 0.5)`.
 #' @param value_range the range of values the incoming images will have. Represented as a two-number tuple written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
-#' @param data_format See the Keras documentation.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2794,10 +2794,10 @@ layer_random_hue <- function(object, factor, value_range = c(0L, 255L), data_for
 #' This layer randomly inverts the colors of input images with a specified probability range. When applied, each image has a chance of having its colors inverted, where the pixel values are transformed to their complementary values. Images that are not selected for inversion remain unchanged. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2820,12 +2820,12 @@ layer_random_invert <- function(object, factor = 1.0, value_range = c(0L, 255L),
 #' This layer distorts the perspective of input images by shifting their corner points, simulating a 3D-like transformation. The amount of distortion is controlled by the `factor` and `scale` parameters. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
 #' @param scale See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param fill_value See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2848,10 +2848,10 @@ layer_random_perspective <- function(object, factor = 1.0, scale = 1.0, interpol
 #' **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2874,12 +2874,12 @@ layer_random_posterization <- function(object, factor, value_range = c(0L, 255L)
 #' This layer will apply random rotations to each image, filling empty space according to `fill_mode`. By default, random rotations are only applied during training. At inference time, the layer does nothing. If you need to apply random rotations at inference time, pass `training=True` when calling the layer. Input pixel values can be of any range (e.g. `[0., 1.)` or `[0, 255]`) and of integer or floating point dtype. By default, the layer will output floats. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param fill_mode See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param fill_value See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param fill_mode How points outside the input are filled: "constant", "reflect", "wrap" or "nearest".
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2904,7 +2904,7 @@ layer_random_rotation <- function(object, factor, fill_mode = "reflect", interpo
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param factor A tuple of two floats or a single float. `factor` controls the extent to which the image saturation is impacted. `factor=0.5` makes this layer perform a no-op operation. `factor=0.0` makes the image fully grayscale. `factor=1.0` makes the image fully saturated. Values should be between `0.0` and `1.0`. If a tuple is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. To ensure the value is always the same, pass a tuple with two identical floats: `(0.5, 0.5)`.
 #' @param value_range the range of values the incoming images will have. Represented as a two-number tuple written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
-#' @param data_format See the Keras documentation.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2928,10 +2928,10 @@ layer_random_saturation <- function(object, factor, value_range = c(0L, 255L), d
 #' The sharpness operation first performs a blur, then blends between the original image and the processed image. This operation adjusts the clarity of the edges in an image, ranging from blurred to enhanced sharpness. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2956,11 +2956,11 @@ layer_random_sharpness <- function(object, factor, value_range = c(0L, 255L), da
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param x_factor See the Keras documentation.
 #' @param y_factor See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param fill_mode See the Keras documentation.
-#' @param fill_value See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param fill_mode How points outside the input are filled: "constant", "reflect", "wrap" or "nearest".
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2985,11 +2985,11 @@ layer_random_shear <- function(object, x_factor = 0.0, y_factor = 0.0, interpola
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param height_factor See the Keras documentation.
 #' @param width_factor See the Keras documentation.
-#' @param fill_mode See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param fill_value See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param fill_mode How points outside the input are filled: "constant", "reflect", "wrap" or "nearest".
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3319,7 +3319,7 @@ layer_separable_conv_2d <- function(object, filters, kernel_size, strides = c(1L
 #' @param go_backwards Boolean (default: `FALSE`). If `TRUE`, process the input sequence backwards and return the reversed sequence.
 #' @param stateful Boolean (default: `FALSE`). If `TRUE`, the last state for each sample at index i in a batch will be used as the initial state for the sample of index i in the following batch.
 #' @param unroll Boolean (default: `FALSE`). If `TRUE`, the network will be unrolled, else a symbolic loop will be used. Unrolling can speed-up an RNN, although it tends to be more memory-intensive. Unrolling is only suitable for short sequences.
-#' @param seed See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3406,9 +3406,9 @@ layer_solarization <- function(object, addition_factor = 0.0, threshold_factor =
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param rate Float between 0 and 1. Fraction of the input units to drop.
-#' @param seed See the Keras documentation.
-#' @param name See the Keras documentation.
-#' @param dtype See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param dtype Data type, e.g. "float32".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3433,9 +3433,9 @@ layer_spatial_dropout_1d <- function(object, rate, seed = NULL, name = NULL, dty
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param rate Float between 0 and 1. Fraction of the input units to drop.
 #' @param data_format `"channels_first"` or `"channels_last"`. In `"channels_first"` mode, the channels dimension (the depth) is at index 1, in `"channels_last"` mode is it at index 3. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param seed See the Keras documentation.
-#' @param name See the Keras documentation.
-#' @param dtype See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param dtype Data type, e.g. "float32".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3460,9 +3460,9 @@ layer_spatial_dropout_2d <- function(object, rate, data_format = NULL, seed = NU
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param rate Float between 0 and 1. Fraction of the input units to drop.
 #' @param data_format `"channels_first"` or `"channels_last"`. In `"channels_first"` mode, the channels dimension (the depth) is at index 1, in `"channels_last"` mode is it at index 4. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param seed See the Keras documentation.
-#' @param name See the Keras documentation.
-#' @param dtype See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param dtype Data type, e.g. "float32".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3578,7 +3578,7 @@ layer_stft_spectrogram <- function(object, mode = "log", frame_length = 256L, fr
 #' @param pad_to_max_tokens Only applicable when `output_mode` is `"multi_hot"`, `"count"`, or `"tf_idf"`. If `TRUE`, the output will have its feature axis padded to `max_tokens` even if the number of unique tokens in the vocabulary is less than `max_tokens`, resulting in a tensor of shape `(batch_size, max_tokens)` regardless of vocabulary size. Defaults to `FALSE`.
 #' @param sparse Boolean. Only applicable to `"multi_hot"`, `"count"`, and `"tf_idf"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
 #' @param encoding Optional. The text encoding to use to interpret the input strings. Defaults to `"utf-8"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param salt Only valid when `num_oov_indices > 1`. If passed, the hash function used for OOV bucket assignment will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). Can be a tuple or list of 2 integers, or a single integer (which is used for both key components). If `NULL` (default), FarmHash64 is used. Defaults to `NULL`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -3636,7 +3636,7 @@ layer_subtract <- function(object, input_shape = NULL, batch_size = NULL, batch_
 #' @param sparse Boolean. Only applicable to `"multi_hot"`, `"count"`, and `"tf_idf"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
 #' @param ragged Boolean. Only applicable to `"int"` output mode. Only supported with TensorFlow backend. If `TRUE`, returns a `RaggedTensor` instead of a dense `Tensor`, where each sequence may have a different length after string splitting. Defaults to `FALSE`.
 #' @param encoding Optional. The text encoding to use to interpret the input strings. Defaults to `"utf-8"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3660,9 +3660,9 @@ layer_text_vectorization <- function(object, max_tokens = NULL, standardize = "l
 #' @param filepath `str` or `pathlib.Path` object. The path to the SavedModel.
 #' @param call_endpoint Name of the endpoint to use as the `call()` method of the reloaded layer. If the SavedModel was created via `model.export()`, then the default endpoint name is `'serve'`. In other cases it may be named `'serving_default'`.
 #' @param call_training_endpoint See the Keras documentation.
-#' @param trainable See the Keras documentation.
-#' @param name See the Keras documentation.
-#' @param dtype See the Keras documentation.
+#' @param trainable Whether the weights are updated by training.
+#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param dtype Data type, e.g. "float32".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.

@@ -115,6 +115,28 @@ def examples_for(r_name: str, lines: list[str]) -> list[str]:
     return EX.OVERRIDES.get(r_name, lines)
 
 
+# Arguments many Keras classes take without documenting them in their own docstring.
+COMMON_PARAM_DOCS = {
+    "seed": "Integer seed for the random operations (reproducible results).",
+    "data_format": '"channels_last" (the default: channels are the last dimension) or '
+                   '"channels_first".',
+    "name": "Name of the object (a string); by default Keras makes one up.",
+    "x": "A tensor or R array.",
+    "dtype": 'Data type, e.g. "float32".',
+    "value_range": "The range of the input values, e.g. `c(0, 255)`.",
+    "interpolation": 'Interpolation method: "bilinear", "nearest", ...',
+    "fill_mode": 'How points outside the input are filled: "constant", "reflect", "wrap" '
+                 'or "nearest".',
+    "fill_value": 'The value used for points outside the input with fill_mode "constant".',
+    "factor": "Strength of the random transformation: a number, or `c(lower, upper)`.",
+    "include_preprocessing": "Whether the model includes its own input rescaling layer.",
+    "input_tensor": "Optional tensor (from `layer_input()`) to use as the model's input.",
+    "trainable": "Whether the weights are updated by training.",
+    "weights": "Initial weights (a list of arrays), or for applications `NULL` or a local "
+               "weights file.",
+}
+
+
 def roxygen(title: str, description: str, params: Iterable[tuple[str, str]], value: str,
             examples: list[str], family: str, not_run: str | None = None,
             slow: str | None = None) -> str:
@@ -122,6 +144,7 @@ def roxygen(title: str, description: str, params: Iterable[tuple[str, str]], val
     if description:
         out += [f"#' {rd_escape(description)}", "#'"]
     for name, text in params:
+        text = text or COMMON_PARAM_DOCS.get(name.strip("`"), "")
         out.append(f"#' @param {name} {rd_escape(text) or 'See the Keras documentation.'}")
     out.append(f"#' @return {value}")
     out.append(f"#' @family {family}")
