@@ -44,7 +44,7 @@ rstamp="$(cat DESCRIPTION NAMESPACE configure src/*.c R/*.R | sha1sum | cut -c1-
 installed="$(Rscript -e 'cat(tryCatch(readLines(system.file("rkbridge-src-hash", package = "rkbridge")), error = function(e) ""))' 2>/dev/null || true)"
 if [ "$installed" != "$rstamp" ]; then
   echo "setup: installing the R package rkbridge"
-  RKBRIDGE_PYTHON="$root/.venv/bin/python" R CMD INSTALL --no-test-load . >/tmp/rkbridge-install.log 2>&1 || {
+  RKBRIDGE_PYTHON="$root/.venv/bin/python" R CMD INSTALL . >/tmp/rkbridge-install.log 2>&1 || {
     cat /tmp/rkbridge-install.log; exit 1; }
   echo "$rstamp" > "$(Rscript -e 'cat(system.file(package = "rkbridge"))')/rkbridge-src-hash"
 fi

@@ -6,7 +6,7 @@ array_to_engine <- function(x) {
   b <- bridge()
   if (is.character(x))
     return(b$strings_array(as.list(as.vector(x)), as.list(dim(x) %||% length(x))))
-  if (!typeof(x) %in% c("double", "integer", "logical"))
+  if (!typeof(x) %in% c("double", "integer", "logical", "raw"))
     stop(rk_condition(sprintf("R vectors of type '%s' cannot be model data.", typeof(x)),
                       "rkbridge_type_error"))
   dims <- dim(x) %||% length(x)
@@ -17,7 +17,8 @@ array_to_engine <- function(x) {
 
 # One R value -> what the engine receives.
 to_py <- function(x) {
-  if (is.null(x) || inherits(x, "python.builtin.object")) return(x)
+  if (inherits(x, "python.builtin.object")) return(rk_revive(x))
+  if (is.null(x)) return(x)
   if (inherits(x, "KerasCallback")) return(r6_callback_to_py(x))
   if (is.function(x)) {
     nm <- attr(x, "rk_name", exact = TRUE)
@@ -63,7 +64,7 @@ array_to_r <- function(x) {
 # reticulate converts the engine's lists, dicts and scalars but (with NumPy 2) leaves NumPy
 # arrays as Python objects: convert those with the transport, wherever they are.
 arrays_to_r <- function(x) {
-  if (inherits(x, "numpy.ndarray")) return(array_to_r(x))
+  if (inherits(x, c("numpy.ndarray", "python.builtin.bytes"))) return(array_to_r(x))
   if (is.list(x) && !inherits(x, "python.builtin.object")) {
     at <- attributes(x)
     x <- lapply(x, arrays_to_r)

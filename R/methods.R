@@ -7,9 +7,10 @@
 #' @export
 py_to_r_wrapper.keras.src.layers.layer.Layer <- function(x) {
   force(x)
+  if (inherits(x, "keras.src.models.model.Model")) rk_track_model(x)  # R/model-state.R
   function(object, ...) {
     if (length(list(...)))
-      return(rk_call_object(x, c(list(object), list(...))))
+      return(rk_call_object(rk_revive(x), c(list(object), list(...))))
     rk_call("compose_layer", list(object = object, layer = x))
   }
 }

@@ -181,13 +181,16 @@ predict_proba <- function(object, x, batch_size = NULL, verbose = 0, ...) {
 #' `pop_layer()` removes the last layer of a Sequential model. `freeze_weights()` and
 #' `unfreeze_weights()` set layers `from`..`to` (1-based, inclusive, negative from the end,
 #' or names) non-trainable or trainable; with neither, the whole model. `count_params()`
-#' counts the weights.
+#' counts the weights. `clone_model()` makes a new model with the same architecture and
+#' freshly initialised weights.
 #' @param object A model (or a layer, for `count_params()`).
 #' @param name Layer name.
 #' @param index 1-based layer index.
 #' @param from,to First and last layer (indices or names), inclusive.
-#' @return `get_layer()`: a layer; `count_params()`: a number; the others: the model,
-#'   invisibly (changed in place).
+#' @param ... Further arguments for Keras (`clone_model()`: `input_tensors`,
+#'   `clone_function`).
+#' @return `get_layer()`: a layer; `count_params()`: a number; `clone_model()`: a new
+#'   model; the others: the model, invisibly (changed in place).
 #' @examples
 #' if (rkbridge_available()) {
 #'   model <- keras_model_sequential(input_shape = c(4)) %>%
@@ -221,6 +224,10 @@ unfreeze_weights <- function(object, from = NULL, to = NULL) {
 #' @rdname get_layer
 #' @export
 count_params <- function(object) rk_call("count_params", rk_capture())
+
+#' @rdname get_layer
+#' @export
+clone_model <- function(object, ...) rk_call("clone_model", rk_capture())
 
 #' Weights of a model or layer as R arrays
 #'

@@ -68,6 +68,7 @@ bridge <- function() {
   .rk$info <- b$info
   .rk$fill <- b$fill
   b$set_writer(function(text) { cat(text); utils::flush.console(); NULL }, interactive())
+  if (isTRUE(b$inside_rpy2)) guard_reticulate_decref()
   .rk$bridge <- b
   b
 }
@@ -87,4 +88,11 @@ last_error <- function() {
   tb <- bridge()$last_traceback()
   cat(tb)
   invisible(tb)
+}
+
+# Inside rpy2, R may release Python objects without the GIL (see src/embedded.c).
+guard_reticulate_decref <- function() {
+  dll <- getLoadedDLLs()[["reticulate"]]
+  if (is.null(dll)) return(invisible(FALSE))
+  invisible(.Call(rk_guard_decref, dll[["path"]]))
 }

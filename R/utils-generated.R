@@ -2,13 +2,13 @@
 
 #' The local copy of a file: rkbridge does not download
 #'
-#' Returns the path of `fname` in the Keras cache (`cache_dir/cache_subdir`) when the file is already there; otherwise fails at once with a message saying where to put it. No network connection is attempted.
+#' Returns the path of `fname` in the Keras cache (`cache_dir/cache_subdir`; by default `~/.keras/datasets`, or under `$KERAS_HOME`) when the file is already there; otherwise fails at once with a message saying where to put it. No network connection is attempted.
 #'
 #' @param fname The file's name in the cache (by default the last part of `origin`).
 #' @param origin The URL the file would come from (never contacted).
 #' @param file_hash Unused (kept for compatibility).
 #' @param cache_subdir Subdirectory of `cache_dir`.
-#' @param cache_dir The cache directory (default `~/.keras`).
+#' @param cache_dir The cache directory (default `~/.keras`, or `$KERAS_HOME`).
 #' @param extract Unused: the file is returned as it is.
 #' @return The path of the local file.
 #' @family utilities

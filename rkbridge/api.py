@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import backend, callbacks, families, layers, model, preprocessing, utils
+from . import (applications, backend, callbacks, families, layers, model, preprocessing,
+               saving, utils)
 
 API: dict[str, Callable[..., Any]] = {}
 API.update(layers.exported())
 API.update(families.exported())
 API.update(backend.exported())
 API.update(preprocessing.exported())
+API.update(applications.exported())
+API.update(saving.EXPORTS)
 API["callback_r"] = callbacks.callback_r  # R6 / new_callback_class() callbacks
 API["tensor_op"] = backend.tensor_op  # R operators on tensors (R/ops.R)
 API.update(
@@ -30,6 +33,7 @@ API.update(
     get_weights=model.get_weights,
     set_weights=model.set_weights,
     count_params=model.count_params,
+    clone_model=model.clone_model,
     summary_text=model.summary_text,
     to_categorical=utils.to_categorical,
     custom_metric=utils.custom_metric,
@@ -39,4 +43,4 @@ API.update(
 
 # Functions whose first argument is the object they change and return (CONVENTIONS 3).
 MUTATORS = frozenset({"compile", "pop_layer", "freeze_weights", "unfreeze_weights",
-                      "set_weights"})
+                      "set_weights"}) | saving.MUTATORS

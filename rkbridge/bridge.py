@@ -21,7 +21,7 @@ from .model import Named
 from .progress import set_writer  # noqa: F401  (called from R)
 
 _last_traceback: str = ""
-embedding.register_if_embedded_by_rpy2()
+inside_rpy2 = embedding.embedded_by_rpy2()
 
 
 class Failure:

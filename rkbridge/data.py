@@ -66,6 +66,34 @@ def as_data(x: Any, arg: str = "x") -> Any:
     return as_array(x, arg)
 
 
+def by_name(x: Any, names: list[str] | None, arg: str, what: str) -> Any:
+    """A named list of inputs (targets) -> a list in the model's input (output) order;
+    anything else unchanged."""
+    if not isinstance(x, dict) or not names or len(names) < 2:
+        return x
+    unknown = [k for k in x if k not in names]
+    if unknown:
+        from .errors import suggest
+        raise RkValueError(f"`{arg}` has an element named \"{unknown[0]}\" but the model's "
+                           f"{what}s are named {', '.join(repr(n) for n in names)}."
+                           f"{suggest(unknown[0], names)}")
+    missing = [n for n in names if n not in x]
+    if missing:
+        raise RkValueError(f"`{arg}` has no element for the model's {what} \"{missing[0]}\".")
+    return [x[n] for n in names]
+
+
+def input_names(model: Any) -> list[str] | None:
+    if not getattr(model, "built", False) or not getattr(model, "inputs", None):
+        return None
+    return [getattr(t, "name", None) for t in model.inputs]
+
+
+def output_names(model: Any) -> list[str] | None:
+    names = getattr(model, "output_names", None)
+    return list(names) if names else None
+
+
 def _is_number_list(x: Any) -> bool:
     return all(isinstance(v, (int, float, bool, np.number)) for v in x)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -20,8 +19,8 @@ import numpy as np
 from . import args as A
 from ._keras import keras
 from .callbacks import ADAPTERS
-from .errors import RkNetworkError, RkTypeError, RkValueError, suggest
-from .naming import OPTIMIZER_NAME_EXCEPTIONS, application_r_name, snake
+from .errors import RkTypeError, RkValueError, suggest
+from .naming import OPTIMIZER_NAME_EXCEPTIONS, snake
 from .transport import owned
 
 
@@ -44,18 +43,6 @@ def _optimizer_legacy(kwargs: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def _offline_weights(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Pretrained weights would be downloaded: rkbridge never downloads at run time, so only
-    `weights = NULL` (random initialisation) or a local weights file is accepted."""
-    weights = kwargs.get("weights", "imagenet")
-    if weights is None or (isinstance(weights, str) and os.path.isfile(weights)):
-        return kwargs
-    raise RkNetworkError(
-        f"rkbridge does not download pretrained weights (weights = \"{weights}\"): use "
-        "`weights = NULL` for a randomly initialised model, or the path of a local "
-        "weights file.")
-
-
 @dataclass(frozen=True)
 class Family:
     prefix: str
@@ -66,11 +53,8 @@ class Family:
     legacy: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     takes_data: bool = False  # losses/metrics: fn(y_true, y_pred) computes directly
     computes: bool = False  # activations: fn(x) computes, fn() is the function itself
-    namer: Callable[[str], str] | None = None  # R name of a member, when no rule fits
 
     def r_name(self, class_name: str) -> str:
-        if self.namer is not None:
-            return self.namer(class_name)
         return self.exceptions.get(class_name, f"{self.prefix}_{snake(class_name)}")
 
     @property
@@ -111,8 +95,6 @@ FAMILIES: dict[str, Family] = {
                                    "BackupAndRestore": "callback_backup_and_restore",
                                    "SwapEMAWeights": "callback_swap_ema_weights"}),
     "activation": Family("activation", keras.activations, None, computes=True),
-    "application": Family("application", keras.applications, None,
-                          legacy=_offline_weights, namer=application_r_name),
     "initializer": Family("initializer", keras.initializers, keras.initializers.Initializer,
                           skip=("Initializer",),
                           exceptions={"STFT": "initializer_stft"}),
@@ -163,8 +145,7 @@ def _discover_functions(family: Family) -> dict[str, FamilySpec]:
         if (name.startswith("_") or name in NOT_MEMBERS or not inspect.isfunction(obj)
                 or name in family.skip):
             continue
-        r_name = (family.namer(name) if family.namer is not None  # else: already snake
-                  else family.exceptions.get(name, f"{family.prefix}_{name}"))
+        r_name = family.exceptions.get(name, f"{family.prefix}_{name}")  # already snake
         out[r_name] = FamilySpec(r_name, family, None, obj)
     return out
 

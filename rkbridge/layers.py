@@ -94,6 +94,14 @@ def _sequential_is_empty(model: keras.Sequential) -> bool:
     return len(model._layers) == 0
 
 
+def forget_compiled_functions(model: Any) -> None:
+    """Keras keeps the traced train/test/predict functions after the layers change; drop
+    them so that the next fit()/predict() uses the model as it is now."""
+    for attr in ("train_function", "test_function", "predict_function"):
+        if getattr(model, attr, None) is not None:
+            setattr(model, attr, None)
+
+
 def add_to_sequential(model: keras.Sequential, layer: Any) -> keras.Sequential:
     """Add `layer` to `model`, first adding the Input its `input_shape =` asked for."""
     wanted = getattr(layer, "_rk_input", None)
@@ -101,6 +109,7 @@ def add_to_sequential(model: keras.Sequential, layer: Any) -> keras.Sequential:
         shape, batch_size, dtype = wanted
         model.add(keras.Input(shape=shape, batch_size=batch_size, dtype=dtype))
     model.add(layer)
+    forget_compiled_functions(model)
     return model
 
 

@@ -11,7 +11,7 @@ from ._keras import keras
 from .errors import RkIndexError, RkNotCompiledError, RkTypeError, RkValueError, suggest
 from .families import SPECS, resolve_named
 from .history import History
-from .layers import add_to_sequential, compose
+from .layers import add_to_sequential, compose, forget_compiled_functions
 from .progress import ProgressLogger, resolve_verbose
 
 
@@ -127,8 +127,9 @@ def _validation(validation_data: Any) -> Any:
 
 
 def _prepare_xy(object: Any, x: Any, y: Any, allow_na: bool, fn: str) -> tuple[Any, Any]:
-    x = D.as_data(x, "x")
-    y = D.as_data(y, "y") if y is not None else None
+    x = D.by_name(D.as_data(x, "x"), D.input_names(object), "x", "input")
+    y = D.by_name(D.as_data(y, "y"), D.output_names(object), "y", "output") \
+        if y is not None else None
     if not allow_na:
         D.check_finite(x, "x")
         if y is not None:
@@ -145,8 +146,9 @@ def fit(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = Non
         class_weight: Any = None, sample_weight: Any = None, initial_epoch: Any = 0,
         steps_per_epoch: Any = None, validation_steps: Any = None,
         validation_batch_size: Any = None, validation_freq: Any = 1,
-        allow_na: bool = False, **kwargs: Any) -> History:
-    """Train the model; returns a History with `params` and per-epoch `metrics`."""
+        allow_na: bool = False, view_metrics: Any = None, **kwargs: Any) -> History:
+    """Train the model; returns a History with `params` and per-epoch `metrics`.
+    `view_metrics` (the R interface's live viewer) is accepted and ignored."""
     _check_compiled(object, "fit")
     x, y = _prepare_xy(object, x, y, bool(allow_na), "fit")
     val = _validation(validation_data)
@@ -197,7 +199,7 @@ def predict(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 
             steps: Any = None, callbacks: Any = None, **kwargs: Any) -> Any:
     """Predictions as arrays with samples first (a list of them for several outputs)."""
     _check_model(object, "predict")
-    x = D.as_data(x, "x")
+    x = D.by_name(D.as_data(x, "x"), D.input_names(object), "x", "input")
     D.check_input_shape(object, x)
     x = D.cast_for_model(object, x)
     v = A.scalar(verbose)
@@ -263,6 +265,7 @@ def pop_layer(object: keras.Sequential) -> keras.Sequential:
     if not _layers(object):
         raise RkValueError("pop_layer(): the model has no layers to remove.")
     object.pop()
+    forget_compiled_functions(object)
     return object
 
 
@@ -317,6 +320,34 @@ def set_weights(object: Any, weights: Sequence[Any]) -> Any:
         fixed.append(w.astype(c.dtype))
     object.set_weights(fixed)
     return object
+
+
+def clone_model(object: Any, input_tensors: Any = None, clone_function: Any = None,
+                **kwargs: Any) -> Any:
+    """A new model with the same architecture and freshly initialised weights (layers are
+    not shared with the original)."""
+    _check_model(object, "clone_model")
+    # Keras compiles the clone like the original: let it find the custom metrics/losses.
+    with keras.saving.custom_object_scope(_compile_objects(object)):
+        return keras.models.clone_model(object, input_tensors=input_tensors,
+                                        clone_function=clone_function, **kwargs)
+
+
+def _compile_objects(model: Any) -> dict[str, Any]:
+    """The named functions (custom metrics and losses) a model was compiled with."""
+    found: dict[str, Any] = {}
+
+    def walk(v: Any) -> None:
+        if isinstance(v, dict):
+            for i in v.values():
+                walk(i)
+        elif isinstance(v, (list, tuple)):
+            for i in v:
+                walk(i)
+        elif callable(v) and isinstance(getattr(v, "__name__", None), str):
+            found[v.__name__] = v
+    walk(getattr(getattr(model, "_compile_config", None), "config", None))
+    return found
 
 
 def count_params(object: Any) -> int:

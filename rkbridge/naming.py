@@ -43,21 +43,3 @@ def layer_r_name(class_name: str) -> str:
 def optimizer_r_name(class_name: str) -> str:
     return OPTIMIZER_NAME_EXCEPTIONS.get(class_name, "optimizer_" + snake(class_name))
 
-
-# keras.applications builders: the R interface runs architecture names together and splits
-# off version suffixes (ResNet50V2 -> application_resnet50_v2, MobileNetV3Large ->
-# application_mobilenet_v3_large, EfficientNetV2B0 -> application_efficientnet_v2b0).
-_APPLICATION_WORDS = (("InceptionResNet", "inception_resnet_"), ("EfficientNet", "efficientnet_"),
-                      ("ConvNeXt", "convnext_"), ("MobileNet", "mobilenet_"),
-                      ("Inception", "inception_"), ("DenseNet", "densenet"),
-                      ("NASNet", "nasnet"), ("ResNet", "resnet"))
-
-
-def application_r_name(function_name: str) -> str:
-    name = function_name
-    for word, r_word in _APPLICATION_WORDS:
-        name = name.replace(word, r_word)
-    name = name.lower()
-    name = re.sub(r"(\d)(v\d)", r"\1_\2", name)        # resnet50v2 -> resnet50_v2
-    name = re.sub(r"(v\d)(large|small)", r"\1_\2", name)  # v3large -> v3_large
-    return "application_" + name.strip("_")

@@ -7,14 +7,14 @@ function's signature and docstring (Google style) become the R function and its 
 """
 from __future__ import annotations
 
-import os
 from typing import Any, Callable
 
 import numpy as np
 
+from . import applications
 from . import args as A
 from ._keras import keras, ops
-from .errors import RkNetworkError, RkValueError
+from .errors import RkValueError
 from .transport import owned
 
 
@@ -163,31 +163,26 @@ def get_file(fname: Any = None, origin: Any = None, file_hash: Any = None,
              extract: Any = False) -> str:
     """The local copy of a file: rkbridge does not download.
 
-    Returns the path of `fname` in the Keras cache (`cache_dir/cache_subdir`) when the file is
-    already there; otherwise fails at once with a message saying where to put it. No network
-    connection is attempted.
+    Returns the path of `fname` in the Keras cache (`cache_dir/cache_subdir`; by default
+    `~/.keras/datasets`, or under `$KERAS_HOME`) when the file is already there; otherwise
+    fails at once with a message saying where to put it. No network connection is attempted.
 
     Args:
         fname: The file's name in the cache (by default the last part of `origin`).
         origin: The URL the file would come from (never contacted).
         file_hash: Unused (kept for compatibility).
         cache_subdir: Subdirectory of `cache_dir`.
-        cache_dir: The cache directory (default `~/.keras`).
+        cache_dir: The cache directory (default `~/.keras`, or `$KERAS_HOME`).
         extract: Unused: the file is returned as it is.
 
     Returns:
         The path of the local file.
     """
-    name = fname or (str(origin).rstrip("/").split("/")[-1] if origin else None)
-    if not name:
+    if not fname and not origin:
         raise RkValueError("get_file() needs `fname` or `origin`.")
-    base = os.path.expanduser(cache_dir or os.path.join("~", ".keras"))
-    path = os.path.join(base, cache_subdir, str(name))
-    if os.path.exists(path):
-        return path
-    raise RkNetworkError(
-        f"get_file(): '{name}' is not available locally and rkbridge does not download "
-        f"files. Copy it to '{path}' (or pass `cache_dir =`) and call get_file() again.")
+    # One home for "never download": the same rule Keras applications follow.
+    return applications.offline_get_file(fname, origin, cache_subdir=cache_subdir,
+                                         cache_dir=cache_dir)
 
 
 UTILITIES: dict[str, Callable[..., Any]] = {

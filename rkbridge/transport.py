@@ -24,6 +24,7 @@ _R_TYPES: dict[str, tuple[Any, Any]] = {
     "double": (ctypes.c_double, np.float64),
     "integer": (ctypes.c_int32, np.int32),
     "logical": (ctypes.c_int32, np.int32),
+    "raw": (ctypes.c_uint8, np.uint8),
 }
 
 
@@ -46,7 +47,7 @@ def from_r(addr: float, dims: Sequence[float], kind: str) -> np.ndarray:
     """
     shape = tuple(int(d) for d in dims)
     arr = _view(addr, shape, kind)
-    if kind == "double":
+    if kind in ("double", "raw"):
         return arr
     na = arr == R_NA_INTEGER
     if na.any():
@@ -66,6 +67,8 @@ def owned(x: Any) -> Any:
 
 
 def _result_array(x: Any) -> np.ndarray | None:
+    if isinstance(x, (bytes, bytearray)):
+        return np.frombuffer(x, dtype=np.uint8)
     if isinstance(x, np.ndarray):
         return x
     if hasattr(x, "numpy") and hasattr(x, "dtype") and hasattr(x, "shape"):
@@ -80,7 +83,9 @@ def _result_array(x: Any) -> np.ndarray | None:
 
 def to_r_info(x: Any) -> list:
     """What R must allocate for `x`: [kind, dim...]; kind is 'double', 'integer', 'logical',
-    'character' (sent as a list) or 'none' when `x` is no array."""
+    'character' (sent as a list), 'raw' (Python bytes) or 'none' when `x` is no array."""
+    if isinstance(x, (bytes, bytearray)):
+        return ["raw", len(x)]
     arr = _result_array(x)
     if arr is None:
         return ["none"]

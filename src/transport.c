@@ -27,6 +27,7 @@ static SEXP rk_alloc(SEXP kind, SEXP dims) {
   SEXPTYPE type = REALSXP;
   if (!strcmp(k, "integer")) type = INTSXP;
   else if (!strcmp(k, "logical")) type = LGLSXP;
+  else if (!strcmp(k, "raw")) type = RAWSXP;
   else if (strcmp(k, "double")) Rf_error("rk_alloc: unsupported kind %s", k);
   R_xlen_t n = 1;
   int nd = LENGTH(dims);
@@ -37,9 +38,21 @@ static SEXP rk_alloc(SEXP kind, SEXP dims) {
   return out;
 }
 
+/* src/embedded.c */
+SEXP rk_guard_decref(SEXP reticulate_path);
+/* src/model_state.c */
+SEXP rk_state_new(SEXP model);
+SEXP rk_state_saved(SEXP x);
+SEXP rk_state_set_live(SEXP x, SEXP model);
+void rk_register_model_state(DllInfo *dll);
+
 static const R_CallMethodDef calls[] = {
+  {"rk_guard_decref", (DL_FUNC) &rk_guard_decref, 1},
   {"rk_address", (DL_FUNC) &rk_address, 1},
   {"rk_alloc", (DL_FUNC) &rk_alloc, 2},
+  {"rk_state_new", (DL_FUNC) &rk_state_new, 1},
+  {"rk_state_saved", (DL_FUNC) &rk_state_saved, 1},
+  {"rk_state_set_live", (DL_FUNC) &rk_state_set_live, 2},
   {NULL, NULL, 0}
 };
 
@@ -52,4 +65,5 @@ void R_init_rkbridge(DllInfo *dll) {
   mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
   R_registerRoutines(dll, NULL, calls, NULL, NULL);
   R_useDynamicSymbols(dll, FALSE);
+  rk_register_model_state(dll);
 }

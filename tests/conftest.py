@@ -47,15 +47,3 @@ def np2r():
             return fn(*args)
     return convert
 
-
-@pytest.fixture(autouse=True)
-def _collect_r_garbage_with_gil():
-    """rpy2 runs R with the GIL released; if R's collector then finalizes one of reticulate's
-    Python references (a list or dict), Python aborts ("PyThreadState_Get: the GIL is
-    released"). When that happens depends on R's allocations, so any change to the R package
-    can make it happen mid-suite. Collecting after each test with the GIL held (as
-    embedding.py does at exit) leaves no such garbage behind for the next one."""
-    yield
-    if "rpy2.rinterface" in sys.modules:
-        from rkbridge import embedding
-        embedding._collect_with_gil()

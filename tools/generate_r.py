@@ -18,7 +18,7 @@ from typing import Any, Iterable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rkbridge import backend, families, layers, preprocessing  # noqa: E402
+from rkbridge import applications, backend, families, layers, preprocessing  # noqa: E402
 from tools import r_examples as EX  # noqa: E402
 
 R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE",
@@ -208,15 +208,11 @@ FAMILY_VALUES = {
     "regularizer": "A regularizer, for a layer's `*_regularizer` arguments.",
     "constraint": "A constraint, for a layer's `*_constraint` arguments.",
     "learning_rate_schedule": "A schedule, for an optimizer's `learning_rate` argument.",
-    "application": "A Keras model (a network architecture), to train, predict with, or use "
-                   "as a layer.",
 }
 FAMILY_NOTES = {
     "callback": "R functions given as hooks receive 1-based epoch and batch numbers, like "
                 "the history of fit(), and `logs` as a named list.",
     "activation": "Passed uncalled (`activation = activation_relu`) it is the Keras function.",
-    "application": "rkbridge never downloads: use `weights = NULL` (random initial weights) "
-                   "or the path of a local weights file.",
 }
 
 
@@ -309,6 +305,61 @@ def utility_block(name: str, fn: Any) -> str:
             f"  rk_call(\"{name}\", rk_capture())\n}}\n")
 
 
+APP_DOCS = {
+    "weights": "`NULL` (random initialisation), `\"imagenet\"` (read from the local Keras "
+               "cache `~/.keras/models`: there is no network access, and a missing file is an "
+               "error saying where to put it), or the path of a weights file.",
+    "input_shape": "Image shape without the batch dimension, e.g. `c(224, 224, 3)`.",
+}
+
+
+def application_block(spec: applications.AppSpec) -> str:
+    title, desc, docs = parse_doc(inspect.getdoc(spec.fn) or "")
+    ps = [p for p in inspect.signature(spec.fn).parameters.values()
+          if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    formals = [formal(p) for p in ps] + ["..."]
+    params = [(r_arg(p.name), APP_DOCS.get(p.name, docs.get(p.name, ""))) for p in ps]
+    params.append(("...", "Further arguments for Keras."))
+    examples = examples_for(spec.r_name, [f"model <- {spec.r_name}(weights = NULL)"])
+    doc = roxygen(title, f"{desc} Module of its preprocessing: `{spec.module}` (see "
+                  f"`{spec.module}_preprocess_input()`).".strip(), params,
+                  "A Keras model.", examples, "applications",
+                  slow=None if spec.r_name in EX.OVERRIDES else EX.SLOW["application"])
+    return (f"{doc}\n{spec.r_name} <- function({', '.join(formals)}) {{\n"
+            f"  rk_call(\"{spec.r_name}\", rk_capture())\n}}\n")
+
+
+def preprocessor_block(name: str) -> str:
+    decode = name.endswith("decode_predictions")
+    if decode:
+        formals, params = ["preds", "top = 5L", "..."], [
+            ("preds", "Predictions of an ImageNet classifier (samples x 1000)."),
+            ("top", "How many classes to list per sample."),
+            ("...", "Further arguments for Keras.")]
+        title = "Decode ImageNet predictions"
+        value = ("A list with one data frame per sample: `class_name`, `class_description` "
+                 "and `score` of its top classes (needs the class index file in the local "
+                 "Keras cache).")
+    else:
+        formals, params = ["x", "data_format = NULL", "..."], [
+            ("x", "Images: an array with samples first, e.g. `c(n, 224, 224, 3)`, values 0..255."),
+            ("data_format", "`\"channels_last\"` (default) or `\"channels_first\"`."),
+            ("...", "Further arguments for Keras.")]
+        title = "Preprocess images for a Keras application"
+        value = "An array of the same shape, scaled as the model expects."
+    module = name.rsplit("_", 2)[0]
+    examples = ["x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))",
+                f"range({name}(x))"]
+    if decode:
+        examples = [f"{name}(matrix(runif(2 * 1000), nrow = 2), top = 3)"]
+    doc = roxygen(f"{title} ({module})", "", params, value, examples, "applications",
+                  EX.NOT_RUN["decode_predictions"] if decode else None)
+    body = f"rk_call(\"{name}\", rk_capture())"
+    if decode:  # one data frame per sample, as the R interface to Keras gives
+        body = f"res <- {body}\n  lapply(res, as.data.frame)"
+    return f"{doc}\n{name} <- function({', '.join(formals)}) {{\n  {body}\n}}\n"
+
+
 def write(path: Path, blocks: list[str]) -> None:
     path.write_text(HEADER + "\n".join(blocks))
 
@@ -322,6 +373,9 @@ def generated() -> dict[str, list[str]]:
                                 for n, f in sorted(backend.exported().items())],
         "utils-generated.R": [utility_block(n, f)
                               for n, f in sorted(preprocessing.exported().items())],
+        "applications-generated.R": (
+            [application_block(s) for _, s in sorted(applications.APPLICATIONS.items())]
+            + [preprocessor_block(n) for n in sorted(applications.PREPROCESSORS)]),
     }
 
 

@@ -40,7 +40,6 @@ ARG_VALUES: dict[str, str] = {
     "bias": "c(1, 2, 3)", "variable": TENSOR, "start": "1", "stop": "5", "level": "0.5",
 }
 FAMILY_VALUES: dict[str, dict[str, str]] = {
-    "application": {},
     "callback": {"filepath": 'file.path(tempdir(), "model.keras")'},
 }
 
@@ -53,7 +52,6 @@ SLOW: dict[str, str] = {
 FOLLOW_UP: dict[str, str] = {
     "activation": "as.array({call})",
     "backend": "{call}",
-    "application": "model <- {name}(weights = NULL)",
 }
 
 OVERRIDES: dict[str, list[str]] = {
@@ -192,10 +190,11 @@ OVERRIDES: dict[str, list[str]] = {
         '# TensorBoard logs need the Python package tensorboard in the engine\'s Python',
         'if (reticulate::py_module_available("tensorboard"))',
         '  cb <- callback_tensorboard(log_dir = file.path(tempdir(), "logs"))'],
-    "application_mobilenet": [
-        'model <- application_mobilenet(weights = NULL, input_shape = c(32, 32, 3),',
-        '                               alpha = 0.25, include_top = FALSE, pooling = "avg")',
-        'dim(predict(model, array(runif(2 * 32 * 32 * 3), c(2, 32, 32, 3)), verbose = 0))'],
+    "application_mobilenet_v2": [
+        'model <- application_mobilenet_v2(weights = NULL, input_shape = c(32, 32, 3),',
+        '                                  alpha = 0.35, classes = 10)',
+        'x <- mobilenet_v2_preprocess_input(array(runif(32 * 32 * 3, 0, 255), c(1, 32, 32, 3)))',
+        'dim(predict(model, x, verbose = 0))'],
     "get_file": ['# rkbridge never downloads: a file missing from the cache is an error',
                  'try(get_file("mnist.npz", origin = '
                  '"https://example.invalid/mnist.npz"))'],
@@ -203,6 +202,7 @@ OVERRIDES: dict[str, list[str]] = {
 
 # Functions whose example is shown but not run, and why.
 NOT_RUN: dict[str, str] = {
+    "decode_predictions": "needs the ImageNet class index file in the local Keras cache",
     "initializer_stft": "needs the optional Python package scipy",
     "layer_stft_spectrogram": "needs the optional Python package scipy",
     "k_ctc_batch_cost": "a sketch: CTC needs labels and logits of matching lengths",

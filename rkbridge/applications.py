@@ -1,0 +1,167 @@
+"""Keras applications (pre-built image models), from one table discovered in
+`keras.applications`, with no network access.
+
+`APPLICATIONS` maps R names (`application_xception`) to the Keras constructor;
+`PREPROCESSORS` maps `<module>_preprocess_input` / `<module>_decode_predictions` to the
+module functions. Keras would download ImageNet weights and class indices: here
+`offline()` only lets it read the local Keras cache (`~/.keras/models`, or
+`$KERAS_HOME/models`) and otherwise fails at once, saying how to provide the file.
+"""
+from __future__ import annotations
+
+import contextlib
+import inspect
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from . import args as A
+from ._keras import keras
+from .errors import RkNetworkError
+from .transport import owned
+
+
+def app_r_name(cls_name: str) -> str:
+    """`MobileNetV3Large` -> `mobilenet_v3_large`, `EfficientNetB0` -> `efficientnet_b0`."""
+    s = cls_name.lower().replace("inceptionresnetv2", "inception_resnet_v2")
+    s = re.sub(r"^(efficientnet)(b\d)$", r"\1_\2", s)
+    s = re.sub(r"^(efficientnet|mobilenet|resnet\d+|inception)(v\d)", r"\1_\2", s)
+    s = re.sub(r"(nasnet|convnext|_v3)(xlarge|large|small|mobile|base|tiny)$", r"\1_\2", s)
+    return s
+
+
+@dataclass(frozen=True)
+class AppSpec:
+    r_name: str
+    fn: Callable[..., Any]
+    module: str  # the keras.applications module holding its preprocess_input()
+
+
+def _discover() -> tuple[dict[str, AppSpec], dict[str, Callable[..., Any]]]:
+    apps: dict[str, AppSpec] = {}
+    helpers: dict[str, Callable[..., Any]] = {}
+    for mod_name in sorted(dir(keras.applications)):
+        mod = getattr(keras.applications, mod_name)
+        if not inspect.ismodule(mod) or mod_name.startswith("_"):
+            continue
+        for name in dir(mod):
+            fn = getattr(mod, name)
+            if name[:1].isupper() and callable(fn):
+                r = "application_" + app_r_name(name)
+                if r not in apps:
+                    apps[r] = AppSpec(r, fn, mod_name)
+        prefix = "imagenet" if mod_name == "imagenet_utils" else mod_name  # R's names
+        for helper in ("preprocess_input", "decode_predictions"):
+            if hasattr(mod, helper):
+                helpers[f"{prefix}_{helper}"] = getattr(mod, helper)
+    # Some builders are public only at the top level (MobileNetV3Large: keras.applications.
+    # mobilenet_v3 exports just its helpers); their module is where they are defined.
+    for name in dir(keras.applications):
+        fn = getattr(keras.applications, name)
+        if name[:1].isupper() and inspect.isfunction(fn):
+            r = "application_" + app_r_name(name)
+            if r not in apps:
+                apps[r] = AppSpec(r, fn, fn.__module__.rsplit(".", 1)[-1])
+    return apps, helpers
+
+
+APPLICATIONS, PREPROCESSORS = _discover()
+
+
+# -- no downloads --------------------------------------------------------------------------
+
+def keras_cache_dir() -> str:
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return home
+
+
+def offline_get_file(fname: Any = None, origin: Any = None, *args: Any,
+                      cache_subdir: str = "datasets", cache_dir: Any = None,
+                      **kwargs: Any) -> str:
+    fname = fname or os.path.basename(str(origin))
+    folder = cache_subdir if os.path.isabs(cache_subdir) else \
+        os.path.join(cache_dir or keras_cache_dir(), cache_subdir)
+    path = os.path.join(folder, fname)
+    if os.path.exists(path):
+        return path
+    raise RkNetworkError(
+        f"There is no network access, so \"{fname}\" cannot be downloaded. Download it "
+        f"elsewhere from {origin} and either copy it to \"{folder}/\" (the local Keras "
+        f"cache) or, for model weights, pass its path as `weights = \"/path/to/{fname}\"`.")
+
+
+@contextlib.contextmanager
+def offline() -> Iterator[None]:
+    """Let Keras read its cache but never download."""
+    from keras.src.utils import file_utils
+    saved = file_utils.get_file
+    file_utils.get_file = offline_get_file
+    try:
+        yield
+    finally:
+        file_utils.get_file = saved
+
+
+# -- the wrappers --------------------------------------------------------------------------
+
+def _app_function(spec: AppSpec) -> Callable[..., Any]:
+    def fn(*args: Any, **kwargs: Any) -> Any:
+        kwargs = A.normalize(kwargs)
+        if "classes" in kwargs:
+            kwargs["classes"] = A.as_integer(kwargs["classes"], "classes")
+        weights = kwargs.get("weights", "imagenet")
+        if isinstance(weights, str) and weights != "imagenet":
+            path = os.path.expanduser(weights)
+            if not os.path.exists(path):
+                raise RkNetworkError(f"`weights`: the file \"{weights}\" does not exist.")
+            kwargs["weights"] = path
+        with offline():
+            return spec.fn(*args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = spec.r_name
+    fn.__doc__ = (f"`keras.applications.{spec.fn.__name__}` (weights only from a file or the "
+                  f"local Keras cache: no downloads).\n\n" + (inspect.getdoc(spec.fn) or ""))
+    try:
+        fn.__signature__ = inspect.signature(spec.fn)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        pass
+    return fn
+
+
+def _helper_function(name: str, helper: Callable[..., Any]) -> Callable[..., Any]:
+    first = next(iter(inspect.signature(helper).parameters))  # `x` or `preds`
+
+    def fn(*args: Any, **kwargs: Any) -> Any:
+        kwargs = A.normalize(kwargs)
+        if args:
+            kwargs[first], args = args[0], args[1:]
+        data = kwargs.get(first)
+        # Keras may scale in place: work on a float copy, never on R's memory.
+        if isinstance(data, np.ndarray) and name.endswith("preprocess_input"):
+            kwargs[first] = np.array(owned(data), dtype=keras.config.floatx())
+        if "top" in kwargs:
+            kwargs["top"] = A.as_integer(kwargs["top"], "top")
+        with offline():
+            out = helper(*args, **kwargs)
+        if name.endswith("decode_predictions"):  # per sample: columns of a data frame
+            return [{"class_name": [r[0] for r in rows],
+                     "class_description": [r[1] for r in rows],
+                     "score": [float(r[2]) for r in rows]} for rows in out]
+        return np.asarray(out) if hasattr(out, "numpy") else out
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = inspect.getdoc(helper)
+    try:
+        fn.__signature__ = inspect.signature(helper)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        pass
+    return fn
+
+
+def exported() -> dict[str, Callable[..., Any]]:
+    out = {name: _app_function(spec) for name, spec in APPLICATIONS.items()}
+    out.update({name: _helper_function(name, h) for name, h in PREPROCESSORS.items()})
+    return out

@@ -1,0 +1,48 @@
+/* R embedded in Python by rpy2: reticulate's Python references released without the GIL.
+ *
+ * rpy2 releases the GIL whenever Python calls into R. reticulate (1.28) takes it for its own
+ * calls, but its finalizers (run by R's garbage collector at any allocation) call Py_DecRef
+ * without it; when R held the last reference, Python frees the object without a thread
+ * state and aborts ("PyThreadState_Get: ... the GIL is released"). reticulate calls Python
+ * through function pointers it looks up at start-up; rk_guard_decref() wraps its Py_DecRef
+ * pointer so that a release from a thread without the GIL first takes it. Installed only
+ * when the engine finds itself inside rpy2. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <R.h>
+#include <Rinternals.h>
+
+typedef void (*decref_fn)(void *);
+typedef int (*gil_check_fn)(void);
+typedef int (*gil_ensure_fn)(void);
+typedef void (*gil_release_fn)(int);
+
+static decref_fn original_decref = NULL;
+static gil_check_fn gil_check = NULL;
+static gil_ensure_fn gil_ensure = NULL;
+static gil_release_fn gil_release = NULL;
+
+static void decref_with_gil(void *object) {
+  if (gil_check() == 0) {
+    int state = gil_ensure();
+    original_decref(object);
+    gil_release(state);
+  } else {
+    original_decref(object);
+  }
+}
+
+SEXP rk_guard_decref(SEXP reticulate_path) {
+  if (original_decref != NULL) return Rf_ScalarLogical(TRUE);  /* already installed */
+  void *lib = dlopen(CHAR(STRING_ELT(reticulate_path, 0)), RTLD_NOW | RTLD_NOLOAD);
+  if (lib == NULL) return Rf_ScalarLogical(FALSE);
+  decref_fn *slot = (decref_fn *) dlsym(lib, "_ZN10reticulate9libpython9Py_DecRefE");
+  gil_check = (gil_check_fn) dlsym(RTLD_DEFAULT, "PyGILState_Check");
+  gil_ensure = (gil_ensure_fn) dlsym(RTLD_DEFAULT, "PyGILState_Ensure");
+  gil_release = (gil_release_fn) dlsym(RTLD_DEFAULT, "PyGILState_Release");
+  if (slot == NULL || *slot == NULL || !gil_check || !gil_ensure || !gil_release)
+    return Rf_ScalarLogical(FALSE);
+  original_decref = *slot;
+  *slot = decref_with_gil;
+  return Rf_ScalarLogical(TRUE);
+}
