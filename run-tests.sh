@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (setup.sh --no-run), then pytest (engine and
-# rpy2 round trips), the R package's testthat suite, the vignettes knitted, and the seed
-# examples when ../shared is present. Ends with one "N passed, N failed" line.
+# rpy2 round trips), the R package's testthat suite, the vignettes knitted, R CMD check, and
+# the seed examples when ../shared is present. Ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")"
 ./setup.sh --no-run || { echo "setup failed"; exit 1; }
@@ -40,6 +40,24 @@ for v in vignettes/*.Rmd; do
   fi
 done
 count vignettes $vp $vf
+
+# R CMD build + R CMD check --no-manual: 0 errors and 0 warnings pass (notes are shown).
+# Examples and vignette code run against the engine (RKBRIDGE_PYTHON); --no-tests because
+# testthat ran above; no repository is contacted (the machine may be offline: check only
+# says it found no package index).
+echo "== R CMD check"
+chk="$logs/check"; mkdir -p "$chk"
+echo 'options(repos = character(0))' > "$chk/Rprofile"
+( cd "$chk" && export R_PROFILE_USER="$chk/Rprofile" _R_CHECK_FORCE_SUGGESTS_=false &&
+  R CMD build "$OLDPWD" >build.log 2>&1 &&
+  R CMD check --no-manual --no-tests rkbridge_*.tar.gz >check.log 2>&1 )
+if grep -Eq '^Status: (OK|[0-9]+ NOTEs?)$' "$chk/check.log"; then
+  grep -E '^Status' "$chk/check.log"; grep -B1 -A6 'NOTE$' "$chk/check.log" || true
+  count "R CMD check" 1 0
+else
+  tail -n 40 "$chk/build.log" "$chk/check.log" 2>/dev/null
+  count "R CMD check" 0 1
+fi
 
 # The seed examples the resolved issues deliver (tests/examples-expected.txt) must pass;
 # the others are run and shown for information.

@@ -10,7 +10,7 @@ run_main=1
 [ "${1:-}" = "--no-run" ] && run_main=0
 
 apt_pkgs=(r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-knitr
-          r-cran-rmarkdown r-cran-magrittr r-cran-ggplot2 r-cran-roxygen2 r-cran-pkgbuild
+          r-cran-rmarkdown r-cran-magrittr r-cran-r6 r-cran-ggplot2 r-cran-roxygen2 r-cran-pkgbuild
           pandoc)
 missing=()
 for p in "${apt_pkgs[@]}"; do

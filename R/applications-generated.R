@@ -4,18 +4,25 @@
 #'
 #' Module of its preprocessing: `convnext` (see `convnext_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to None. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_convnext_base(weights = NULL)
+#' }
+#' }
 #' @export
 application_convnext_base <- function(include_top = TRUE, include_preprocessing = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "convnext_base", ...) {
   rk_call("application_convnext_base", rk_capture())
@@ -25,18 +32,25 @@ application_convnext_base <- function(include_top = TRUE, include_preprocessing 
 #'
 #' Module of its preprocessing: `convnext` (see `convnext_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to None. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_convnext_large(weights = NULL)
+#' }
+#' }
 #' @export
 application_convnext_large <- function(include_top = TRUE, include_preprocessing = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "convnext_large", ...) {
   rk_call("application_convnext_large", rk_capture())
@@ -46,18 +60,25 @@ application_convnext_large <- function(include_top = TRUE, include_preprocessing
 #'
 #' Module of its preprocessing: `convnext` (see `convnext_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to None. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_convnext_small(weights = NULL)
+#' }
+#' }
 #' @export
 application_convnext_small <- function(include_top = TRUE, include_preprocessing = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "convnext_small", ...) {
   rk_call("application_convnext_small", rk_capture())
@@ -67,18 +88,25 @@ application_convnext_small <- function(include_top = TRUE, include_preprocessing
 #'
 #' Module of its preprocessing: `convnext` (see `convnext_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to None. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_convnext_tiny(weights = NULL)
+#' }
+#' }
 #' @export
 application_convnext_tiny <- function(include_top = TRUE, include_preprocessing = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "convnext_tiny", ...) {
   rk_call("application_convnext_tiny", rk_capture())
@@ -88,18 +116,25 @@ application_convnext_tiny <- function(include_top = TRUE, include_preprocessing 
 #'
 #' Module of its preprocessing: `convnext` (see `convnext_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to None. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_convnext_xlarge(weights = NULL)
+#' }
+#' }
 #' @export
 application_convnext_xlarge <- function(include_top = TRUE, include_preprocessing = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "convnext_xlarge", ...) {
   rk_call("application_convnext_xlarge", rk_capture())
@@ -111,15 +146,22 @@ application_convnext_xlarge <- function(include_top = TRUE, include_preprocessin
 #'
 #' @param include_top whether to include the fully-connected layer at the top of the network.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
-#' @param input_tensor See the Keras documentation.
+#' @param input_tensor Optional tensor (from `layer_input()`) to use as the model's input.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_densenet121(weights = NULL)
+#' }
+#' }
 #' @export
 application_densenet121 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "densenet121", ...) {
   rk_call("application_densenet121", rk_capture())
@@ -131,15 +173,22 @@ application_densenet121 <- function(include_top = TRUE, weights = "imagenet", in
 #'
 #' @param include_top whether to include the fully-connected layer at the top of the network.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
-#' @param input_tensor See the Keras documentation.
+#' @param input_tensor Optional tensor (from `layer_input()`) to use as the model's input.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_densenet169(weights = NULL)
+#' }
+#' }
 #' @export
 application_densenet169 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "densenet169", ...) {
   rk_call("application_densenet169", rk_capture())
@@ -151,15 +200,22 @@ application_densenet169 <- function(include_top = TRUE, weights = "imagenet", in
 #'
 #' @param include_top whether to include the fully-connected layer at the top of the network.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
-#' @param input_tensor See the Keras documentation.
+#' @param input_tensor Optional tensor (from `layer_input()`) to use as the model's input.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_densenet201(weights = NULL)
+#' }
+#' }
 #' @export
 application_densenet201 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "densenet201", ...) {
   rk_call("application_densenet201", rk_capture())
@@ -169,17 +225,24 @@ application_densenet201 <- function(include_top = TRUE, weights = "imagenet", in
 #'
 #' Module of its preprocessing: `efficientnet` (see `efficientnet_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to `None`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is True, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b0(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_b0 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb0", ...) {
   rk_call("application_efficientnet_b0", rk_capture())
@@ -189,17 +252,24 @@ application_efficientnet_b0 <- function(include_top = TRUE, weights = "imagenet"
 #'
 #' Module of its preprocessing: `efficientnet` (see `efficientnet_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to `None`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is True, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b1(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_b1 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb1", ...) {
   rk_call("application_efficientnet_b1", rk_capture())
@@ -209,17 +279,24 @@ application_efficientnet_b1 <- function(include_top = TRUE, weights = "imagenet"
 #'
 #' Module of its preprocessing: `efficientnet` (see `efficientnet_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to `None`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is True, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b2(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_b2 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb2", ...) {
   rk_call("application_efficientnet_b2", rk_capture())
@@ -229,17 +306,24 @@ application_efficientnet_b2 <- function(include_top = TRUE, weights = "imagenet"
 #'
 #' Module of its preprocessing: `efficientnet` (see `efficientnet_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to `None`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is True, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b3(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_b3 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb3", ...) {
   rk_call("application_efficientnet_b3", rk_capture())
@@ -249,17 +333,24 @@ application_efficientnet_b3 <- function(include_top = TRUE, weights = "imagenet"
 #'
 #' Module of its preprocessing: `efficientnet` (see `efficientnet_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to `None`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is True, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b4(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_b4 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb4", ...) {
   rk_call("application_efficientnet_b4", rk_capture())
@@ -269,17 +360,24 @@ application_efficientnet_b4 <- function(include_top = TRUE, weights = "imagenet"
 #'
 #' Module of its preprocessing: `efficientnet` (see `efficientnet_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to `None`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is True, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b5(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_b5 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb5", ...) {
   rk_call("application_efficientnet_b5", rk_capture())
@@ -289,17 +387,24 @@ application_efficientnet_b5 <- function(include_top = TRUE, weights = "imagenet"
 #'
 #' Module of its preprocessing: `efficientnet` (see `efficientnet_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to `None`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is True, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b6(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_b6 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb6", ...) {
   rk_call("application_efficientnet_b6", rk_capture())
@@ -309,17 +414,24 @@ application_efficientnet_b6 <- function(include_top = TRUE, weights = "imagenet"
 #'
 #' Module of its preprocessing: `efficientnet` (see `efficientnet_preprocess_input()`).
 #'
-#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to `None`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is True, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to `NULL`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is TRUE, and if no `weights` argument is specified. 1000 is how many ImageNet classes there are. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `'softmax'`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_b7(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_b7 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "efficientnetb7", ...) {
   rk_call("application_efficientnet_b7", rk_capture())
@@ -329,18 +441,25 @@ application_efficientnet_b7 <- function(include_top = TRUE, weights = "imagenet"
 #'
 #' Module of its preprocessing: `efficientnet_v2` (see `efficientnet_v2_preprocess_input()`).
 #'
-#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to None. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
-#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2b0(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_v2b0 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-b0", ...) {
   rk_call("application_efficientnet_v2b0", rk_capture())
@@ -350,18 +469,25 @@ application_efficientnet_v2b0 <- function(include_top = TRUE, weights = "imagene
 #'
 #' Module of its preprocessing: `efficientnet_v2` (see `efficientnet_v2_preprocess_input()`).
 #'
-#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to None. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
-#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2b1(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_v2b1 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-b1", ...) {
   rk_call("application_efficientnet_v2b1", rk_capture())
@@ -371,18 +497,25 @@ application_efficientnet_v2b1 <- function(include_top = TRUE, weights = "imagene
 #'
 #' Module of its preprocessing: `efficientnet_v2` (see `efficientnet_v2_preprocess_input()`).
 #'
-#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to None. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
-#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2b2(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_v2b2 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-b2", ...) {
   rk_call("application_efficientnet_v2b2", rk_capture())
@@ -392,18 +525,25 @@ application_efficientnet_v2b2 <- function(include_top = TRUE, weights = "imagene
 #'
 #' Module of its preprocessing: `efficientnet_v2` (see `efficientnet_v2_preprocess_input()`).
 #'
-#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to None. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
-#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2b3(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_v2b3 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-b3", ...) {
   rk_call("application_efficientnet_v2b3", rk_capture())
@@ -413,18 +553,25 @@ application_efficientnet_v2b3 <- function(include_top = TRUE, weights = "imagene
 #'
 #' Module of its preprocessing: `efficientnet_v2` (see `efficientnet_v2_preprocess_input()`).
 #'
-#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to None. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
-#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2l(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_v2l <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-l", ...) {
   rk_call("application_efficientnet_v2l", rk_capture())
@@ -434,18 +581,25 @@ application_efficientnet_v2l <- function(include_top = TRUE, weights = "imagenet
 #'
 #' Module of its preprocessing: `efficientnet_v2` (see `efficientnet_v2_preprocess_input()`).
 #'
-#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to None. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
-#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2m(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_v2m <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-m", ...) {
   rk_call("application_efficientnet_v2m", rk_capture())
@@ -455,18 +609,25 @@ application_efficientnet_v2m <- function(include_top = TRUE, weights = "imagenet
 #'
 #' Module of its preprocessing: `efficientnet_v2` (see `efficientnet_v2_preprocess_input()`).
 #'
-#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. Defaults to None. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
-#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
-#' @param include_preprocessing See the Keras documentation.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. Defaults to NULL. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `"avg"` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `"max"` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000 (number of ImageNet classes).
+#' @param classifier_activation A string or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. Defaults to `"softmax"`. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing Whether the model includes its own input rescaling layer.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_efficientnet_v2s(weights = NULL)
+#' }
+#' }
 #' @export
 application_efficientnet_v2s <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", include_preprocessing = TRUE, name = "efficientnetv2-s", ...) {
   rk_call("application_efficientnet_v2s", rk_capture())
@@ -480,13 +641,20 @@ application_efficientnet_v2s <- function(include_top = TRUE, weights = "imagenet
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `'avg'` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `'max'` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `'avg'` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `'max'` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_inception_resnet_v2(weights = NULL)
+#' }
+#' }
 #' @export
 application_inception_resnet_v2 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "inception_resnet_v2", ...) {
   rk_call("application_inception_resnet_v2", rk_capture())
@@ -496,17 +664,24 @@ application_inception_resnet_v2 <- function(include_top = TRUE, weights = "image
 #'
 #' Module of its preprocessing: `inception_v3` (see `inception_v3_preprocess_input()`).
 #'
-#' @param include_top Boolean, whether to include the fully-connected layer at the top, as the last layer of the network. Defaults to `True`.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top, as the last layer of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
-#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model. `input_tensor` is useful for sharing inputs between multiple different networks. Defaults to `None`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model. `input_tensor` is useful for sharing inputs between multiple different networks. Defaults to `NULL`.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` (default) means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to 1000.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` (default) means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to 1000.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_inception_v3(weights = NULL)
+#' }
+#' }
 #' @export
 application_inception_v3 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "inception_v3", ...) {
   rk_call("application_inception_v3", rk_capture())
@@ -520,16 +695,23 @@ application_inception_v3 <- function(include_top = TRUE, weights = "imagenet", i
 #' @param alpha Controls the width of the network. This is known as the width multiplier in the MobileNet paper. - If `alpha < 1.0`, proportionally decreases the number of filters in each layer. - If `alpha > 1.0`, proportionally increases the number of filters in each layer. - If `alpha == 1`, default number of filters from the paper are used at each layer. Defaults to `1.0`.
 #' @param depth_multiplier Depth multiplier for depthwise convolution. This is called the resolution multiplier in the MobileNet paper. Defaults to `1.0`.
 #' @param dropout Dropout rate. Defaults to `0.001`.
-#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
-#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model. `input_tensor` is useful for sharing inputs between multiple different networks. Defaults to `None`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` (default) means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model. `input_tensor` is useful for sharing inputs between multiple different networks. Defaults to `NULL`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` (default) means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name String, the name of the model.
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_mobilenet(weights = NULL)
+#' }
+#' }
 #' @export
 application_mobilenet <- function(input_shape = NULL, alpha = 1.0, depth_multiplier = 1L, dropout = 0.001, include_top = TRUE, weights = "imagenet", input_tensor = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = NULL, ...) {
   rk_call("application_mobilenet", rk_capture())
@@ -541,12 +723,12 @@ application_mobilenet <- function(input_shape = NULL, alpha = 1.0, depth_multipl
 #'
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
 #' @param alpha Controls the width of the network. This is known as the width multiplier in the MobileNet paper. - If `alpha < 1.0`, proportionally decreases the number of filters in each layer. - If `alpha > 1.0`, proportionally increases the number of filters in each layer. - If `alpha == 1`, default number of filters from the paper are used at each layer. Defaults to `1.0`.
-#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `True`.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
-#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model. `input_tensor` is useful for sharing inputs between multiple different networks. Defaults to `None`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` (default) means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model. `input_tensor` is useful for sharing inputs between multiple different networks. Defaults to `NULL`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` (default) means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name String, the name of the model.
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
@@ -555,13 +737,74 @@ application_mobilenet <- function(input_shape = NULL, alpha = 1.0, depth_multipl
 #' if (rkbridge_available()) {
 #'   model <- application_mobilenet_v2(weights = NULL, input_shape = c(32, 32, 3),
 #'                                     alpha = 0.35, classes = 10)
-#'   x <- mobilenet_v2_preprocess_input(array(runif(32 * 32 * 3, 0, 255),
-#'                                            c(1, 32, 32, 3)))
-#'   dim(predict(model, x))
+#'   x <- mobilenet_v2_preprocess_input(array(runif(32 * 32 * 3, 0, 255), c(1, 32, 32, 3)))
+#'   dim(predict(model, x, verbose = 0))
 #' }
 #' @export
 application_mobilenet_v2 <- function(input_shape = NULL, alpha = 1.0, include_top = TRUE, weights = "imagenet", input_tensor = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = NULL, ...) {
   rk_call("application_mobilenet_v2", rk_capture())
+}
+
+#' Instantiates the MobileNetV3Large architecture
+#'
+#' Module of its preprocessing: `mobilenet_v3` (see `mobilenet_v3_preprocess_input()`).
+#'
+#' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
+#' @param alpha controls the width of the network. This is known as the depth multiplier in the MobileNetV3 paper, but the name is kept for consistency with MobileNetV1 in Keras. When `weights` is `imagenet`, `alpha` can be one of `0.75` or `1.0` for non-minimalistic models, and `1.0` for minimalistic models. - If `alpha < 1.0`, proportionally decreases the number of filters in each layer. - If `alpha > 1.0`, proportionally increases the number of filters in each layer. - If `alpha == 1`, default number of filters from the paper are used at each layer.
+#' @param minimalistic In addition to large and small models this module also contains so-called minimalistic models, these models have the same per-layer dimensions characteristic as MobilenetV3 however, they don't utilize any of the advanced blocks (squeeze-and-excite units, hard-swish, and 5x5 convolutions). While these models are less efficient on CPU, they are much more performant on GPU/DSP.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param classes Integer, optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param pooling String, optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param dropout_rate fraction of the input units to drop on the last layer.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing Boolean, whether to include the preprocessing layer (`Rescaling`) at the bottom of the network. Defaults to `TRUE`.
+#' @param name String, the name of the model.
+#' @param ... Further arguments for Keras.
+#' @return A Keras model.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_mobilenet_v3_large(weights = NULL)
+#' }
+#' }
+#' @export
+application_mobilenet_v3_large <- function(input_shape = NULL, alpha = 1.0, minimalistic = FALSE, include_top = TRUE, weights = "imagenet", input_tensor = NULL, classes = 1000L, pooling = NULL, dropout_rate = 0.2, classifier_activation = "softmax", include_preprocessing = TRUE, name = "MobileNetV3Large", ...) {
+  rk_call("application_mobilenet_v3_large", rk_capture())
+}
+
+#' Instantiates the MobileNetV3Small architecture
+#'
+#' Module of its preprocessing: `mobilenet_v3` (see `mobilenet_v3_preprocess_input()`).
+#'
+#' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
+#' @param alpha controls the width of the network. This is known as the depth multiplier in the MobileNetV3 paper, but the name is kept for consistency with MobileNetV1 in Keras. When `weights` is `imagenet`, `alpha` can be one of `0.75` or `1.0` for non-minimalistic models, and `1.0` for minimalistic models. - If `alpha < 1.0`, proportionally decreases the number of filters in each layer. - If `alpha > 1.0`, proportionally increases the number of filters in each layer. - If `alpha == 1`, default number of filters from the paper are used at each layer.
+#' @param minimalistic In addition to large and small models this module also contains so-called minimalistic models, these models have the same per-layer dimensions characteristic as MobilenetV3 however, they don't utilize any of the advanced blocks (squeeze-and-excite units, hard-swish, and 5x5 convolutions). While these models are less efficient on CPU, they are much more performant on GPU/DSP.
+#' @param include_top Boolean, whether to include the fully-connected layer at the top of the network. Defaults to `TRUE`.
+#' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
+#' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
+#' @param classes Integer, optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param pooling String, optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param dropout_rate fraction of the input units to drop on the last layer.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
+#' @param include_preprocessing Boolean, whether to include the preprocessing layer (`Rescaling`) at the bottom of the network. Defaults to `TRUE`.
+#' @param name String, the name of the model.
+#' @param ... Further arguments for Keras.
+#' @return A Keras model.
+#' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_mobilenet_v3_small(weights = NULL)
+#' }
+#' }
+#' @export
+application_mobilenet_v3_small <- function(input_shape = NULL, alpha = 1.0, minimalistic = FALSE, include_top = TRUE, weights = "imagenet", input_tensor = NULL, classes = 1000L, pooling = NULL, dropout_rate = 0.2, classifier_activation = "softmax", include_preprocessing = TRUE, name = "MobileNetV3Small", ...) {
+  rk_call("application_mobilenet_v3_small", rk_capture())
 }
 
 #' Instantiates a NASNet model in ImageNet mode
@@ -572,13 +815,20 @@ application_mobilenet_v2 <- function(input_shape = NULL, alpha = 1.0, include_to
 #' @param include_top Whether to include the fully-connected layer at the top of the network.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_nasnet_large(weights = NULL)
+#' }
+#' }
 #' @export
 application_nasnet_large <- function(input_shape = NULL, include_top = TRUE, weights = "imagenet", input_tensor = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "nasnet_large", ...) {
   rk_call("application_nasnet_large", rk_capture())
@@ -592,13 +842,20 @@ application_nasnet_large <- function(input_shape = NULL, include_top = TRUE, wei
 #' @param include_top Whether to include the fully-connected layer at the top of the network.
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor Optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional layer. - `avg` means that global average pooling will be applied to the output of the last convolutional layer, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes Optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_nasnet_mobile(weights = NULL)
+#' }
+#' }
 #' @export
 application_nasnet_mobile <- function(input_shape = NULL, include_top = TRUE, weights = "imagenet", input_tensor = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "nasnet_mobile", ...) {
   rk_call("application_nasnet_mobile", rk_capture())
@@ -612,13 +869,20 @@ application_nasnet_mobile <- function(input_shape = NULL, include_top = TRUE, we
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_resnet101(weights = NULL)
+#' }
+#' }
 #' @export
 application_resnet101 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "resnet101", ...) {
   rk_call("application_resnet101", rk_capture())
@@ -632,13 +896,20 @@ application_resnet101 <- function(include_top = TRUE, weights = "imagenet", inpu
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_resnet101_v2(weights = NULL)
+#' }
+#' }
 #' @export
 application_resnet101_v2 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "resnet101v2", ...) {
   rk_call("application_resnet101_v2", rk_capture())
@@ -652,13 +923,20 @@ application_resnet101_v2 <- function(include_top = TRUE, weights = "imagenet", i
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_resnet152(weights = NULL)
+#' }
+#' }
 #' @export
 application_resnet152 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "resnet152", ...) {
   rk_call("application_resnet152", rk_capture())
@@ -672,13 +950,20 @@ application_resnet152 <- function(include_top = TRUE, weights = "imagenet", inpu
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_resnet152_v2(weights = NULL)
+#' }
+#' }
 #' @export
 application_resnet152_v2 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "resnet152v2", ...) {
   rk_call("application_resnet152_v2", rk_capture())
@@ -692,13 +977,20 @@ application_resnet152_v2 <- function(include_top = TRUE, weights = "imagenet", i
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_resnet50(weights = NULL)
+#' }
+#' }
 #' @export
 application_resnet50 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "resnet50", ...) {
   rk_call("application_resnet50", rk_capture())
@@ -712,13 +1004,20 @@ application_resnet50 <- function(include_top = TRUE, weights = "imagenet", input
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer. When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_resnet50_v2(weights = NULL)
+#' }
+#' }
 #' @export
 application_resnet50_v2 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "resnet50v2", ...) {
   rk_call("application_resnet50_v2", rk_capture())
@@ -732,13 +1031,20 @@ application_resnet50_v2 <- function(include_top = TRUE, weights = "imagenet", in
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_vgg16(weights = NULL)
+#' }
+#' }
 #' @export
 application_vgg16 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "vgg16", ...) {
   rk_call("application_vgg16", rk_capture())
@@ -752,13 +1058,20 @@ application_vgg16 <- function(include_top = TRUE, weights = "imagenet", input_te
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_vgg19(weights = NULL)
+#' }
+#' }
 #' @export
 application_vgg19 <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "vgg19", ...) {
   rk_call("application_vgg19", rk_capture())
@@ -772,13 +1085,20 @@ application_vgg19 <- function(include_top = TRUE, weights = "imagenet", input_te
 #' @param weights `NULL` (random initialisation), `"imagenet"` (read from the local Keras cache `~/.keras/models`: there is no network access, and a missing file is an error saying where to put it), or the path of a weights file.
 #' @param input_tensor optional Keras tensor (i.e. output of `layers.Input()`) to use as image input for the model.
 #' @param input_shape Image shape without the batch dimension, e.g. `c(224, 224, 3)`.
-#' @param pooling Optional pooling mode for feature extraction when `include_top` is `False`. - `None` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
-#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `True`, and if no `weights` argument is specified. Defaults to `1000`.
-#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `None` or `"softmax"`.
+#' @param pooling Optional pooling mode for feature extraction when `include_top` is `FALSE`. - `NULL` means that the output of the model will be the 4D tensor output of the last convolutional block. - `avg` means that global average pooling will be applied to the output of the last convolutional block, and thus the output of the model will be a 2D tensor. - `max` means that global max pooling will be applied.
+#' @param classes optional number of classes to classify images into, only to be specified if `include_top` is `TRUE`, and if no `weights` argument is specified. Defaults to `1000`.
+#' @param classifier_activation A `str` or callable. The activation function to use on the "top" layer. Ignored unless `include_top=True`. Set `classifier_activation=None` to return the logits of the "top" layer.  When loading pretrained weights, `classifier_activation` can only be `NULL` or `"softmax"`.
 #' @param name The name of the model (string).
 #' @param ... Further arguments for Keras.
 #' @return A Keras model.
 #' @family applications
+#' @examples
+#' # Builds a whole network: can take seconds and much memory.
+#' \donttest{
+#' if (rkbridge_available()) {
+#'   model <- application_xception(weights = NULL)
+#' }
+#' }
 #' @export
 application_xception <- function(include_top = TRUE, weights = "imagenet", input_tensor = NULL, input_shape = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "xception", ...) {
   rk_call("application_xception", rk_capture())
@@ -791,6 +1111,13 @@ application_xception <- function(include_top = TRUE, weights = "imagenet", input
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   convnext_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 convnext_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("convnext_decode_predictions", rk_capture())
@@ -804,6 +1131,11 @@ convnext_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(convnext_preprocess_input(x))
+#' }
 #' @export
 convnext_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("convnext_preprocess_input", rk_capture())
@@ -816,6 +1148,13 @@ convnext_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   densenet_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 densenet_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("densenet_decode_predictions", rk_capture())
@@ -829,6 +1168,11 @@ densenet_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(densenet_preprocess_input(x))
+#' }
 #' @export
 densenet_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("densenet_preprocess_input", rk_capture())
@@ -841,6 +1185,13 @@ densenet_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   efficientnet_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 efficientnet_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("efficientnet_decode_predictions", rk_capture())
@@ -854,6 +1205,11 @@ efficientnet_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(efficientnet_preprocess_input(x))
+#' }
 #' @export
 efficientnet_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("efficientnet_preprocess_input", rk_capture())
@@ -866,6 +1222,13 @@ efficientnet_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   efficientnet_v2_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 efficientnet_v2_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("efficientnet_v2_decode_predictions", rk_capture())
@@ -879,6 +1242,11 @@ efficientnet_v2_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(efficientnet_v2_preprocess_input(x))
+#' }
 #' @export
 efficientnet_v2_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("efficientnet_v2_preprocess_input", rk_capture())
@@ -891,6 +1259,13 @@ efficientnet_v2_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   imagenet_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 imagenet_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("imagenet_decode_predictions", rk_capture())
@@ -904,6 +1279,11 @@ imagenet_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(imagenet_preprocess_input(x))
+#' }
 #' @export
 imagenet_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("imagenet_preprocess_input", rk_capture())
@@ -916,6 +1296,13 @@ imagenet_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   inception_resnet_v2_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 inception_resnet_v2_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("inception_resnet_v2_decode_predictions", rk_capture())
@@ -929,6 +1316,11 @@ inception_resnet_v2_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(inception_resnet_v2_preprocess_input(x))
+#' }
 #' @export
 inception_resnet_v2_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("inception_resnet_v2_preprocess_input", rk_capture())
@@ -941,6 +1333,13 @@ inception_resnet_v2_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   inception_v3_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 inception_v3_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("inception_v3_decode_predictions", rk_capture())
@@ -954,6 +1353,11 @@ inception_v3_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(inception_v3_preprocess_input(x))
+#' }
 #' @export
 inception_v3_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("inception_v3_preprocess_input", rk_capture())
@@ -966,6 +1370,13 @@ inception_v3_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   mobilenet_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 mobilenet_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("mobilenet_decode_predictions", rk_capture())
@@ -979,6 +1390,11 @@ mobilenet_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(mobilenet_preprocess_input(x))
+#' }
 #' @export
 mobilenet_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("mobilenet_preprocess_input", rk_capture())
@@ -991,6 +1407,13 @@ mobilenet_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   mobilenet_v2_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 mobilenet_v2_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("mobilenet_v2_decode_predictions", rk_capture())
@@ -1004,6 +1427,11 @@ mobilenet_v2_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(mobilenet_v2_preprocess_input(x))
+#' }
 #' @export
 mobilenet_v2_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("mobilenet_v2_preprocess_input", rk_capture())
@@ -1016,6 +1444,13 @@ mobilenet_v2_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   mobilenet_v3_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 mobilenet_v3_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("mobilenet_v3_decode_predictions", rk_capture())
@@ -1029,6 +1464,11 @@ mobilenet_v3_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(mobilenet_v3_preprocess_input(x))
+#' }
 #' @export
 mobilenet_v3_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("mobilenet_v3_preprocess_input", rk_capture())
@@ -1041,6 +1481,13 @@ mobilenet_v3_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   nasnet_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 nasnet_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("nasnet_decode_predictions", rk_capture())
@@ -1054,6 +1501,11 @@ nasnet_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(nasnet_preprocess_input(x))
+#' }
 #' @export
 nasnet_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("nasnet_preprocess_input", rk_capture())
@@ -1066,6 +1518,13 @@ nasnet_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   resnet50_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 resnet50_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("resnet50_decode_predictions", rk_capture())
@@ -1079,6 +1538,11 @@ resnet50_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(resnet50_preprocess_input(x))
+#' }
 #' @export
 resnet50_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("resnet50_preprocess_input", rk_capture())
@@ -1091,6 +1555,13 @@ resnet50_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   resnet_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 resnet_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("resnet_decode_predictions", rk_capture())
@@ -1104,6 +1575,11 @@ resnet_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(resnet_preprocess_input(x))
+#' }
 #' @export
 resnet_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("resnet_preprocess_input", rk_capture())
@@ -1116,6 +1592,13 @@ resnet_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   resnet_v2_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 resnet_v2_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("resnet_v2_decode_predictions", rk_capture())
@@ -1129,6 +1612,11 @@ resnet_v2_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(resnet_v2_preprocess_input(x))
+#' }
 #' @export
 resnet_v2_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("resnet_v2_preprocess_input", rk_capture())
@@ -1141,6 +1629,13 @@ resnet_v2_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   vgg16_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 vgg16_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("vgg16_decode_predictions", rk_capture())
@@ -1154,6 +1649,11 @@ vgg16_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(vgg16_preprocess_input(x))
+#' }
 #' @export
 vgg16_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("vgg16_preprocess_input", rk_capture())
@@ -1166,6 +1666,13 @@ vgg16_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   vgg19_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 vgg19_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("vgg19_decode_predictions", rk_capture())
@@ -1179,6 +1686,11 @@ vgg19_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(vgg19_preprocess_input(x))
+#' }
 #' @export
 vgg19_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("vgg19_preprocess_input", rk_capture())
@@ -1191,6 +1703,13 @@ vgg19_preprocess_input <- function(x, data_format = NULL, ...) {
 #' @param ... Further arguments for Keras.
 #' @return A list with one data frame per sample: `class_name`, `class_description` and `score` of its top classes (needs the class index file in the local Keras cache).
 #' @family applications
+#' @examples
+#' # Not run: needs the ImageNet class index file in the local Keras cache
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   xception_decode_predictions(matrix(runif(2 * 1000), nrow = 2), top = 3)
+#' }
+#' }
 #' @export
 xception_decode_predictions <- function(preds, top = 5L, ...) {
   res <- rk_call("xception_decode_predictions", rk_capture())
@@ -1204,6 +1723,11 @@ xception_decode_predictions <- function(preds, top = 5L, ...) {
 #' @param ... Further arguments for Keras.
 #' @return An array of the same shape, scaled as the model expects.
 #' @family applications
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))
+#'   range(xception_preprocess_input(x))
+#' }
 #' @export
 xception_preprocess_input <- function(x, data_format = NULL, ...) {
   rk_call("xception_preprocess_input", rk_capture())

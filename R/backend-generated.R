@@ -2,36 +2,54 @@
 
 #' Shorthand for `keras.ops.absolute` (backend)
 #'
-#' @param x See the Keras documentation.
+#' The Keras 2 backend function, computed by `keras.ops.abs`.
+#'
+#' @param x A tensor or R array.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_abs(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_abs <- function(x, ...) {
   rk_call("k_abs", rk_capture())
 }
 
-#' Test whether all array elements along a given axis evaluate to `True` (backend)
+#' Test whether all array elements along a given axis evaluate to `TRUE` (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.all`.
 #'
 #' @param x Input tensor.
 #' @param axis An integer or tuple of integers that represent the axis along which a logical AND reduction is performed. The default (`axis=None`) is to perform a logical AND over all the dimensions of the input array. `axis` may be negative, in which case it counts for the last to the first axis. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If `True`, axes which are reduced are left in the result as dimensions with size one. With this option, the result will broadcast correctly against the input array. Defaults to `False`.
+#' @param keepdims If `TRUE`, axes which are reduced are left in the result as dimensions with size one. With this option, the result will broadcast correctly against the input array. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_all(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_all <- function(x, axis = NULL, keepdims = FALSE, ...) {
   rk_call("k_all", rk_capture())
 }
 
-#' Test whether any array element along a given axis evaluates to `True` (backend)
+#' Test whether any array element along a given axis evaluates to `TRUE` (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.any`.
 #'
 #' @param x Input tensor.
 #' @param axis An integer or tuple of integers that represent the axis along which a logical OR reduction is performed. The default (`axis=None`) is to perform a logical OR over all the dimensions of the input array. `axis` may be negative, in which case it counts for the last to the first axis. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If `True`, axes which are reduced are left in the result as dimensions with size one. With this option, the result will broadcast correctly against the input array. Defaults to `False`.
+#' @param keepdims If `TRUE`, axes which are reduced are left in the result as dimensions with size one. With this option, the result will broadcast correctly against the input array. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_any(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_any <- function(x, axis = NULL, keepdims = FALSE, ...) {
   rk_call("k_any", rk_capture())
@@ -39,15 +57,19 @@ k_any <- function(x, axis = NULL, keepdims = FALSE, ...) {
 
 #' Return evenly spaced values within a given interval (backend)
 #'
-#' `arange` can be called with a varying number of positional arguments: * `arange(stop)`: Values are generated within the half-open interval `[0, stop)` (in other words, the interval including start but excluding stop). * `arange(start, stop)`: Values are generated within the half-open interval `[start, stop)`. * `arange(start, stop, step)`: Values are generated within the half-open interval `[start, stop)`, with spacing between values given by step.
+#' `arange` can be called with a varying number of positional arguments: * `arange(stop)`: Values are generated within the half-open interval `[0, stop)` (in other words, the interval including start but excluding stop). * `arange(start, stop)`: Values are generated within the half-open interval `[start, stop)`. * `arange(start, stop, step)`: Values are generated within the half-open interval `[start, stop)`, with spacing between values given by step. The Keras 2 backend function, computed by `keras.ops.arange`.
 #'
 #' @param start Integer or real, representing the start of the interval. The interval includes this value.
-#' @param stop Integer or real, representing the end of the interval. The interval does not include this value, except in some cases where `step` is not an integer and floating point round-off affects the length of `out`. Defaults to `None`.
+#' @param stop Integer or real, representing the end of the interval. The interval does not include this value, except in some cases where `step` is not an integer and floating point round-off affects the length of `out`. Defaults to `NULL`.
 #' @param step Integer or real, represent the spacing between values. For any output `out`, this is the distance between two adjacent values, `out[i+1] - out[i]`. The default step size is 1. If `step` is specified as a position argument, `start` must also be given.
 #' @param dtype The type of the output array. If `dtype` is not given, infer the data type from the other input arguments.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_arange(1, 5))
+#' }
 #' @export
 k_arange <- function(start, stop = NULL, step = NULL, dtype = NULL, ...) {
   rk_call("k_arange", rk_capture())
@@ -55,12 +77,18 @@ k_arange <- function(start, stop = NULL, step = NULL, dtype = NULL, ...) {
 
 #' Returns the indices of the maximum values along an axis (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.argmax`.
+#'
 #' @param x Input tensor.
 #' @param axis By default, the index is into the flattened tensor, otherwise along the specified axis. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `False`.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_argmax(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_argmax <- function(x, axis = NULL, keepdims = FALSE, ...) {
   rk_call("k_argmax", rk_capture())
@@ -68,41 +96,126 @@ k_argmax <- function(x, axis = NULL, keepdims = FALSE, ...) {
 
 #' Returns the indices of the minimum values along an axis (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.argmin`.
+#'
 #' @param x Input tensor.
 #' @param axis By default, the index is into the flattened tensor, otherwise along the specified axis. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `False`.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_argmin(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_argmin <- function(x, axis = NULL, keepdims = FALSE, ...) {
   rk_call("k_argmin", rk_capture())
 }
 
+#' Returns the indices that would sort a tensor (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.argsort`.
+#'
+#' @param x Input tensor.
+#' @param axis Axis along which to sort. Defaults to `-1` (the last axis). If `NULL`, the flattened tensor is used. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_argsort(k_constant(c(3, 1, 2))))
+#' }
+#' @export
+k_argsort <- function(x, axis = -1L, ...) {
+  rk_call("k_argsort", rk_capture())
+}
+
+#' The name of the Keras backend in use ("tensorflow") (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_backend()
+#' }
+#' @export
+k_backend <- function(...) {
+  rk_call("k_backend", rk_capture())
+}
+
 #' Dot product of two tensors (backend)
 #'
-#' - If both `x1` and `x2` are 1-D tensors, it is inner product of vectors (without complex conjugation). - If both `x1` and `x2` are 2-D tensors, it is matrix multiplication. - If either `x1` or `x2` is 0-D (scalar), it is equivalent to `x1 * x2`. - If `x1` is an N-D tensor and `x2` is a 1-D tensor, it is a sum product over the last axis of `x1` and `x2`. - If `x1` is an N-D tensor and `x2` is an M-D tensor (where `M>=2`), it is a sum product over the last axis of `x1` and the second-to-last axis of `x2`: `dot(x1, x2)[i,j,k,m] = sum(a[i,j,:] * b[k,:,m])`.
+#' - If both `x1` and `x2` are 1-D tensors, it is inner product of vectors (without complex conjugation). - If both `x1` and `x2` are 2-D tensors, it is matrix multiplication. - If either `x1` or `x2` is 0-D (scalar), it is equivalent to `x1 * x2`. - If `x1` is an N-D tensor and `x2` is a 1-D tensor, it is a sum product over the last axis of `x1` and `x2`. - If `x1` is an N-D tensor and `x2` is an M-D tensor (where `M>=2`), it is a sum product over the last axis of `x1` and the second-to-last axis of `x2`: `dot(x1, x2)[i,j,k,m] = sum(a[i,j,:] * b[k,:,m])`. The Keras 2 backend function, computed by `keras.ops.dot`.
 #'
 #' @param x1 First argument.
 #' @param x2 Second argument.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2))
+#'   as.array(k_batch_dot(x, k_transpose(x)))
+#' }
 #' @export
 k_batch_dot <- function(x1, x2, ...) {
   rk_call("k_batch_dot", rk_capture())
 }
 
+#' Flatten every sample: an (n, ...) tensor becomes (n, prod(...)) (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_batch_flatten(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_batch_flatten <- function(x, ...) {
+  rk_call("k_batch_flatten", rk_capture())
+}
+
+#' Add a bias vector to the last (channels_last) or second (channels_first) axis (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param bias See the Keras documentation.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_bias_add(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), bias = c(1, 2, 3))
+#' }
+#' @export
+k_bias_add <- function(x, bias, data_format = NULL, ...) {
+  rk_call("k_bias_add", rk_capture())
+}
+
 #' Computes binary cross-entropy loss between target and output tensor (backend)
 #'
-#' The binary cross-entropy loss is commonly used in binary classification tasks where each input sample belongs to one of the two classes. It measures the dissimilarity between the target and output probabilities or logits.
+#' The binary cross-entropy loss is commonly used in binary classification tasks where each input sample belongs to one of the two classes. It measures the dissimilarity between the target and output probabilities or logits. The Keras 2 backend function, computed by `keras.ops.binary_crossentropy`.
 #'
 #' @param target The target tensor representing the true binary labels. Its shape should match the shape of the `output` tensor.
 #' @param output The output tensor representing the predicted probabilities or logits. Its shape should match the shape of the `target` tensor.
-#' @param from_logits (optional) Whether `output` is a tensor of logits or probabilities. Set it to `True` if `output` represents logits; otherwise, set it to `False` if `output` represents probabilities. Defaults to `False`.
+#' @param from_logits (optional) Whether `output` is a tensor of logits or probabilities. Set it to `TRUE` if `output` represents logits; otherwise, set it to `FALSE` if `output` represents probabilities. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_binary_crossentropy(k_constant(c(0, 1)), k_constant(c(0.1, 0.8))))
+#' }
 #' @export
 k_binary_crossentropy <- function(target, output, from_logits = FALSE, ...) {
   rk_call("k_binary_crossentropy", rk_capture())
@@ -110,27 +223,55 @@ k_binary_crossentropy <- function(target, output, from_logits = FALSE, ...) {
 
 #' Cast a tensor to the desired dtype (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.cast`.
+#'
 #' @param x A tensor or variable.
 #' @param dtype The target type.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_cast(k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), "int32")
+#' }
 #' @export
 k_cast <- function(x, dtype, ...) {
   rk_call("k_cast", rk_capture())
 }
 
+#' `x` as an array of the default float type (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_cast_to_floatx(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_cast_to_floatx <- function(x, ...) {
+  rk_call("k_cast_to_floatx", rk_capture())
+}
+
 #' Computes categorical cross-entropy loss between target and output tensor (backend)
 #'
-#' The categorical cross-entropy loss is commonly used in multi-class classification tasks where each input sample can belong to one of multiple classes. It measures the dissimilarity between the target and output probabilities or logits.
+#' The categorical cross-entropy loss is commonly used in multi-class classification tasks where each input sample can belong to one of multiple classes. It measures the dissimilarity between the target and output probabilities or logits. The Keras 2 backend function, computed by `keras.ops.categorical_crossentropy`.
 #'
 #' @param target The target tensor representing the true categorical labels. Its shape should match the shape of the `output` tensor except for the last dimension.
 #' @param output The output tensor representing the predicted probabilities or logits. Its shape should match the shape of the `target` tensor except for the last dimension.
-#' @param from_logits (optional) Whether `output` is a tensor of logits or probabilities. Set it to `True` if `output` represents logits; otherwise, set it to `False` if `output` represents probabilities. Defaults to `False`.
+#' @param from_logits (optional) Whether `output` is a tensor of logits or probabilities. Set it to `TRUE` if `output` represents logits; otherwise, set it to `FALSE` if `output` represents probabilities. Defaults to `FALSE`.
 #' @param axis (optional) The axis along which the categorical cross-entropy is computed. Defaults to `-1`, which corresponds to the last dimension of the tensors. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   y <- k_constant(matrix(c(1, 0, 0, 1), 2))
+#'   as.array(k_categorical_crossentropy(y, k_constant(matrix(c(0.9, 0.2, 0.1, 0.8), 2))))
+#' }
 #' @export
 k_categorical_crossentropy <- function(target, output, from_logits = FALSE, axis = -1L, ...) {
   rk_call("k_categorical_crossentropy", rk_capture())
@@ -138,37 +279,52 @@ k_categorical_crossentropy <- function(target, output, from_logits = FALSE, axis
 
 #' Return the ceiling of the input, element-wise (backend)
 #'
-#' The ceil of the scalar `x` is the smallest integer `i`, such that `i >= x`.
+#' The ceil of the scalar `x` is the smallest integer `i`, such that `i >= x`. The Keras 2 backend function, computed by `keras.ops.ceil`.
 #'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_ceil(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_ceil <- function(x, ...) {
   rk_call("k_ceil", rk_capture())
 }
 
-#' k_clear_session (backend)
+#' Resets all state generated by Keras (backend)
 #'
+#' Keras manages a global state, which it uses to implement the Functional model-building API and to uniquify autogenerated layer names. If you are creating many models in a loop, this global state will consume an increasing amount of memory over time, and you may want to clear it. Calling `clear_session()` releases the global state: this helps avoid clutter from old models and layers, especially when memory is limited. The Keras 2 backend function, computed by `keras.utils.clear_session`.
+#'
+#' @param free_memory Whether to call Python garbage collection. It's usually a good practice to call it to make sure memory used by deleted objects is immediately freed. However, it may take a few seconds to execute, so when using `clear_session()` in a short loop, you may want to skip it.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_clear_session()
+#' }
 #' @export
-k_clear_session <- function(...) {
+k_clear_session <- function(free_memory = TRUE, ...) {
   rk_call("k_clear_session", rk_capture())
 }
 
 #' Clip (limit) the values in a tensor (backend)
 #'
-#' Given an interval, values outside the interval are clipped to the interval edges. For example, if an interval of `[0, 1]` is specified, values smaller than 0 become 0, and values larger than 1 become 1.
+#' Given an interval, values outside the interval are clipped to the interval edges. For example, if an interval of `[0, 1]` is specified, values smaller than 0 become 0, and values larger than 1 become 1. The Keras 2 backend function, computed by `keras.ops.clip`.
 #'
 #' @param x Input tensor.
 #' @param x_min Minimum value.
 #' @param x_max Maximum value.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_clip(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), x_min = -1, x_max = 1)
+#' }
 #' @export
 k_clip <- function(x, x_min, x_max, ...) {
   rk_call("k_clip", rk_capture())
@@ -176,49 +332,238 @@ k_clip <- function(x, x_min, x_max, ...) {
 
 #' Join a sequence of tensors along an existing axis (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.concatenate`.
+#'
 #' @param xs The sequence of tensors to concatenate.
 #' @param axis The axis along which the tensors will be joined. Defaults to `0`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2))
+#'   dim(as.array(k_concatenate(list(x, x), axis = 1)))
+#' }
 #' @export
 k_concatenate <- function(xs, axis = 0L, ...) {
   rk_call("k_concatenate", rk_capture())
 }
 
-#' k_constant (backend)
+#' A constant tensor from an R value (broadcast to `shape` if given); R doubles become (backend)
+#'
+#' Keras's float type (float32), as in Keras 2. The Keras 2 backend function, computed by a small engine function.
 #'
 #' @param value See the Keras documentation.
-#' @param dtype See the Keras documentation.
+#' @param dtype Data type, e.g. "float32".
 #' @param shape See the Keras documentation.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_constant(value = c(1, 2, 3))
+#' }
 #' @export
 k_constant <- function(value, dtype = NULL, shape = NULL, name = NULL, ...) {
   rk_call("k_constant", rk_capture())
 }
 
+#' General N-D convolution (backend)
+#'
+#' This ops supports 1D, 2D and 3D convolution. The Keras 2 backend function, computed by `keras.ops.conv`.
+#'
+#' @param inputs Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
+#' @param kernel Tensor of rank N+2. `kernel` has shape `(kernel_spatial_shape, num_input_channels, num_output_channels)`. `num_input_channels` should match the number of channels in `inputs`.
+#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
+#' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
+#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(array(1, c(1, 5, 1)))
+#'   as.array(k_conv1d(x, k_constant(array(1, c(2, 1, 1)))))
+#' }
+#' @export
+k_conv1d <- function(inputs, kernel, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, ...) {
+  rk_call("k_conv1d", rk_capture())
+}
+
+#' General N-D convolution (backend)
+#'
+#' This ops supports 1D, 2D and 3D convolution. The Keras 2 backend function, computed by `keras.ops.conv`.
+#'
+#' @param inputs Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
+#' @param kernel Tensor of rank N+2. `kernel` has shape `(kernel_spatial_shape, num_input_channels, num_output_channels)`. `num_input_channels` should match the number of channels in `inputs`.
+#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
+#' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
+#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(array(1, c(1, 4, 4, 1)))
+#'   dim(as.array(k_conv2d(x, k_constant(array(1, c(2, 2, 1, 1))))))
+#' }
+#' @export
+k_conv2d <- function(inputs, kernel, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, ...) {
+  rk_call("k_conv2d", rk_capture())
+}
+
+#' General N-D convolution transpose (backend)
+#'
+#' Also known as de-convolution. This ops supports 1D, 2D and 3D convolution. The Keras 2 backend function, computed by `keras.ops.conv_transpose`.
+#'
+#' @param inputs Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
+#' @param kernel Tensor of rank N+2. `kernel` has shape [kernel_spatial_shape, num_output_channels, num_input_channels], `num_input_channels` should match the number of channels in `inputs`.
+#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
+#' @param output_padding int or int tuple/list of `len(inputs_spatial_shape)`, specifying the amount of padding along the height and width of the output tensor. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `NULL` (default), the output shape is inferred.
+#' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
+#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(array(1, c(1, 2, 2, 1)))
+#'   dim(as.array(k_conv2d_transpose(x, k_constant(array(1, c(2, 2, 1, 1))))))
+#' }
+#' @export
+k_conv2d_transpose <- function(inputs, kernel, strides = 1L, padding = "valid", output_padding = NULL, data_format = NULL, dilation_rate = 1L, ...) {
+  rk_call("k_conv2d_transpose", rk_capture())
+}
+
+#' General N-D convolution (backend)
+#'
+#' This ops supports 1D, 2D and 3D convolution. The Keras 2 backend function, computed by `keras.ops.conv`.
+#'
+#' @param inputs Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
+#' @param kernel Tensor of rank N+2. `kernel` has shape `(kernel_spatial_shape, num_input_channels, num_output_channels)`. `num_input_channels` should match the number of channels in `inputs`.
+#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
+#' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
+#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(array(1, c(1, 3, 3, 3, 1)))
+#'   dim(as.array(k_conv3d(x, k_constant(array(1, c(2, 2, 2, 1, 1))))))
+#' }
+#' @export
+k_conv3d <- function(inputs, kernel, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, ...) {
+  rk_call("k_conv3d", rk_capture())
+}
+
 #' Cosine, element-wise (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.cos`.
 #'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_cos(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_cos <- function(x, ...) {
   rk_call("k_cos", rk_capture())
 }
 
+#' The number of scalars in a variable or tensor (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_count_params(k_variable(matrix(1:6, 2)))
+#' }
+#' @export
+k_count_params <- function(x, ...) {
+  rk_call("k_count_params", rk_capture())
+}
+
+#' CTC (Connectionist Temporal Classification) loss (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.ctc_loss`.
+#'
+#' @param target A tensor of shape `(batch_size, max_length)` containing the true labels in integer format.
+#' @param output A tensor of shape `(batch_size, max_length, num_classes)` containing logits (the output of your model).
+#' @param target_length A tensor of shape `(batch_size,)` containing the true label lengths.
+#' @param output_length A tensor of shape `(batch_size,)` containing the output lengths.
+#' @param mask_index The index of the mask character in the vocabulary. Defaults to `0`.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' # Not run: a sketch: CTC needs labels and logits of matching lengths
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   # labels: 1 x 2 codes; logits: 1 x 4 steps x 3 classes
+#'   k_ctc_batch_cost(k_constant(matrix(c(1L, 2L), 1), dtype = "int32"),
+#'     k_constant(array(0, c(1, 4, 3))), k_constant(2L, dtype = "int32"),
+#'     k_constant(4L, dtype = "int32"))
+#' }
+#' }
+#' @export
+k_ctc_batch_cost <- function(target, output, target_length, output_length, mask_index = 0L, ...) {
+  rk_call("k_ctc_batch_cost", rk_capture())
+}
+
+#' Decodes the output of a CTC model (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.ctc_decode`.
+#'
+#' @param inputs A tensor of shape `(batch_size, max_length, num_classes)` containing the logits (the output of the model). They should *not* be normalized via softmax.
+#' @param sequence_lengths A tensor of shape `(batch_size,)` containing the sequence lengths for the batch.
+#' @param strategy A string for the decoding strategy. Supported values are `"greedy"` and `"beam_search"`.
+#' @param beam_width An integer scalar beam width used in beam search. Defaults to 100.
+#' @param top_paths An integer scalar, the number of top paths to return. Defaults to 1.
+#' @param merge_repeated A boolean scalar, whether to merge repeated labels in the output. Defaults to `TRUE`.
+#' @param mask_index An integer scalar, the index of the mask character in the vocabulary. Defaults to `0`.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' # Not run: a sketch: CTC needs logits of matching lengths
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   k_ctc_decode(k_constant(array(0, c(1, 4, 3))),
+#'     k_constant(4L, dtype = "int32"))
+#' }
+#' }
+#' @export
+k_ctc_decode <- function(inputs, sequence_lengths, strategy = "greedy", beam_width = 100L, top_paths = 1L, merge_repeated = TRUE, mask_index = 0L, ...) {
+  rk_call("k_ctc_decode", rk_capture())
+}
+
 #' Return the cumulative product of elements along a given axis (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.cumprod`.
 #'
 #' @param x Input tensor.
 #' @param axis Axis along which the cumulative product is computed. By default the input is flattened. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param dtype dtype of returned tensor. Defaults to x.dtype.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_cumprod(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_cumprod <- function(x, axis = NULL, dtype = NULL, ...) {
   rk_call("k_cumprod", rk_capture())
@@ -226,50 +571,131 @@ k_cumprod <- function(x, axis = NULL, dtype = NULL, ...) {
 
 #' Returns the cumulative sum of elements along a given axis (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.cumsum`.
+#'
 #' @param x Input tensor.
 #' @param axis Axis along which the cumulative sum is computed. By default the input is flattened. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param dtype dtype of returned tensor. Defaults to x.dtype.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_cumsum(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_cumsum <- function(x, axis = NULL, dtype = NULL, ...) {
   rk_call("k_cumsum", rk_capture())
 }
 
+#' General N-D depthwise convolution (backend)
+#'
+#' This ops supports 1D and 2D depthwise convolution. The Keras 2 backend function, computed by `keras.ops.depthwise_conv`.
+#'
+#' @param inputs Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
+#' @param kernel Tensor of rank N+2. `kernel` has shape [kernel_spatial_shape, num_input_channels, num_channels_multiplier], `num_input_channels` should match the number of channels in `inputs`.
+#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
+#' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
+#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(array(1, c(1, 4, 4, 1)))
+#'   dim(as.array(k_depthwise_conv2d(x, k_constant(array(1, c(2, 2, 1, 1))))))
+#' }
+#' @export
+k_depthwise_conv2d <- function(inputs, kernel, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, ...) {
+  rk_call("k_depthwise_conv2d", rk_capture())
+}
+
 #' Dot product of two tensors (backend)
 #'
-#' - If both `x1` and `x2` are 1-D tensors, it is inner product of vectors (without complex conjugation). - If both `x1` and `x2` are 2-D tensors, it is matrix multiplication. - If either `x1` or `x2` is 0-D (scalar), it is equivalent to `x1 * x2`. - If `x1` is an N-D tensor and `x2` is a 1-D tensor, it is a sum product over the last axis of `x1` and `x2`. - If `x1` is an N-D tensor and `x2` is an M-D tensor (where `M>=2`), it is a sum product over the last axis of `x1` and the second-to-last axis of `x2`: `dot(x1, x2)[i,j,k,m] = sum(a[i,j,:] * b[k,:,m])`.
+#' - If both `x1` and `x2` are 1-D tensors, it is inner product of vectors (without complex conjugation). - If both `x1` and `x2` are 2-D tensors, it is matrix multiplication. - If either `x1` or `x2` is 0-D (scalar), it is equivalent to `x1 * x2`. - If `x1` is an N-D tensor and `x2` is a 1-D tensor, it is a sum product over the last axis of `x1` and `x2`. - If `x1` is an N-D tensor and `x2` is an M-D tensor (where `M>=2`), it is a sum product over the last axis of `x1` and the second-to-last axis of `x2`: `dot(x1, x2)[i,j,k,m] = sum(a[i,j,:] * b[k,:,m])`. The Keras 2 backend function, computed by `keras.ops.dot`.
 #'
 #' @param x1 First argument.
 #' @param x2 Second argument.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2))
+#'   as.array(k_dot(x, k_transpose(x)))
+#' }
 #' @export
 k_dot <- function(x1, x2, ...) {
   rk_call("k_dot", rk_capture())
 }
 
+#' k_dropout (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.random.dropout`.
+#'
+#' @param x A tensor or R array.
+#' @param level See the Keras documentation.
+#' @param noise_shape See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_dropout(k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), level = 0.5, seed = 1)
+#' }
+#' @export
+k_dropout <- function(x, level, noise_shape = NULL, seed = NULL, ...) {
+  rk_call("k_dropout", rk_capture())
+}
+
+#' The dtype of a tensor, as a string (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_dtype(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_dtype <- function(x, ...) {
+  rk_call("k_dtype", rk_capture())
+}
+
 #' Exponential Linear Unit activation function (backend)
 #'
-#' It is defined as: `f(x) = alpha * (exp(x) - 1.) for x < 0`, `f(x) = x for x >= 0`.
+#' It is defined as: `f(x) = alpha * (exp(x) - 1.) for x < 0`, `f(x) = x for x >= 0`. The Keras 2 backend function, computed by `keras.ops.elu`.
 #'
 #' @param x Input tensor.
 #' @param alpha A scalar, slope of positive section. Defaults to `1.0`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_elu(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_elu <- function(x, alpha = 1.0, ...) {
   rk_call("k_elu", rk_capture())
 }
 
-#' k_epsilon (backend)
+#' Return the value of the fuzz factor used in numeric expressions (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.config.epsilon`.
 #'
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_epsilon()
+#' }
 #' @export
 k_epsilon <- function(...) {
   rk_call("k_epsilon", rk_capture())
@@ -277,22 +703,68 @@ k_epsilon <- function(...) {
 
 #' Returns `(x1 == x2)` element-wise (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.equal`.
+#'
 #' @param x1 Tensor to compare.
 #' @param x2 Tensor to compare.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_equal(x1 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), x2 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_equal <- function(x1, x2, ...) {
   rk_call("k_equal", rk_capture())
 }
 
-#' Calculate the exponential of all elements in the input tensor (backend)
+#' Computes the error function of `x`, element-wise (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.erf`.
 #'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_erf(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_erf <- function(x, ...) {
+  rk_call("k_erf", rk_capture())
+}
+
+#' The value of a variable or tensor as an array (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_eval(k_constant(c(1, 2)))
+#' }
+#' @export
+k_eval <- function(x, ...) {
+  rk_call("k_eval", rk_capture())
+}
+
+#' Calculate the exponential of all elements in the input tensor (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.exp`.
+#'
+#' @param x Input tensor.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_exp(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_exp <- function(x, ...) {
   rk_call("k_exp", rk_capture())
@@ -300,13 +772,17 @@ k_exp <- function(x, ...) {
 
 #' Expand the shape of a tensor (backend)
 #'
-#' Insert a new axis at the `axis` position in the expanded tensor shape.
+#' Insert a new axis at the `axis` position in the expanded tensor shape. The Keras 2 backend function, computed by `keras.ops.expand_dims`.
 #'
 #' @param x Input tensor.
 #' @param axis Position in the expanded axes where the new axis (or axes) is placed. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   dim(as.array(k_expand_dims(k_constant(c(1, 2, 3)), axis = 1)))
+#' }
 #' @export
 k_expand_dims <- function(x, axis, ...) {
   rk_call("k_expand_dims", rk_capture())
@@ -314,10 +790,16 @@ k_expand_dims <- function(x, axis, ...) {
 
 #' Calculate `exp(x) - 1` for all elements in the tensor (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.expm1`.
+#'
 #' @param x Input values.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_expm1(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_expm1 <- function(x, ...) {
   rk_call("k_expm1", rk_capture())
@@ -325,37 +807,70 @@ k_expm1 <- function(x, ...) {
 
 #' Return a 2-D tensor with ones on the diagonal and zeros elsewhere (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.eye`.
+#'
 #' @param N Number of rows in the output.
-#' @param M Number of columns in the output. If `None`, defaults to `N`.
+#' @param M Number of columns in the output. If `NULL`, defaults to `N`.
 #' @param k Index of the diagonal: 0 (the default) refers to the main diagonal, a positive value refers to an upper diagonal, and a negative value to a lower diagonal.
 #' @param dtype Data type of the returned tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_eye(3))
+#' }
 #' @export
 k_eye <- function(N, M = NULL, k = 0L, dtype = NULL, ...) {
   rk_call("k_eye", rk_capture())
 }
 
+#' All elements of a tensor in one dimension (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_flatten(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_flatten <- function(x, ...) {
+  rk_call("k_flatten", rk_capture())
+}
+
 #' Reverse the order of elements in the tensor along the given axis (backend)
 #'
-#' The shape of the tensor is preserved, but the elements are reordered.
+#' The shape of the tensor is preserved, but the elements are reordered. The Keras 2 backend function, computed by `keras.ops.flip`.
 #'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which to flip the tensor. The default, `axis=None`, will flip over all of the axes of the input tensor. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_flip(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_flip <- function(x, axis = NULL, ...) {
   rk_call("k_flip", rk_capture())
 }
 
-#' k_floatx (backend)
+#' Return the default float type, as a string (backend)
+#'
+#' E.g. `'bfloat16'`, `'float16'`, `'float32'`, `'float64'`. The Keras 2 backend function, computed by `keras.config.floatx`.
 #'
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_floatx()
+#' }
 #' @export
 k_floatx <- function(...) {
   rk_call("k_floatx", rk_capture())
@@ -363,12 +878,16 @@ k_floatx <- function(...) {
 
 #' Return the floor of the input, element-wise (backend)
 #'
-#' The floor of the scalar `x` is the largest integer `i`, such that `i <= x`.
+#' The floor of the scalar `x` is the largest integer `i`, such that `i <= x`. The Keras 2 backend function, computed by `keras.ops.floor`.
 #'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_floor(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_floor <- function(x, ...) {
   rk_call("k_floor", rk_capture())
@@ -376,24 +895,54 @@ k_floor <- function(x, ...) {
 
 #' Take elements from a tensor along an axis (backend)
 #'
-#' @param x Source tensor.
+#' The Keras 2 backend function, computed by `keras.ops.take`.
+#'
+#' @param reference Source tensor.
 #' @param indices The indices of the values to extract.
 #' @param axis The axis over which to select values. By default, the flattened input tensor is used. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_gather(k_constant(c(10, 20, 30)), c(0L, 2L)))
+#' }
 #' @export
-k_gather <- function(x, indices, axis = NULL, ...) {
+k_gather <- function(reference, indices, axis = NULL, ...) {
   rk_call("k_gather", rk_capture())
+}
+
+#' The value of a variable or tensor as an array (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   v <- k_variable(matrix(1:4, 2))
+#'   k_get_value(v)
+#' }
+#' @export
+k_get_value <- function(x, ...) {
+  rk_call("k_get_value", rk_capture())
 }
 
 #' Return the truth value of `x1 > x2` element-wise (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.greater`.
+#'
 #' @param x1 First input tensor.
 #' @param x2 Second input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_greater(x1 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), x2 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_greater <- function(x1, x2, ...) {
   rk_call("k_greater", rk_capture())
@@ -401,27 +950,158 @@ k_greater <- function(x1, x2, ...) {
 
 #' Return the truth value of `x1 >= x2` element-wise (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.greater_equal`.
+#'
 #' @param x1 First input tensor.
 #' @param x2 Second input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_greater_equal(x1 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), x2 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_greater_equal <- function(x1, x2, ...) {
   rk_call("k_greater_equal", rk_capture())
 }
 
+#' Hard sigmoid activation function (backend)
+#'
+#' It is defined as: `0 if x < -2.5`, `1 if x > 2.5`, `(0.2 * x) + 0.5 if -2.5 <= x <= 2.5`. The Keras 2 backend function, computed by `keras.ops.hard_sigmoid`.
+#'
+#' @param x Input tensor.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_hard_sigmoid(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_hard_sigmoid <- function(x, ...) {
+  rk_call("k_hard_sigmoid", rk_capture())
+}
+
+#' Return the identity tensor (backend)
+#'
+#' The identity tensor is a square tensor with ones on the main diagonal and zeros elsewhere. The Keras 2 backend function, computed by `keras.ops.identity`.
+#'
+#' @param n Number of rows (and columns) in the `n x n` output tensor.
+#' @param dtype Data type of the output tensor.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_identity(3))
+#' }
+#' @export
+k_identity <- function(n, dtype = NULL, ...) {
+  rk_call("k_identity", rk_capture())
+}
+
+#' Return the default image data format convention (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.config.image_data_format`.
+#'
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_image_data_format()
+#' }
+#' @export
+k_image_data_format <- function(...) {
+  rk_call("k_image_data_format", rk_capture())
+}
+
+#' Checks if the targets are in the top-k predictions (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.in_top_k`.
+#'
+#' @param targets A tensor of true labels.
+#' @param predictions A tensor of predicted labels.
+#' @param k An integer representing the number of predictions to consider.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_in_top_k(k_constant(c(1L, 0L), dtype = "int32"), k_constant(matrix(c(0.1, 0.9, 0.9, 0.1), 2)), k = 1))
+#' }
+#' @export
+k_in_top_k <- function(targets, predictions, k, ...) {
+  rk_call("k_in_top_k", rk_capture())
+}
+
+#' The shape of a tensor as a list (NULL for unknown sizes) (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_int_shape(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_int_shape <- function(x, ...) {
+  rk_call("k_int_shape", rk_capture())
+}
+
+#' Returns whether `x` is a Keras tensor (backend)
+#'
+#' A "Keras tensor" is a *symbolic tensor*, such as a tensor that was created via `Input()`. A "symbolic tensor" can be understood as a placeholder -- it does not contain any actual numerical data, only a shape and dtype. It can be used for building Functional models, but it cannot be used in actual computations. The Keras 2 backend function, computed by `keras.utils.is_keras_tensor`.
+#'
+#' @param x A tensor or R array.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_is_keras_tensor(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_is_keras_tensor <- function(x, ...) {
+  rk_call("k_is_keras_tensor", rk_capture())
+}
+
+#' Check whether the given object is a tensor (backend)
+#'
+#' Note: This checks for backend specific tensors so passing a TensorFlow tensor would return `FALSE` if your backend is PyTorch or JAX. The Keras 2 backend function, computed by `keras.ops.is_tensor`.
+#'
+#' @param x A variable.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_is_tensor(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_is_tensor <- function(x, ...) {
+  rk_call("k_is_tensor", rk_capture())
+}
+
 #' Normalizes `x` over the specified axis (backend)
 #'
-#' It is defined as: `normalize(x) = x / max(norm(x), epsilon)`.
+#' It is defined as: `normalize(x) = x / max(norm(x), epsilon)`. The Keras 2 backend function, computed by `keras.ops.normalize`.
 #'
 #' @param x Input tensor.
 #' @param axis The axis or axes along which to perform normalization. Default to -1. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param order The exponent value in the norm formulation. Defaults to 2.
 #' @param epsilon A lower bound value for the norm. Defaults to `backend.epsilon()`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_l2_normalize(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_l2_normalize <- function(x, axis = -1L, order = 2L, epsilon = NULL, ...) {
   rk_call("k_l2_normalize", rk_capture())
@@ -429,11 +1109,17 @@ k_l2_normalize <- function(x, axis = -1L, order = 2L, epsilon = NULL, ...) {
 
 #' Return the truth value of `x1 < x2` element-wise (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.less`.
+#'
 #' @param x1 First input tensor.
 #' @param x2 Second input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_less(x1 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), x2 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_less <- function(x1, x2, ...) {
   rk_call("k_less", rk_capture())
@@ -441,11 +1127,17 @@ k_less <- function(x1, x2, ...) {
 
 #' Return the truth value of `x1 <= x2` element-wise (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.less_equal`.
+#'
 #' @param x1 First input tensor.
 #' @param x2 Second input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_less_equal(x1 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), x2 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_less_equal <- function(x1, x2, ...) {
   rk_call("k_less_equal", rk_capture())
@@ -453,10 +1145,16 @@ k_less_equal <- function(x1, x2, ...) {
 
 #' Natural logarithm, element-wise (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.log`.
+#'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_log(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_log <- function(x, ...) {
   rk_call("k_log", rk_capture())
@@ -464,12 +1162,16 @@ k_log <- function(x, ...) {
 
 #' Returns the natural logarithm of one plus the `x`, element-wise (backend)
 #'
-#' Calculates `log(1 + x)`.
+#' Calculates `log(1 + x)`. The Keras 2 backend function, computed by `keras.ops.log1p`.
 #'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_log1p(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_log1p <- function(x, ...) {
   rk_call("k_log1p", rk_capture())
@@ -477,13 +1179,17 @@ k_log1p <- function(x, ...) {
 
 #' Log-softmax activation function (backend)
 #'
-#' It is defined as: `f(x) = x - max(x) - log(sum(exp(x - max(x))))`
+#' It is defined as: `f(x) = x - max(x) - log(sum(exp(x - max(x))))` The Keras 2 backend function, computed by `keras.ops.log_softmax`.
 #'
 #' @param x Input tensor.
 #' @param axis Integer, axis along which the log-softmax is applied. Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_log_softmax(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_log_softmax <- function(x, axis = -1L, ...) {
   rk_call("k_log_softmax", rk_capture())
@@ -491,12 +1197,18 @@ k_log_softmax <- function(x, axis = -1L, ...) {
 
 #' Computes the logarithm of sum of exponentials of elements in a tensor (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.logsumexp`.
+#'
 #' @param x Input tensor.
-#' @param axis An integer or a tuple of integers specifying the axis/axes along which to compute the sum. If `None`, the sum is computed over all elements. Defaults to `None`. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims A boolean indicating whether to keep the dimensions of the input tensor when computing the sum. Defaults to `False`.
+#' @param axis An integer or a tuple of integers specifying the axis/axes along which to compute the sum. If `NULL`, the sum is computed over all elements. Defaults to `NULL`. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param keepdims A boolean indicating whether to keep the dimensions of the input tensor when computing the sum. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_logsumexp(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_logsumexp <- function(x, axis = NULL, keepdims = FALSE, ...) {
   rk_call("k_logsumexp", rk_capture())
@@ -504,13 +1216,18 @@ k_logsumexp <- function(x, axis = NULL, keepdims = FALSE, ...) {
 
 #' Matrix product of two tensors (backend)
 #'
-#' - If both tensors are 1-dimensional, the dot product (scalar) is returned. - If either tensor is N-D, N > 2, it is treated as a stack of matrices residing in the last two indexes and broadcast accordingly. - If the first tensor is 1-D, it is promoted to a matrix by prepending a 1 to its dimensions. After matrix multiplication the prepended 1 is removed. - If the second tensor is 1-D, it is promoted to a matrix by appending a 1 to its dimensions. After matrix multiplication the appended 1 is removed.
+#' - If both tensors are 1-dimensional, the dot product (scalar) is returned. - If either tensor is N-D, N > 2, it is treated as a stack of matrices residing in the last two indexes and broadcast accordingly. - If the first tensor is 1-D, it is promoted to a matrix by prepending a 1 to its dimensions. After matrix multiplication the prepended 1 is removed. - If the second tensor is 1-D, it is promoted to a matrix by appending a 1 to its dimensions. After matrix multiplication the appended 1 is removed. The Keras 2 backend function, computed by `keras.ops.matmul`.
 #'
 #' @param x1 First tensor.
 #' @param x2 Second tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2))
+#'   as.array(k_matmul(x, k_transpose(x)))
+#' }
 #' @export
 k_matmul <- function(x1, x2, ...) {
   rk_call("k_matmul", rk_capture())
@@ -518,13 +1235,19 @@ k_matmul <- function(x1, x2, ...) {
 
 #' Return the maximum of a tensor or maximum along an axis (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.max`.
+#'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which to operate. By default, flattened input is used. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `False`.
-#' @param initial The minimum value of an output element. Defaults to `None`.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `FALSE`.
+#' @param initial The minimum value of an output element. Defaults to `NULL`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_max(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_max <- function(x, axis = NULL, keepdims = FALSE, initial = NULL, ...) {
   rk_call("k_max", rk_capture())
@@ -532,11 +1255,17 @@ k_max <- function(x, axis = NULL, keepdims = FALSE, initial = NULL, ...) {
 
 #' Element-wise maximum of `x1` and `x2` (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.maximum`.
+#'
 #' @param x1 First tensor.
 #' @param x2 Second tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_maximum(x1 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), x2 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_maximum <- function(x1, x2, ...) {
   rk_call("k_maximum", rk_capture())
@@ -544,12 +1273,19 @@ k_maximum <- function(x1, x2, ...) {
 
 #' Compute the arithmetic mean along the specified axes (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.mean`.
+#'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which the means are computed. The default is to compute the mean of the flattened tensor. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2))
+#'   as.array(k_mean(x, axis = -1))
+#' }
 #' @export
 k_mean <- function(x, axis = NULL, keepdims = FALSE, ...) {
   rk_call("k_mean", rk_capture())
@@ -557,13 +1293,19 @@ k_mean <- function(x, axis = NULL, keepdims = FALSE, ...) {
 
 #' Return the minimum of a tensor or minimum along an axis (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.min`.
+#'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which to operate. By default, flattened input is used. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `False`.
-#' @param initial The maximum value of an output element. Defaults to `None`.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one. Defaults to `FALSE`.
+#' @param initial The maximum value of an output element. Defaults to `NULL`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_min(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_min <- function(x, axis = NULL, keepdims = FALSE, initial = NULL, ...) {
   rk_call("k_min", rk_capture())
@@ -571,23 +1313,92 @@ k_min <- function(x, axis = NULL, keepdims = FALSE, initial = NULL, ...) {
 
 #' Element-wise minimum of `x1` and `x2` (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.minimum`.
+#'
 #' @param x1 First tensor.
 #' @param x2 Second tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_minimum(x1 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), x2 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_minimum <- function(x1, x2, ...) {
   rk_call("k_minimum", rk_capture())
 }
 
+#' Calculates the mean and variance of `x` (backend)
+#'
+#' The mean and variance are calculated by aggregating the contents of `x` across `axes`. If `x` is 1-D and `axes = [0]` this is just the mean and variance of a vector. The Keras 2 backend function, computed by `keras.ops.moments`.
+#'
+#' @param x Input tensor.
+#' @param axes A list of axes which to compute mean and variance. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
+#' @param synchronized Only applicable with the TensorFlow backend. If `TRUE`, synchronizes the global batch statistics (mean and variance) across all devices at each training step in a distributed training strategy. If `FALSE`, each replica uses its own local batch statistics.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_moments(k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), axes = 1)
+#' }
+#' @export
+k_moments <- function(x, axes, keepdims = FALSE, synchronized = FALSE, ...) {
+  rk_call("k_moments", rk_capture())
+}
+
+#' Return the number of dimensions of a tensor (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.ndim`.
+#'
+#' @param x Input tensor.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_ndim(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_ndim <- function(x, ...) {
+  rk_call("k_ndim", rk_capture())
+}
+
+#' Matrix or vector norm (backend)
+#'
+#' This function is able to return one of eight different matrix norms, or one of an infinite number of vector norms (described below), depending on the value of the `ord` parameter. The Keras 2 backend function, computed by `keras.ops.norm`.
+#'
+#' @param x Input tensor.
+#' @param ord Order of the norm (see table under Notes). The default is `NULL`.
+#' @param axis If `axis` is an integer, it specifies the axis of `x` along which to compute the vector norms. If `axis` is a 2-tuple, it specifies the axes that hold 2-D matrices, and the matrix norms of these matrices are computed. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_norm(k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2))))
+#' }
+#' @export
+k_norm <- function(x, ord = NULL, axis = NULL, keepdims = FALSE, ...) {
+  rk_call("k_norm", rk_capture())
+}
+
 #' Return `(x1 != x2)` element-wise (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.not_equal`.
 #'
 #' @param x1 First input tensor.
 #' @param x2 Second input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_not_equal(x1 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), x2 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_not_equal <- function(x1, x2, ...) {
   rk_call("k_not_equal", rk_capture())
@@ -595,7 +1406,7 @@ k_not_equal <- function(x1, x2, ...) {
 
 #' Converts integer tensor `x` into a one-hot tensor (backend)
 #'
-#' The one-hot encoding is a representation where each integer value is converted into a binary vector with a length equal to `num_classes`, and the index corresponding to the integer value is marked as 1, while all other indices are marked as 0.
+#' The one-hot encoding is a representation where each integer value is converted into a binary vector with a length equal to `num_classes`, and the index corresponding to the integer value is marked as 1, while all other indices are marked as 0. The Keras 2 backend function, computed by `keras.ops.one_hot`.
 #'
 #' @param x Integer tensor to be encoded. The shape can be arbitrary, but the dtype should be integer.
 #' @param num_classes Number of classes for the one-hot encoding.
@@ -603,8 +1414,12 @@ k_not_equal <- function(x1, x2, ...) {
 #' @param dtype (Optional) Data type of the output tensor. If not provided, it defaults to the default data type of the backend.
 #' @param sparse Whether to return a sparse tensor; for backends that support sparse tensors.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_one_hot(k_constant(c(0L, 2L), dtype = "int32"), num_classes = 3))
+#' }
 #' @export
 k_one_hot <- function(x, num_classes, axis = -1L, dtype = NULL, sparse = FALSE, ...) {
   rk_call("k_one_hot", rk_capture())
@@ -612,11 +1427,17 @@ k_one_hot <- function(x, num_classes, axis = -1L, dtype = NULL, sparse = FALSE, 
 
 #' Return a new tensor of given shape and type, filled with ones (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.ones`.
+#'
 #' @param shape Shape of the new tensor.
 #' @param dtype Desired data type of the tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_ones(c(2, 3)))
+#' }
 #' @export
 k_ones <- function(shape, dtype = NULL, ...) {
   rk_call("k_ones", rk_capture())
@@ -624,38 +1445,196 @@ k_ones <- function(shape, dtype = NULL, ...) {
 
 #' Return a tensor of ones with the same shape and type of `x` (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.ones_like`.
+#'
 #' @param x Input tensor.
 #' @param dtype Overrides the data type of the result.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_ones_like(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_ones_like <- function(x, dtype = NULL, ...) {
   rk_call("k_ones_like", rk_capture())
 }
 
+#' Pad a tensor (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.pad`.
+#'
+#' @param x Tensor to pad.
+#' @param pad_width Number of values padded to the edges of each axis. `((before_1, after_1), ...(before_N, after_N))` unique pad widths for each axis. `((before, after),)` yields same before and after pad for each axis. `(pad,)` or `int` is a shortcut for `before = after = pad` width for all axes.
+#' @param mode One of `"constant"`, `"edge"`, `"linear_ramp"`, `"maximum"`, `"mean"`, `"median"`, `"minimum"`, `"reflect"`, `"symmetric"`, `"wrap"`, `"empty"`, `"circular"`. Defaults to `"constant"`.
+#' @param constant_values value to pad with if `mode == "constant"`. Defaults to `0`. A `ValueError` is raised if not NULL and `mode != "constant"`.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   dim(as.array(k_pad(k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), pad_width = matrix(1, 2, 2))))
+#' }
+#' @export
+k_pad <- function(x, pad_width, mode = "constant", constant_values = NULL, ...) {
+  rk_call("k_pad", rk_capture())
+}
+
+#' Returns a tensor with `axes` transposed (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.transpose`.
+#'
+#' @param x Input tensor.
+#' @param pattern Sequence of integers. Permutation of the dimensions of `x`. By default, the order of the axes are reversed. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_permute_dimensions(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_permute_dimensions <- function(x, pattern = NULL, ...) {
+  rk_call("k_permute_dimensions", rk_capture())
+}
+
+#' 2-D pooling; `pool_mode` is "max" or "avg" (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param pool_size See the Keras documentation.
+#' @param strides See the Keras documentation.
+#' @param padding See the Keras documentation.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param pool_mode See the Keras documentation.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(array(1:16, c(1, 4, 4, 1)))
+#'   dim(as.array(k_pool2d(x, pool_size = c(2, 2), strides = c(2, 2))))
+#' }
+#' @export
+k_pool2d <- function(x, pool_size, strides = c(1L, 1L), padding = "valid", data_format = NULL, pool_mode = "max", ...) {
+  rk_call("k_pool2d", rk_capture())
+}
+
+#' First tensor elements raised to powers from second tensor, element-wise (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.power`.
+#'
+#' @param x1 The bases.
+#' @param x2 The exponents.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_pow(x1 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), x2 = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_pow <- function(x1, x2, ...) {
+  rk_call("k_pow", rk_capture())
+}
+
 #' Return the product of tensor elements over a given axis (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.prod`.
 #'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which a product is performed. The default, `axis=None`, will compute the product of all elements in the input tensor. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduce are left in the result as dimensions with size one.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduce are left in the result as dimensions with size one.
 #' @param dtype Data type of the returned tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_prod(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_prod <- function(x, axis = NULL, keepdims = FALSE, dtype = NULL, ...) {
   rk_call("k_prod", rk_capture())
 }
 
+#' Draw samples from a Binomial distribution (backend)
+#'
+#' The values are drawn from a Binomial distribution with specified trial count and probability of success. The Keras 2 backend function, computed by `keras.random.binomial`.
+#'
+#' @param shape The shape of the random values to generate.
+#' @param counts A number or array of numbers representing the number of trials. It must be broadcastable with `probabilities`.
+#' @param probabilities A float or array of floats representing the probability of success of an individual event. It must be broadcastable with `counts`.
+#' @param dtype Optional dtype of the tensor. Only floating point types are supported. If not specified, `keras.config.floatx()` is used, which defaults to `float32` unless you configured it otherwise (via `keras.config.set_floatx(float_dtype)`).
+#' @param seed Optional Python integer or instance of `keras.random.SeedGenerator`. By default, the `seed` argument is `NULL`, and an internal global `keras.random.SeedGenerator` is used. The `seed` argument can be used to ensure deterministic (repeatable) random number generation. Note that passing an integer as the `seed` value will produce the same random values for each call. To generate different random values for repeated calls, an instance of `keras.random.SeedGenerator` must be provided as the `seed` value. Remark concerning the JAX backend: When tracing functions with the JAX backend the global `keras.random.SeedGenerator` is not supported. Therefore, during tracing the default value seed=None will produce an error, and a `seed` argument must be provided.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_random_binomial(shape = c(2, 2), counts = 1, probabilities = 0.5)
+#' }
+#' @export
+k_random_binomial <- function(shape, counts, probabilities, dtype = NULL, seed = NULL, ...) {
+  rk_call("k_random_binomial", rk_capture())
+}
+
+#' Draw random samples from a normal (Gaussian) distribution (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.random.normal`.
+#'
+#' @param shape The shape of the random values to generate.
+#' @param mean Float, defaults to 0. Mean of the random values to generate.
+#' @param stddev Float, defaults to 1. Standard deviation of the random values to generate.
+#' @param dtype Optional dtype of the tensor. Only floating point types are supported. If not specified, `keras.config.floatx()` is used, which defaults to `float32` unless you configured it otherwise (via `keras.config.set_floatx(float_dtype)`).
+#' @param seed Optional Python integer or instance of `keras.random.SeedGenerator`. By default, the `seed` argument is `NULL`, and an internal global `keras.random.SeedGenerator` is used. The `seed` argument can be used to ensure deterministic (repeatable) random number generation. Note that passing an integer as the `seed` value will produce the same random values for each call. To generate different random values for repeated calls, an instance of `keras.random.SeedGenerator` must be provided as the `seed` value. Remark concerning the JAX backend: When tracing functions with the JAX backend the global `keras.random.SeedGenerator` is not supported. Therefore, during tracing the default value `seed=None` will produce an error, and a `seed` argument must be provided.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   dim(as.array(k_random_normal(c(2, 3), seed = 1)))
+#' }
+#' @export
+k_random_normal <- function(shape, mean = 0.0, stddev = 1.0, dtype = NULL, seed = NULL, ...) {
+  rk_call("k_random_normal", rk_capture())
+}
+
+#' Draw samples from a uniform distribution (backend)
+#'
+#' The generated values follow a uniform distribution in the range `[minval, maxval)`. The lower bound `minval` is included in the range, while the upper bound `maxval` is excluded. `dtype` must be a floating point type, the default range is `[0, 1)`. The Keras 2 backend function, computed by `keras.random.uniform`.
+#'
+#' @param shape The shape of the random values to generate.
+#' @param minval Float, defaults to 0. Lower bound of the range of random values to generate (inclusive).
+#' @param maxval Float, defaults to 1. Upper bound of the range of random values to generate (exclusive).
+#' @param dtype Optional dtype of the tensor. Only floating point types are supported. If not specified, `keras.config.floatx()` is used, which defaults to `float32` unless you configured it otherwise (via `keras.config.set_floatx(float_dtype)`)
+#' @param seed Optional Python integer or instance of `keras.random.SeedGenerator`. By default, the `seed` argument is `NULL`, and an internal global `keras.random.SeedGenerator` is used. The `seed` argument can be used to ensure deterministic (repeatable) random number generation. Note that passing an integer as the `seed` value will produce the same random values for each call. To generate different random values for repeated calls, an instance of `keras.random.SeedGenerator` must be provided as the `seed` value. Remark concerning the JAX backend: When tracing functions with the JAX backend the global `keras.random.SeedGenerator` is not supported. Therefore, during tracing the default value seed=None will produce an error, and a `seed` argument must be provided.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   dim(as.array(k_random_uniform(c(2, 3), seed = 1)))
+#' }
+#' @export
+k_random_uniform <- function(shape, minval = 0.0, maxval = 1.0, dtype = NULL, seed = NULL, ...) {
+  rk_call("k_random_uniform", rk_capture())
+}
+
 #' Rectified linear unit activation function (backend)
 #'
-#' It is defined as `f(x) = max(0, x)`.
+#' It is defined as `f(x) = max(0, x)`. The Keras 2 backend function, computed by `keras.ops.relu`.
 #'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_relu(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_relu <- function(x, ...) {
   rk_call("k_relu", rk_capture())
@@ -663,49 +1642,222 @@ k_relu <- function(x, ...) {
 
 #' Repeat each element of a tensor after themselves (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.repeat`.
+#'
 #' @param x Input tensor.
 #' @param repeats The number of repetitions for each element.
 #' @param axis The axis along which to repeat values. By default, use the flattened input array, and return a flat output array. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_repeat(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), repeats = 2)
+#' }
 #' @export
 k_repeat <- function(x, repeats, axis = NULL, ...) {
   rk_call("k_repeat", rk_capture())
 }
 
+#' Repeat each element of a tensor after themselves (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.repeat`.
+#'
+#' @param x Input tensor.
+#' @param rep The number of repetitions for each element.
+#' @param axis The axis along which to repeat values. By default, use the flattened input array, and return a flat output array. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_repeat_elements(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), rep = 2)
+#' }
+#' @export
+k_repeat_elements <- function(x, rep, axis = NULL, ...) {
+  rk_call("k_repeat_elements", rk_capture())
+}
+
 #' Gives a new shape to a tensor without changing its data (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.reshape`.
 #'
 #' @param x Input tensor.
 #' @param newshape The new shape should be compatible with the original shape. One shape dimension can be -1 in which case the value is inferred from the length of the array and remaining dimensions.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_reshape(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), newshape = c(3, 2))
+#' }
 #' @export
 k_reshape <- function(x, newshape, ...) {
   rk_call("k_reshape", rk_capture())
 }
 
+#' Reverse the order of elements in the tensor along the given axis (backend)
+#'
+#' The shape of the tensor is preserved, but the elements are reordered. The Keras 2 backend function, computed by `keras.ops.flip`.
+#'
+#' @param x Input tensor.
+#' @param axes Axis or axes along which to flip the tensor. The default, `axis=None`, will flip over all of the axes of the input tensor.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_reverse(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_reverse <- function(x, axes = NULL, ...) {
+  rk_call("k_reverse", rk_capture())
+}
+
 #' Evenly round to the given number of decimals (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.round`.
 #'
 #' @param x Input tensor.
 #' @param decimals Number of decimal places to round to. Defaults to `0`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_round(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_round <- function(x, decimals = 0L, ...) {
   rk_call("k_round", rk_capture())
 }
 
+#' Computes reciprocal of square root of x element-wise (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.rsqrt`.
+#'
+#' @param x input tensor
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_rsqrt(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
+#' @export
+k_rsqrt <- function(x, ...) {
+  rk_call("k_rsqrt", rk_capture())
+}
+
+#' General N-D separable convolution (backend)
+#'
+#' This ops supports 1D and 2D separable convolution. `separable_conv` is a depthwise conv followed by a pointwise conv. The Keras 2 backend function, computed by `keras.ops.separable_conv`.
+#'
+#' @param inputs Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
+#' @param depthwise_kernel Tensor of rank N+2. `depthwise_kernel` has shape [kernel_spatial_shape, num_input_channels, num_channels_multiplier], `num_input_channels` should match the number of channels in `inputs`.
+#' @param pointwise_kernel Tensor of rank N+2. `pointwise_kernel` has shape `(*ones_like(kernel_spatial_shape), num_input_channels * num_channels_multiplier, num_output_channels)`.
+#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
+#' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
+#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(array(1, c(1, 4, 4, 1)))
+#'   dim(as.array(k_separable_conv2d(x, k_constant(array(1, c(2, 2, 1, 1))), k_constant(array(1, c(1, 1, 1, 2))))))
+#' }
+#' @export
+k_separable_conv2d <- function(inputs, depthwise_kernel, pointwise_kernel, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, ...) {
+  rk_call("k_separable_conv2d", rk_capture())
+}
+
+#' Set the value of the fuzz factor used in numeric expressions (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.config.set_epsilon`.
+#'
+#' @param value float. New value of epsilon.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   old <- k_epsilon()
+#'   k_set_epsilon(1e-5)
+#'   k_set_epsilon(old)
+#' }
+#' @export
+k_set_epsilon <- function(value, ...) {
+  rk_call("k_set_epsilon", rk_capture())
+}
+
+#' Set the default float dtype (backend)
+#'
+#' Note: It is not recommended to set this to `"float16"` for training, as this will likely cause numeric stability issues. Instead, mixed precision, which leverages a mix of `float16` and `float32`. It can be configured by calling `keras.mixed_precision.set_dtype_policy('mixed_float16')`. The Keras 2 backend function, computed by `keras.config.set_floatx`.
+#'
+#' @param value String; `'bfloat16'`, `'float16'`, `'float32'`, or `'float64'`.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_set_floatx("float32")
+#' }
+#' @export
+k_set_floatx <- function(value, ...) {
+  rk_call("k_set_floatx", rk_capture())
+}
+
+#' Set the value of the image data format convention (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.config.set_image_data_format`.
+#'
+#' @param data_format string. `'channels_first'` or `'channels_last'`.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_set_image_data_format("channels_last")
+#' }
+#' @export
+k_set_image_data_format <- function(data_format, ...) {
+  rk_call("k_set_image_data_format", rk_capture())
+}
+
+#' Assign `value` to the variable `x` (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param value See the Keras documentation.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   v <- k_variable(c(1, 2))
+#'   k_set_value(v, c(3, 4))
+#'   k_get_value(v)
+#' }
+#' @export
+k_set_value <- function(x, value, ...) {
+  rk_call("k_set_value", rk_capture())
+}
+
 #' Gets the shape of the tensor input (backend)
 #'
-#' Note: On the TensorFlow backend, when `x` is a `tf.Tensor` with dynamic shape, dimensions which are dynamic in the context of a compiled function will have a `tf.Tensor` value instead of a static integer value.
+#' Note: On the TensorFlow backend, when `x` is a `tf.Tensor` with dynamic shape, dimensions which are dynamic in the context of a compiled function will have a `tf.Tensor` value instead of a static integer value. The Keras 2 backend function, computed by `keras.ops.shape`.
 #'
 #' @param x A tensor. This function will try to access the `shape` attribute of the input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_shape(k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_shape <- function(x, ...) {
   rk_call("k_shape", rk_capture())
@@ -713,12 +1865,16 @@ k_shape <- function(x, ...) {
 
 #' Sigmoid activation function (backend)
 #'
-#' It is defined as `f(x) = 1 / (1 + exp(-x))`.
+#' It is defined as `f(x) = 1 / (1 + exp(-x))`. The Keras 2 backend function, computed by `keras.ops.sigmoid`.
 #'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_sigmoid(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_sigmoid <- function(x, ...) {
   rk_call("k_sigmoid", rk_capture())
@@ -726,10 +1882,16 @@ k_sigmoid <- function(x, ...) {
 
 #' Returns a tensor with the signs of the elements of `x` (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.sign`.
+#'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_sign(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_sign <- function(x, ...) {
   rk_call("k_sign", rk_capture())
@@ -737,10 +1899,16 @@ k_sign <- function(x, ...) {
 
 #' Trigonometric sine, element-wise (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.sin`.
+#'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_sin(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_sin <- function(x, ...) {
   rk_call("k_sin", rk_capture())
@@ -748,13 +1916,17 @@ k_sin <- function(x, ...) {
 
 #' Softmax activation function (backend)
 #'
-#' The elements of the output vector lie within the range `(0, 1)`, and their total sum is exactly 1 (excluding the floating point rounding error). Each vector is processed independently. The `axis` argument specifies the axis along which the function is applied within the input. It is defined as: `f(x) = exp(x) / sum(exp(x))`
+#' The elements of the output vector lie within the range `(0, 1)`, and their total sum is exactly 1 (excluding the floating point rounding error). Each vector is processed independently. The `axis` argument specifies the axis along which the function is applied within the input. It is defined as: `f(x) = exp(x) / sum(exp(x))` The Keras 2 backend function, computed by `keras.ops.softmax`.
 #'
 #' @param x Input tensor.
 #' @param axis Integer, axis along which the softmax is applied. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_softmax(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_softmax <- function(x, axis = -1L, ...) {
   rk_call("k_softmax", rk_capture())
@@ -762,12 +1934,16 @@ k_softmax <- function(x, axis = -1L, ...) {
 
 #' Softplus activation function (backend)
 #'
-#' It is defined as `f(x) = log(exp(x) + 1)`, where `log` is the natural logarithm and `exp` is the exponential function.
+#' It is defined as `f(x) = log(exp(x) + 1)`, where `log` is the natural logarithm and `exp` is the exponential function. The Keras 2 backend function, computed by `keras.ops.softplus`.
 #'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_softplus(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_softplus <- function(x, ...) {
   rk_call("k_softplus", rk_capture())
@@ -775,12 +1951,16 @@ k_softplus <- function(x, ...) {
 
 #' Softsign activation function (backend)
 #'
-#' It is defined as `f(x) = x / (abs(x) + 1)`.
+#' It is defined as `f(x) = x / (abs(x) + 1)`. The Keras 2 backend function, computed by `keras.ops.softsign`.
 #'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_softsign(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_softsign <- function(x, ...) {
   rk_call("k_softsign", rk_capture())
@@ -788,11 +1968,17 @@ k_softsign <- function(x, ...) {
 
 #' Sorts the elements of `x` along a given axis in ascending order (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.sort`.
+#'
 #' @param x Input tensor.
-#' @param axis Axis along which to sort. If `None`, the tensor is flattened before sorting. Defaults to `-1`; the last axis. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis Axis along which to sort. If `NULL`, the tensor is flattened before sorting. Defaults to `-1`; the last axis. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_sort(k_constant(c(3, 1, 2))))
+#' }
 #' @export
 k_sort <- function(x, axis = -1L, ...) {
   rk_call("k_sort", rk_capture())
@@ -800,15 +1986,19 @@ k_sort <- function(x, axis = -1L, ...) {
 
 #' Computes sparse categorical cross-entropy loss (backend)
 #'
-#' The sparse categorical cross-entropy loss is similar to categorical cross-entropy, but it is used when the target tensor contains integer class labels instead of one-hot encoded vectors. It measures the dissimilarity between the target and output probabilities or logits.
+#' The sparse categorical cross-entropy loss is similar to categorical cross-entropy, but it is used when the target tensor contains integer class labels instead of one-hot encoded vectors. It measures the dissimilarity between the target and output probabilities or logits. The Keras 2 backend function, computed by `keras.ops.sparse_categorical_crossentropy`.
 #'
 #' @param target The target tensor representing the true class labels as integers. Its shape should match the shape of the `output` tensor except for the last dimension.
 #' @param output The output tensor representing the predicted probabilities or logits. Its shape should match the shape of the `target` tensor except for the last dimension.
-#' @param from_logits (optional) Whether `output` is a tensor of logits or probabilities. Set it to `True` if `output` represents logits; otherwise, set it to `False` if `output` represents probabilities. Defaults to `False`.
+#' @param from_logits (optional) Whether `output` is a tensor of logits or probabilities. Set it to `TRUE` if `output` represents logits; otherwise, set it to `FALSE` if `output` represents probabilities. Defaults to `FALSE`.
 #' @param axis (optional) The axis along which the sparse categorical cross-entropy is computed. Defaults to `-1`, which corresponds to the last dimension of the tensors. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_sparse_categorical_crossentropy(k_constant(c(0, 1)), k_constant(matrix(c(0.9, 0.2, 0.1, 0.8), 2))))
+#' }
 #' @export
 k_sparse_categorical_crossentropy <- function(target, output, from_logits = FALSE, axis = -1L, ...) {
   rk_call("k_sparse_categorical_crossentropy", rk_capture())
@@ -816,10 +2006,16 @@ k_sparse_categorical_crossentropy <- function(target, output, from_logits = FALS
 
 #' Return the non-negative square root of a tensor, element-wise (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.sqrt`.
+#'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_sqrt(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_sqrt <- function(x, ...) {
   rk_call("k_sqrt", rk_capture())
@@ -827,10 +2023,16 @@ k_sqrt <- function(x, ...) {
 
 #' Return the element-wise square of the input (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.square`.
+#'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_square(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_square <- function(x, ...) {
   rk_call("k_square", rk_capture())
@@ -838,11 +2040,17 @@ k_square <- function(x, ...) {
 
 #' Remove axes of length one from `x` (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.squeeze`.
+#'
 #' @param x Input tensor.
 #' @param axis Select a subset of the entries of length one in the shape. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   dim(as.array(k_squeeze(k_constant(matrix(1:3, 1)), axis = 1)))
+#' }
 #' @export
 k_squeeze <- function(x, axis = NULL, ...) {
   rk_call("k_squeeze", rk_capture())
@@ -850,13 +2058,18 @@ k_squeeze <- function(x, axis = NULL, ...) {
 
 #' Join a sequence of tensors along a new axis (backend)
 #'
-#' The `axis` parameter specifies the index of the new axis in the dimensions of the result.
+#' The `axis` parameter specifies the index of the new axis in the dimensions of the result. The Keras 2 backend function, computed by `keras.ops.stack`.
 #'
 #' @param x A sequence of tensors.
 #' @param axis Axis along which to stack. Defaults to `0`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2))
+#'   dim(as.array(k_stack(list(x, x), axis = 1)))
+#' }
 #' @export
 k_stack <- function(x, axis = 0L, ...) {
   rk_call("k_stack", rk_capture())
@@ -864,12 +2077,18 @@ k_stack <- function(x, axis = 0L, ...) {
 
 #' Compute the standard deviation along the specified axis (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.std`.
+#'
 #' @param x Input tensor.
 #' @param axis Axis along which to compute standard deviation. Default is to compute the standard deviation of the flattened tensor. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_std(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_std <- function(x, axis = NULL, keepdims = FALSE, ...) {
   rk_call("k_std", rk_capture())
@@ -877,10 +2096,16 @@ k_std <- function(x, axis = NULL, keepdims = FALSE, ...) {
 
 #' Stops gradient computation (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.stop_gradient`.
+#'
 #' @param variable A tensor variable for which the gradient computation is to be disabled.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_stop_gradient(variable = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_stop_gradient <- function(variable, ...) {
   rk_call("k_stop_gradient", rk_capture())
@@ -888,23 +2113,57 @@ k_stop_gradient <- function(variable, ...) {
 
 #' Sum of a tensor over the given axes (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.sum`.
+#'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which the sum is computed. The default is to compute the sum of the flattened tensor. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2))
+#'   as.array(k_sum(x, axis = 2))  # sums over columns: per row
+#'   as.array(k_sum(x, axis = 1))  # over rows
+#' }
 #' @export
 k_sum <- function(x, axis = NULL, keepdims = FALSE, ...) {
   rk_call("k_sum", rk_capture())
 }
 
+#' Return elements chosen from `x1` or `x2` depending on `condition` (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.where`.
+#'
+#' @param condition Where `TRUE`, yield `x1`, otherwise yield `x2`.
+#' @param then_expression Values from which to choose when `condition` is `TRUE`.
+#' @param else_expression Values from which to choose when `condition` is `FALSE`.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2))
+#'   as.array(k_switch(k_greater(x, 0), x, 0))
+#' }
+#' @export
+k_switch <- function(condition, then_expression = NULL, else_expression = NULL, ...) {
+  rk_call("k_switch", rk_capture())
+}
+
 #' Hyperbolic tangent, element-wise (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.tanh`.
 #'
 #' @param x Input tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_tanh(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_tanh <- function(x, ...) {
   rk_call("k_tanh", rk_capture())
@@ -912,13 +2171,17 @@ k_tanh <- function(x, ...) {
 
 #' Repeat `x` the number of times given by `repeats` (backend)
 #'
-#' If `repeats` has length `d`, the result will have dimension of `max(d, x.ndim)`. If `x.ndim < d`, `x` is promoted to be d-dimensional by prepending new axes. If `x.ndim > d`, `repeats` is promoted to `x.ndim` by prepending 1's to it.
+#' If `repeats` has length `d`, the result will have dimension of `max(d, x.ndim)`. If `x.ndim < d`, `x` is promoted to be d-dimensional by prepending new axes. If `x.ndim > d`, `repeats` is promoted to `x.ndim` by prepending 1's to it. The Keras 2 backend function, computed by `keras.ops.tile`.
 #'
 #' @param x Input tensor.
 #' @param repeats The number of repetitions of `x` along each axis.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_tile(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), repeats = 2)
+#' }
 #' @export
 k_tile <- function(x, repeats, ...) {
   rk_call("k_tile", rk_capture())
@@ -926,12 +2189,18 @@ k_tile <- function(x, repeats, ...) {
 
 #' Finds the top-k values and their indices in a tensor (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.top_k`.
+#'
 #' @param x Input tensor.
 #' @param k An integer representing the number of top elements to retrieve.
-#' @param sorted A boolean indicating whether to sort the output in descending order. Defaults to `True`.
+#' @param sorted A boolean indicating whether to sort the output in descending order. Defaults to `TRUE`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_top_k(k_constant(c(3, 1, 2)), k = 2)
+#' }
 #' @export
 k_top_k <- function(x, k, sorted = TRUE, ...) {
   rk_call("k_top_k", rk_capture())
@@ -939,50 +2208,173 @@ k_top_k <- function(x, k, sorted = TRUE, ...) {
 
 #' Returns a tensor with `axes` transposed (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.transpose`.
+#'
 #' @param x Input tensor.
-#' @param axes Sequence of integers. Permutation of the dimensions of `x`. By default, the order of the axes are reversed.
+#' @param axes Sequence of integers. Permutation of the dimensions of `x`. By default, the order of the axes are reversed. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_transpose(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_transpose <- function(x, axes = NULL, ...) {
   rk_call("k_transpose", rk_capture())
 }
 
+#' Draw samples from a truncated normal distribution (backend)
+#'
+#' The values are drawn from a normal distribution with specified mean and standard deviation, discarding and re-drawing any samples that are more than two standard deviations from the mean. The Keras 2 backend function, computed by `keras.random.truncated_normal`.
+#'
+#' @param shape The shape of the random values to generate.
+#' @param mean Float, defaults to 0. Mean of the random values to generate.
+#' @param stddev Float, defaults to 1. Standard deviation of the random values to generate.
+#' @param dtype Optional dtype of the tensor. Only floating point types are supported. If not specified, `keras.config.floatx()` is used, which defaults to `float32` unless you configured it otherwise (via `keras.config.set_floatx(float_dtype)`)
+#' @param seed Optional Python integer or instance of `keras.random.SeedGenerator`. By default, the `seed` argument is `NULL`, and an internal global `keras.random.SeedGenerator` is used. The `seed` argument can be used to ensure deterministic (repeatable) random number generation. Note that passing an integer as the `seed` value will produce the same random values for each call. To generate different random values for repeated calls, an instance of `keras.random.SeedGenerator` must be provided as the `seed` value. Remark concerning the JAX backend: When tracing functions with the JAX backend the global `keras.random.SeedGenerator` is not supported. Therefore, during tracing the default value seed=None will produce an error, and a `seed` argument must be provided.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   dim(as.array(k_truncated_normal(c(2, 3), seed = 1)))
+#' }
+#' @export
+k_truncated_normal <- function(shape, mean = 0.0, stddev = 1.0, dtype = NULL, seed = NULL, ...) {
+  rk_call("k_truncated_normal", rk_capture())
+}
+
 #' Unpacks the given dimension of a rank-R tensor into rank-(R-1) tensors (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.unstack`.
+#'
 #' @param x The input tensor.
-#' @param num The length of the dimension axis. Automatically inferred if `None`.
+#' @param num The length of the dimension axis. Automatically inferred if `NULL`.
 #' @param axis The axis along which to unpack. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   length(k_unstack(k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)), axis = 1))
+#' }
 #' @export
 k_unstack <- function(x, num = NULL, axis = 0L, ...) {
   rk_call("k_unstack", rk_capture())
 }
 
+#' Assign `new_x` to the variable `x` (returns `x`) (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param new_x See the Keras documentation.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   v <- k_variable(c(1, 2))
+#'   k_update(v, c(3, 4))
+#' }
+#' @export
+k_update <- function(x, new_x, ...) {
+  rk_call("k_update", rk_capture())
+}
+
+#' Add `increment` to the variable `x` (returns `x`) (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param increment See the Keras documentation.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   v <- k_variable(c(1, 2))
+#'   k_update_add(v, c(1, 1))
+#' }
+#' @export
+k_update_add <- function(x, increment, ...) {
+  rk_call("k_update_add", rk_capture())
+}
+
+#' Subtract `decrement` from the variable `x` (returns `x`) (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param x A tensor or R array.
+#' @param decrement See the Keras documentation.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   v <- k_variable(c(1, 2))
+#'   k_update_sub(v, c(1, 1))
+#' }
+#' @export
+k_update_sub <- function(x, decrement, ...) {
+  rk_call("k_update_sub", rk_capture())
+}
+
 #' Compute the variance along the specified axes (backend)
+#'
+#' The Keras 2 backend function, computed by `keras.ops.var`.
 #'
 #' @param x Input tensor.
 #' @param axis Axis or axes along which the variance is computed. The default is to compute the variance of the flattened tensor. Axes are 1-based (1 is the batch axis, -1 the last).
-#' @param keepdims If this is set to `True`, the axes which are reduced are left in the result as dimensions with size one.
+#' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_var(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_var <- function(x, axis = NULL, keepdims = FALSE, ...) {
   rk_call("k_var", rk_capture())
 }
 
+#' A Keras variable holding `value` (an R array keeps its dimensions) (backend)
+#'
+#' The Keras 2 backend function, computed by a small engine function.
+#'
+#' @param value See the Keras documentation.
+#' @param dtype Data type, e.g. "float32".
+#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param ... Further arguments for the Keras op.
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
+#' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   v <- k_variable(matrix(1:4, 2))
+#'   k_get_value(v)
+#' }
+#' @export
+k_variable <- function(value, dtype = NULL, name = NULL, ...) {
+  rk_call("k_variable", rk_capture())
+}
+
 #' Return elements chosen from `x1` or `x2` depending on `condition` (backend)
 #'
-#' @param condition Where `True`, yield `x1`, otherwise yield `x2`.
-#' @param x1 Values from which to choose when `condition` is `True`.
-#' @param x2 Values from which to choose when `condition` is `False`.
+#' The Keras 2 backend function, computed by `keras.ops.where`.
+#'
+#' @param condition Where `TRUE`, yield `x1`, otherwise yield `x2`.
+#' @param x1 Values from which to choose when `condition` is `TRUE`.
+#' @param x2 Values from which to choose when `condition` is `FALSE`.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2))
+#'   as.array(k_where(k_greater(x, 0), x, 0))
+#' }
 #' @export
 k_where <- function(condition, x1 = NULL, x2 = NULL, ...) {
   rk_call("k_where", rk_capture())
@@ -990,11 +2382,17 @@ k_where <- function(condition, x1 = NULL, x2 = NULL, ...) {
 
 #' Return a new tensor of given shape and type, filled with zeros (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.zeros`.
+#'
 #' @param shape Shape of the new tensor.
 #' @param dtype Desired data type of the tensor.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   as.array(k_zeros(c(2, 3)))
+#' }
 #' @export
 k_zeros <- function(shape, dtype = NULL, ...) {
   rk_call("k_zeros", rk_capture())
@@ -1002,11 +2400,17 @@ k_zeros <- function(shape, dtype = NULL, ...) {
 
 #' Return a tensor of zeros with the same shape and type as `x` (backend)
 #'
+#' The Keras 2 backend function, computed by `keras.ops.zeros_like`.
+#'
 #' @param x Input tensor.
 #' @param dtype Overrides the data type of the result.
 #' @param ... Further arguments for the Keras op.
-#' @return A tensor (use `as.array()` for its value).
+#' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
+#' @examples
+#' if (rkbridge_available()) {
+#'   k_zeros_like(x = k_constant(matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)))
+#' }
 #' @export
 k_zeros_like <- function(x, dtype = NULL, ...) {
   rk_call("k_zeros_like", rk_capture())

@@ -103,4 +103,4 @@ plot.keras_training_history <- function(x, y, metrics = NULL, method = c("auto",
   invisible(NULL)
 }
 
-utils::globalVariables(c("epoch", "value"))
+utils::globalVariables(c("epoch", "value", "data"))

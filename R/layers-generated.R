@@ -3,9 +3,9 @@
 #' Bidirectional wrapper for RNNs
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param layer `keras.layers.RNN` instance, such as `keras.layers.LSTM` or `keras.layers.GRU`. It could also be a `keras.layers.Layer` instance that meets the following criteria: 1. Be a sequence-processing layer (accepts 3D+ inputs). 2. Have a `go_backwards`, `return_sequences` and `return_state` attribute (with the same semantics as for the `RNN` class). 3. Have an `input_spec` attribute. 4. Implement serialization via `get_config()` and `from_config()`. Note that the recommended way to create new RNN layers is to write a custom RNN cell and use it with `keras.layers.RNN`, instead of subclassing `keras.layers.Layer` directly. When `return_sequences` is `True`, the output of the masked timestep will be zero regardless of the layer's original `zero_output_for_mask` value.
-#' @param merge_mode Mode by which outputs of the forward and backward RNNs will be combined. One of `\{"sum", "mul", "concat", "ave", None\}`. If `None`, the outputs will not be combined, they will be returned as a list. Defaults to `"concat"`.
-#' @param weights See the Keras documentation.
+#' @param layer `keras.layers.RNN` instance, such as `keras.layers.LSTM` or `keras.layers.GRU`. It could also be a `keras.layers.Layer` instance that meets the following criteria: 1. Be a sequence-processing layer (accepts 3D+ inputs). 2. Have a `go_backwards`, `return_sequences` and `return_state` attribute (with the same semantics as for the `RNN` class). 3. Have an `input_spec` attribute. 4. Implement serialization via `get_config()` and `from_config()`. Note that the recommended way to create new RNN layers is to write a custom RNN cell and use it with `keras.layers.RNN`, instead of subclassing `keras.layers.Layer` directly. When `return_sequences` is `TRUE`, the output of the masked timestep will be zero regardless of the layer's original `zero_output_for_mask` value.
+#' @param merge_mode Mode by which outputs of the forward and backward RNNs will be combined. One of `\{"sum", "mul", "concat", "ave", NULL\}`. If `NULL`, the outputs will not be combined, they will be returned as a list. Defaults to `"concat"`.
+#' @param weights Initial weights (a list of arrays), or for applications `NULL` or a local weights file.
 #' @param backward_layer Optional `keras.layers.RNN`, or `keras.layers.Layer` instance to be used to handle backwards input processing. If `backward_layer` is not provided, the layer instance passed as the `layer` argument will be used to generate the backward layer automatically. Note that the provided `backward_layer` layer should have properties matching those of the `layer` argument, in particular it should have the same values for `stateful`, `return_states`, `return_sequences`, etc. In addition, `backward_layer` and `layer` should have different `go_backwards` argument values. A `ValueError` will be raised if these requirements are not met.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -15,6 +15,12 @@
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(10, 3)) %>%
+#'     bidirectional(layer_lstm(units = 4))
+#'   model
+#' }
 #' @export
 bidirectional <- function(object, layer, merge_mode = "concat", weights = NULL, backward_layer = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("bidirectional", rk_capture())
@@ -32,6 +38,10 @@ bidirectional <- function(object, layer, merge_mode = "concat", weights = NULL, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activation(activation = "relu")
+#' }
 #' @export
 layer_activation <- function(object, activation, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activation", rk_capture())
@@ -51,6 +61,10 @@ layer_activation <- function(object, activation, input_shape = NULL, batch_size 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activation_elu()
+#' }
 #' @export
 layer_activation_elu <- function(object, alpha = 1.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activation_elu", rk_capture())
@@ -70,6 +84,10 @@ layer_activation_elu <- function(object, alpha = 1.0, input_shape = NULL, batch_
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activation_leaky_relu()
+#' }
 #' @export
 layer_activation_leaky_relu <- function(object, negative_slope = 0.3, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activation_leaky_relu", rk_capture())
@@ -92,6 +110,10 @@ layer_activation_leaky_relu <- function(object, negative_slope = 0.3, input_shap
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activation_parametric_relu()
+#' }
 #' @export
 layer_activation_parametric_relu <- function(object, alpha_initializer = "Zeros", alpha_regularizer = NULL, alpha_constraint = NULL, shared_axes = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activation_parametric_relu", rk_capture())
@@ -102,7 +124,7 @@ layer_activation_parametric_relu <- function(object, alpha_initializer = "Zeros"
 #' Formula: ``` python f(x) = max(x,0) f(x) = max_value if x >= max_value f(x) = x if threshold <= x < max_value f(x) = negative_slope * (x - threshold) otherwise ```
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param max_value Float >= 0. Maximum activation value. `None` means unlimited. Defaults to `None`.
+#' @param max_value Float >= 0. Maximum activation value. `NULL` means unlimited. Defaults to `NULL`.
 #' @param negative_slope Float >= 0. Negative slope coefficient. Defaults to `0.0`.
 #' @param threshold Float >= 0. Threshold value for thresholded activation. Defaults to `0.0`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
@@ -113,6 +135,10 @@ layer_activation_parametric_relu <- function(object, alpha_initializer = "Zeros"
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activation_relu()
+#' }
 #' @export
 layer_activation_relu <- function(object, max_value = NULL, negative_slope = 0.0, threshold = 0.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activation_relu", rk_capture())
@@ -132,6 +158,10 @@ layer_activation_relu <- function(object, max_value = NULL, negative_slope = 0.0
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activation_softmax()
+#' }
 #' @export
 layer_activation_softmax <- function(object, axis = -1L, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activation_softmax", rk_capture())
@@ -150,6 +180,10 @@ layer_activation_softmax <- function(object, axis = -1L, input_shape = NULL, bat
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_activity_regularization()
+#' }
 #' @export
 layer_activity_regularization <- function(object, l1 = 0.0, l2 = 0.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_activity_regularization", rk_capture())
@@ -170,6 +204,10 @@ layer_activity_regularization <- function(object, l1 = 0.0, l2 = 0.0, input_shap
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_adaptive_average_pooling_1d(output_size = 2)
+#' }
 #' @export
 layer_adaptive_average_pooling_1d <- function(object, output_size, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_adaptive_average_pooling_1d", rk_capture())
@@ -190,6 +228,10 @@ layer_adaptive_average_pooling_1d <- function(object, output_size, data_format =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_adaptive_average_pooling_2d(output_size = 2)
+#' }
 #' @export
 layer_adaptive_average_pooling_2d <- function(object, output_size, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_adaptive_average_pooling_2d", rk_capture())
@@ -210,6 +252,10 @@ layer_adaptive_average_pooling_2d <- function(object, output_size, data_format =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_adaptive_average_pooling_3d(output_size = 2)
+#' }
 #' @export
 layer_adaptive_average_pooling_3d <- function(object, output_size, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_adaptive_average_pooling_3d", rk_capture())
@@ -230,6 +276,10 @@ layer_adaptive_average_pooling_3d <- function(object, output_size, data_format =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_adaptive_max_pooling_1d(output_size = 2)
+#' }
 #' @export
 layer_adaptive_max_pooling_1d <- function(object, output_size, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_adaptive_max_pooling_1d", rk_capture())
@@ -250,6 +300,10 @@ layer_adaptive_max_pooling_1d <- function(object, output_size, data_format = NUL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_adaptive_max_pooling_2d(output_size = 2)
+#' }
 #' @export
 layer_adaptive_max_pooling_2d <- function(object, output_size, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_adaptive_max_pooling_2d", rk_capture())
@@ -270,6 +324,10 @@ layer_adaptive_max_pooling_2d <- function(object, output_size, data_format = NUL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_adaptive_max_pooling_3d(output_size = 2)
+#' }
 #' @export
 layer_adaptive_max_pooling_3d <- function(object, output_size, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_adaptive_max_pooling_3d", rk_capture())
@@ -288,6 +346,10 @@ layer_adaptive_max_pooling_3d <- function(object, output_size, data_format = NUL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_add()
+#' }
 #' @export
 layer_add <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_add", rk_capture())
@@ -298,7 +360,7 @@ layer_add <- function(object, input_shape = NULL, batch_size = NULL, batch_input
 #' Inputs are a list with 2 or 3 elements: 1. A `query` tensor of shape `(batch_size, Tq, dim)`. 2. A `value` tensor of shape `(batch_size, Tv, dim)`. 3. A optional `key` tensor of shape `(batch_size, Tv, dim)`. If none supplied, `value` will be used as `key`. The calculation follows the steps: 1. Calculate attention scores using `query` and `key` with shape `(batch_size, Tq, Tv)` as a non-linear sum `scores = reduce_sum(tanh(query + key), axis=-1)`. 2. Use scores to calculate a softmax distribution with shape `(batch_size, Tq, Tv)`. 3. Use the softmax distribution to create a linear combination of `value` with shape `(batch_size, Tq, dim)`.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param use_scale If `True`, will create a scalar variable to scale the attention scores.
+#' @param use_scale If `TRUE`, will create a scalar variable to scale the attention scores.
 #' @param dropout Float between 0 and 1. Fraction of the units to drop for the attention scores. Defaults to `0.0`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -308,6 +370,10 @@ layer_add <- function(object, input_shape = NULL, batch_size = NULL, batch_input
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_additive_attention()
+#' }
 #' @export
 layer_additive_attention <- function(object, use_scale = TRUE, dropout = 0.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_additive_attention", rk_capture())
@@ -329,6 +395,10 @@ layer_additive_attention <- function(object, use_scale = TRUE, dropout = 0.0, in
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_alpha_dropout(rate = 0.5)
+#' }
 #' @export
 layer_alpha_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_alpha_dropout", rk_capture())
@@ -339,7 +409,7 @@ layer_alpha_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, i
 #' Inputs are a list with 2 or 3 elements: 1. A `query` tensor of shape `(batch_size, Tq, dim)`. 2. A `value` tensor of shape `(batch_size, Tv, dim)`. 3. A optional `key` tensor of shape `(batch_size, Tv, dim)`. If none supplied, `value` will be used as a `key`. The calculation follows the steps: 1. Calculate attention scores using `query` and `key` with shape `(batch_size, Tq, Tv)`. 2. Use scores to calculate a softmax distribution with shape `(batch_size, Tq, Tv)`. 3. Use the softmax distribution to create a linear combination of `value` with shape `(batch_size, Tq, dim)`.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param use_scale If `True`, will create a scalar variable to scale the attention scores.
+#' @param use_scale If `TRUE`, will create a scalar variable to scale the attention scores.
 #' @param score_mode Function to use to compute attention scores, one of `\{"dot", "concat"\}`. `"dot"` refers to the dot product between the query and key vectors. `"concat"` refers to the hyperbolic tangent of the concatenation of the `query` and `key` vectors.
 #' @param dropout Float between 0 and 1. Fraction of the units to drop for the attention scores. Defaults to `0.0`.
 #' @param seed A Python integer to use as random seed in case of `dropout`.
@@ -351,6 +421,10 @@ layer_alpha_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_attention()
+#' }
 #' @export
 layer_attention <- function(object, use_scale = FALSE, score_mode = "dot", dropout = 0.0, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_attention", rk_capture())
@@ -361,15 +435,15 @@ layer_attention <- function(object, use_scale = FALSE, score_mode = "dot", dropo
 #' AugMix aims to produce images with variety while preserving the image semantics and local statistics. During the augmentation process, the same augmentation is applied across all images in the batch in num_chains different ways, with each chain consisting of chain_depth augmentations. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param value_range See the Keras documentation.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
 #' @param num_chains See the Keras documentation.
 #' @param chain_depth See the Keras documentation.
-#' @param factor See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
 #' @param alpha See the Keras documentation.
 #' @param all_ops See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -378,6 +452,10 @@ layer_attention <- function(object, use_scale = FALSE, score_mode = "dot", dropo
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_aug_mix()
+#' }
 #' @export
 layer_aug_mix <- function(object, value_range = c(0L, 255L), num_chains = 3L, chain_depth = 3L, factor = 0.3, alpha = 1.0, all_ops = TRUE, interpolation = "bilinear", seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_aug_mix", rk_capture())
@@ -397,6 +475,10 @@ layer_aug_mix <- function(object, value_range = c(0L, 255L), num_chains = 3L, ch
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_auto_contrast()
+#' }
 #' @export
 layer_auto_contrast <- function(object, value_range = c(0L, 255L), input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_auto_contrast", rk_capture())
@@ -415,6 +497,10 @@ layer_auto_contrast <- function(object, value_range = c(0L, 255L), input_shape =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_average()
+#' }
 #' @export
 layer_average <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_average", rk_capture())
@@ -426,10 +512,10 @@ layer_average <- function(object, input_shape = NULL, batch_size = NULL, batch_i
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param pool_size int, size of the max pooling window.
-#' @param strides int or None. Specifies how much the pooling window moves for each pooling step. If None, it will default to `pool_size`.
+#' @param strides int or NULL. Specifies how much the pooling window moves for each pooling step. If NULL, it will default to `pool_size`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -438,6 +524,10 @@ layer_average <- function(object, input_shape = NULL, batch_size = NULL, batch_i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_average_pooling_1d(pool_size = 2)
+#' }
 #' @export
 layer_average_pooling_1d <- function(object, pool_size, strides = NULL, padding = "valid", data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_average_pooling_1d", rk_capture())
@@ -449,10 +539,10 @@ layer_average_pooling_1d <- function(object, pool_size, strides = NULL, padding 
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param pool_size int or tuple of 2 integers, factors by which to downscale (dim1, dim2). If only one integer is specified, the same window length will be used for all dimensions.
-#' @param strides int or tuple of 2 integers, or None. Strides values. If None, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
+#' @param strides int or tuple of 2 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -461,6 +551,10 @@ layer_average_pooling_1d <- function(object, pool_size, strides = NULL, padding 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_average_pooling_2d(pool_size = 2)
+#' }
 #' @export
 layer_average_pooling_2d <- function(object, pool_size, strides = NULL, padding = "valid", data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_average_pooling_2d", rk_capture())
@@ -472,10 +566,10 @@ layer_average_pooling_2d <- function(object, pool_size, strides = NULL, padding 
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param pool_size int or tuple of 3 integers, factors by which to downscale (dim1, dim2, dim3). If only one integer is specified, the same window length will be used for all dimensions.
-#' @param strides int or tuple of 3 integers, or None. Strides values. If None, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
+#' @param strides int or tuple of 3 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -484,6 +578,10 @@ layer_average_pooling_2d <- function(object, pool_size, strides = NULL, padding 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_average_pooling_3d(pool_size = 2)
+#' }
 #' @export
 layer_average_pooling_3d <- function(object, pool_size, strides = NULL, padding = "valid", data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_average_pooling_3d", rk_capture())
@@ -497,8 +595,8 @@ layer_average_pooling_3d <- function(object, pool_size, strides = NULL, padding 
 #' @param axis Integer, the axis that should be normalized (typically the features axis). For instance, after a `Conv2D` layer with `data_format="channels_first"`, use `axis=1`.
 #' @param momentum Momentum for the moving average.
 #' @param epsilon Small float added to variance to avoid dividing by zero.
-#' @param center If `True`, add offset of `beta` to normalized tensor. If `False`, `beta` is ignored.
-#' @param scale If `True`, multiply by `gamma`. If `False`, `gamma` is not used. When the next layer is linear this can be disabled since the scaling will be done by the next layer.
+#' @param center If `TRUE`, add offset of `beta` to normalized tensor. If `FALSE`, `beta` is ignored.
+#' @param scale If `TRUE`, multiply by `gamma`. If `FALSE`, `gamma` is not used. When the next layer is linear this can be disabled since the scaling will be done by the next layer.
 #' @param beta_initializer Initializer for the beta weight.
 #' @param gamma_initializer Initializer for the gamma weight.
 #' @param moving_mean_initializer Initializer for the moving mean.
@@ -510,7 +608,7 @@ layer_average_pooling_3d <- function(object, pool_size, strides = NULL, padding 
 #' @param renorm Whether to use [Batch Renormalization](https://arxiv.org/abs/1702.03275). This adds extra variables during training. The inference is the same for either value of this parameter.
 #' @param renorm_clipping Dictionary, valid only if `renorm = True`. Maps optional keys `"rmax"`, `"rmin"`, `"dmax"` to floats used to clip the renorm correction. The correction `(r, d)` is used as `corrected_value = normalized_value * r + d`, with `r` clipped to `[rmin, rmax]`, and `d` to `[-dmax, dmax]`. Missing `rmax`, `rmin`, `dmax` are set to `inf`, `0`, `inf`, respectively.
 #' @param renorm_momentum Momentum used to update the moving means and standard deviations with renorm. Valid only if `renorm= True`. Unlike `momentum`, this affects training and should be neither too small (which would add noise) nor too large (which would give stale estimates). Note that `momentum` is still applied to get the means and variances for inference.
-#' @param synchronized Only applicable with the TensorFlow backend. If `True`, synchronizes the global batch statistics (mean and variance) for the layer across all devices at each training step in a distributed training strategy. If `False`, each replica uses its own local batch statistics.
+#' @param synchronized Only applicable with the TensorFlow backend. If `TRUE`, synchronizes the global batch statistics (mean and variance) for the layer across all devices at each training step in a distributed training strategy. If `FALSE`, each replica uses its own local batch statistics.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -519,6 +617,10 @@ layer_average_pooling_3d <- function(object, pool_size, strides = NULL, padding 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_batch_normalization()
+#' }
 #' @export
 layer_batch_normalization <- function(object, axis = -1L, momentum = 0.99, epsilon = 0.001, center = TRUE, scale = TRUE, beta_initializer = "zeros", gamma_initializer = "ones", moving_mean_initializer = "zeros", moving_variance_initializer = "ones", beta_regularizer = NULL, gamma_regularizer = NULL, beta_constraint = NULL, gamma_constraint = NULL, renorm = FALSE, renorm_clipping = NULL, renorm_momentum = 0.99, synchronized = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_batch_normalization", rk_capture())
@@ -540,6 +642,10 @@ layer_batch_normalization <- function(object, axis = -1L, momentum = 0.99, epsil
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_category_encoding(num_tokens = 4)
+#' }
 #' @export
 layer_category_encoding <- function(object, num_tokens = NULL, output_mode = "multi_hot", sparse = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_category_encoding", rk_capture())
@@ -561,6 +667,10 @@ layer_category_encoding <- function(object, num_tokens = NULL, output_mode = "mu
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_center_crop(height = 4, width = 4)
+#' }
 #' @export
 layer_center_crop <- function(object, height, width, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_center_crop", rk_capture())
@@ -583,6 +693,10 @@ layer_center_crop <- function(object, height, width, data_format = NULL, input_s
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_clahe()
+#' }
 #' @export
 layer_clahe <- function(object, value_range = c(0L, 255L), clip_limit = 4.0, tile_grid_size = c(8L, 8L), data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_clahe", rk_capture())
@@ -602,6 +716,10 @@ layer_clahe <- function(object, value_range = c(0L, 255L), clip_limit = 4.0, til
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_concatenate()
+#' }
 #' @export
 layer_concatenate <- function(object, axis = -1L, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_concatenate", rk_capture())
@@ -609,7 +727,7 @@ layer_concatenate <- function(object, axis = -1L, input_shape = NULL, batch_size
 
 #' 1D convolution layer (e.g. temporal convolution) (Conv1D layer)
 #'
-#' This layer creates a convolution kernel that is convolved with the layer input over a single spatial (or temporal) dimension to produce a tensor of outputs. If `use_bias` is True, a bias vector is created and added to the outputs. Finally, if `activation` is not `None`, it is applied to the outputs as well.
+#' This layer creates a convolution kernel that is convolved with the layer input over a single spatial (or temporal) dimension to produce a tensor of outputs. If `use_bias` is TRUE, a bias vector is created and added to the outputs. Finally, if `activation` is not `NULL`, it is applied to the outputs as well.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimension of the output space (the number of filters in the convolution).
@@ -619,10 +737,10 @@ layer_concatenate <- function(object, axis = -1L, input_shape = NULL, batch_size
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param dilation_rate int or tuple/list of 1 integers, specifying the dilation rate to use for dilated convolution.
 #' @param groups A positive int specifying the number of groups in which the input is split along the channel axis. Each group is convolved separately with `filters // groups` filters. The output is the concatenation of all the `groups` results along the channel axis. Input channels and `filters` must both be divisible by `groups`.
-#' @param activation Activation function. If `None`, no activation is applied.
-#' @param use_bias bool, if `True`, bias will be added to the output.
-#' @param kernel_initializer Initializer for the convolution kernel. If `None`, the default initializer (`"glorot_uniform"`) will be used.
-#' @param bias_initializer Initializer for the bias vector. If `None`, the default initializer (`"zeros"`) will be used.
+#' @param activation Activation function. If `NULL`, no activation is applied.
+#' @param use_bias bool, if `TRUE`, bias will be added to the output.
+#' @param kernel_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
+#' @param bias_initializer Initializer for the bias vector. If `NULL`, the default initializer (`"zeros"`) will be used.
 #' @param kernel_regularizer Optional regularizer for the convolution kernel.
 #' @param bias_regularizer Optional regularizer for the bias vector.
 #' @param activity_regularizer Optional regularizer function for the output.
@@ -636,6 +754,10 @@ layer_concatenate <- function(object, axis = -1L, input_shape = NULL, batch_size
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_1d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, groups = 1L, activation = NULL, use_bias = TRUE, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_1d", rk_capture())
@@ -650,13 +772,13 @@ layer_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = 
 #' @param kernel_size int or tuple/list of 1 integer, specifying the size of the transposed convolution window.
 #' @param strides int or tuple/list of 1 integer, specifying the stride length of the transposed convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
-#' @param output_padding An integer tuple/list of 1 integer specifying the amount of padding along the time dimension of the output tensor. The amount of output padding must be lower than the stride. If set to `None` (default), the output shape is inferred.
+#' @param output_padding An integer tuple/list of 1 integer specifying the amount of padding along the time dimension of the output tensor. The amount of output padding must be lower than the stride. If set to `NULL` (default), the output shape is inferred.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param dilation_rate An integer tuple/list of 1 integer, specifying the dilation rate to use for dilated convolution. Currently, specifying a `dilation_rate` value != 1 is incompatible with specifying a stride value != 1. Also dilation rate larger than 1 is not currently supported.
-#' @param activation Activation function. If `None`, no activation is applied.
-#' @param use_bias bool, if `True`, bias will be added to the output.
-#' @param kernel_initializer Initializer for the convolution kernel. If `None`, the default initializer (`"glorot_uniform"`) will be used.
-#' @param bias_initializer Initializer for the bias vector. If `None`, the default initializer (`"zeros"`) will be used.
+#' @param activation Activation function. If `NULL`, no activation is applied.
+#' @param use_bias bool, if `TRUE`, bias will be added to the output.
+#' @param kernel_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
+#' @param bias_initializer Initializer for the bias vector. If `NULL`, the default initializer (`"zeros"`) will be used.
 #' @param kernel_regularizer Optional regularizer for the convolution kernel.
 #' @param bias_regularizer Optional regularizer for the bias vector.
 #' @param activity_regularizer Optional regularizer function for the output.
@@ -670,6 +792,10 @@ layer_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_1d_transpose(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_1d_transpose <- function(object, filters, kernel_size, strides = 1L, padding = "valid", output_padding = NULL, data_format = NULL, dilation_rate = 1L, activation = NULL, use_bias = TRUE, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_1d_transpose", rk_capture())
@@ -677,7 +803,7 @@ layer_conv_1d_transpose <- function(object, filters, kernel_size, strides = 1L, 
 
 #' 2D convolution layer (Conv2D layer)
 #'
-#' This layer creates a convolution kernel that is convolved with the layer input over a 2D spatial (or temporal) dimension (height and width) to produce a tensor of outputs. If `use_bias` is True, a bias vector is created and added to the outputs. Finally, if `activation` is not `None`, it is applied to the outputs as well. Note on numerical precision: While in general Keras operation execution results are identical across backends up to 1e-7 precision in float32, `Conv2D` operations may show larger variations. Due to the large number of element-wise multiplications and additions in convolution operations, especially with large inputs or kernel sizes, accumulated floating-point differences can exceed this 1e-7 threshold. These variations are particularly noticeable when using different backends (e.g., TensorFlow vs JAX) or different hardware.
+#' This layer creates a convolution kernel that is convolved with the layer input over a 2D spatial (or temporal) dimension (height and width) to produce a tensor of outputs. If `use_bias` is TRUE, a bias vector is created and added to the outputs. Finally, if `activation` is not `NULL`, it is applied to the outputs as well. Note on numerical precision: While in general Keras operation execution results are identical across backends up to 1e-7 precision in float32, `Conv2D` operations may show larger variations. Due to the large number of element-wise multiplications and additions in convolution operations, especially with large inputs or kernel sizes, accumulated floating-point differences can exceed this 1e-7 threshold. These variations are particularly noticeable when using different backends (e.g., TensorFlow vs JAX) or different hardware.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimension of the output space (the number of filters in the convolution).
@@ -687,10 +813,10 @@ layer_conv_1d_transpose <- function(object, filters, kernel_size, strides = 1L, 
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param dilation_rate int or tuple/list of 2 integers, specifying the dilation rate to use for dilated convolution.
 #' @param groups A positive int specifying the number of groups in which the input is split along the channel axis. Each group is convolved separately with `filters // groups` filters. The output is the concatenation of all the `groups` results along the channel axis. Input channels and `filters` must both be divisible by `groups`.
-#' @param activation Activation function. If `None`, no activation is applied.
-#' @param use_bias bool, if `True`, bias will be added to the output.
-#' @param kernel_initializer Initializer for the convolution kernel. If `None`, the default initializer (`"glorot_uniform"`) will be used.
-#' @param bias_initializer Initializer for the bias vector. If `None`, the default initializer (`"zeros"`) will be used.
+#' @param activation Activation function. If `NULL`, no activation is applied.
+#' @param use_bias bool, if `TRUE`, bias will be added to the output.
+#' @param kernel_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
+#' @param bias_initializer Initializer for the bias vector. If `NULL`, the default initializer (`"zeros"`) will be used.
 #' @param kernel_regularizer Optional regularizer for the convolution kernel.
 #' @param bias_regularizer Optional regularizer for the bias vector.
 #' @param activity_regularizer Optional regularizer function for the output.
@@ -704,6 +830,13 @@ layer_conv_1d_transpose <- function(object, filters, kernel_size, strides = 1L, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(28, 28, 1)) %>%
+#'     layer_conv_2d(filters = 8, kernel_size = c(3, 3)) %>%
+#'     layer_max_pooling_2d(pool_size = c(2, 2))
+#'   model
+#' }
 #' @export
 layer_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L), padding = "valid", data_format = NULL, dilation_rate = c(1L, 1L), groups = 1L, activation = NULL, use_bias = TRUE, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_2d", rk_capture())
@@ -718,13 +851,13 @@ layer_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L), pad
 #' @param kernel_size int or tuple/list of 1 integer, specifying the size of the transposed convolution window.
 #' @param strides int or tuple/list of 1 integer, specifying the stride length of the transposed convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input.
-#' @param output_padding An integer or tuple/list of 2 integers, specifying the amount of padding along the height and width of the output tensor. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `None` (default), the output shape is inferred.
+#' @param output_padding An integer or tuple/list of 2 integers, specifying the amount of padding along the height and width of the output tensor. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `NULL` (default), the output shape is inferred.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`. dilation_rate: An integer or tuple/list of 2 integers, specifying the dilation rate for all spatial dimensions for dilated convolution. Specifying different dilation rates for different dimensions is not supported. Currently, specifying any `dilation_rate` value != 1 is incompatible with specifying any stride value != 1.
 #' @param dilation_rate See the Keras documentation.
-#' @param activation Activation function. If `None`, no activation is applied.
-#' @param use_bias bool, if `True`, bias will be added to the output.
-#' @param kernel_initializer Initializer for the convolution kernel. If `None`, the default initializer (`"glorot_uniform"`) will be used.
-#' @param bias_initializer Initializer for the bias vector. If `None`, the default initializer (`"zeros"`) will be used.
+#' @param activation Activation function. If `NULL`, no activation is applied.
+#' @param use_bias bool, if `TRUE`, bias will be added to the output.
+#' @param kernel_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
+#' @param bias_initializer Initializer for the bias vector. If `NULL`, the default initializer (`"zeros"`) will be used.
 #' @param kernel_regularizer Optional regularizer for the convolution kernel.
 #' @param bias_regularizer Optional regularizer for the bias vector.
 #' @param activity_regularizer Optional regularizer function for the output.
@@ -738,6 +871,10 @@ layer_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L), pad
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_2d_transpose(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_2d_transpose <- function(object, filters, kernel_size, strides = c(1L, 1L), padding = "valid", output_padding = NULL, data_format = NULL, dilation_rate = c(1L, 1L), activation = NULL, use_bias = TRUE, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_2d_transpose", rk_capture())
@@ -745,7 +882,7 @@ layer_conv_2d_transpose <- function(object, filters, kernel_size, strides = c(1L
 
 #' 3D convolution layer (Conv3D layer)
 #'
-#' This layer creates a convolution kernel that is convolved with the layer input over a 3D spatial (or temporal) dimension (width,height and depth) to produce a tensor of outputs. If `use_bias` is True, a bias vector is created and added to the outputs. Finally, if `activation` is not `None`, it is applied to the outputs as well.
+#' This layer creates a convolution kernel that is convolved with the layer input over a 3D spatial (or temporal) dimension (width,height and depth) to produce a tensor of outputs. If `use_bias` is TRUE, a bias vector is created and added to the outputs. Finally, if `activation` is not `NULL`, it is applied to the outputs as well.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimension of the output space (the number of filters in the convolution).
@@ -755,10 +892,10 @@ layer_conv_2d_transpose <- function(object, filters, kernel_size, strides = c(1L
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param dilation_rate int or tuple/list of 3 integers, specifying the dilation rate to use for dilated convolution.
 #' @param groups A positive int specifying the number of groups in which the input is split along the channel axis. Each group is convolved separately with `filters // groups` filters. The output is the concatenation of all the `groups` results along the channel axis. Input channels and `filters` must both be divisible by `groups`.
-#' @param activation Activation function. If `None`, no activation is applied.
-#' @param use_bias bool, if `True`, bias will be added to the output.
-#' @param kernel_initializer Initializer for the convolution kernel. If `None`, the default initializer (`"glorot_uniform"`) will be used.
-#' @param bias_initializer Initializer for the bias vector. If `None`, the default initializer (`"zeros"`) will be used.
+#' @param activation Activation function. If `NULL`, no activation is applied.
+#' @param use_bias bool, if `TRUE`, bias will be added to the output.
+#' @param kernel_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
+#' @param bias_initializer Initializer for the bias vector. If `NULL`, the default initializer (`"zeros"`) will be used.
 #' @param kernel_regularizer Optional regularizer for the convolution kernel.
 #' @param bias_regularizer Optional regularizer for the bias vector.
 #' @param activity_regularizer Optional regularizer function for the output.
@@ -772,6 +909,10 @@ layer_conv_2d_transpose <- function(object, filters, kernel_size, strides = c(1L
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_3d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_3d <- function(object, filters, kernel_size, strides = c(1L, 1L, 1L), padding = "valid", data_format = NULL, dilation_rate = c(1L, 1L, 1L), groups = 1L, activation = NULL, use_bias = TRUE, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_3d", rk_capture())
@@ -785,14 +926,14 @@ layer_conv_3d <- function(object, filters, kernel_size, strides = c(1L, 1L, 1L),
 #' @param filters int, the dimension of the output space (the number of filters in the transposed convolution).
 #' @param kernel_size int or tuple/list of 1 integer, specifying the size of the transposed convolution window.
 #' @param strides int or tuple/list of 1 integer, specifying the stride length of the transposed convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
-#' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input. output_padding: An integer or tuple/list of 3 integers, specifying the amount of padding along the depth, height, and width. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `None` (default), the output shape is inferred.
+#' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input. output_padding: An integer or tuple/list of 3 integers, specifying the amount of padding along the depth, height, and width. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `NULL` (default), the output shape is inferred.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param output_padding See the Keras documentation.
 #' @param dilation_rate an integer or tuple/list of 3 integers, specifying the dilation rate to use for dilated convolution. Can be a single integer to specify the same value for all spatial dimensions. Currently, specifying any `dilation_rate` value != 1 is incompatible with specifying any stride value != 1.
-#' @param activation Activation function. If `None`, no activation is applied.
-#' @param use_bias bool, if `True`, bias will be added to the output.
-#' @param kernel_initializer Initializer for the convolution kernel. If `None`, the default initializer (`"glorot_uniform"`) will be used.
-#' @param bias_initializer Initializer for the bias vector. If `None`, the default initializer (`"zeros"`) will be used.
+#' @param activation Activation function. If `NULL`, no activation is applied.
+#' @param use_bias bool, if `TRUE`, bias will be added to the output.
+#' @param kernel_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
+#' @param bias_initializer Initializer for the bias vector. If `NULL`, the default initializer (`"zeros"`) will be used.
 #' @param kernel_regularizer Optional regularizer for the convolution kernel.
 #' @param bias_regularizer Optional regularizer for the bias vector.
 #' @param activity_regularizer Optional regularizer function for the output.
@@ -806,6 +947,10 @@ layer_conv_3d <- function(object, filters, kernel_size, strides = c(1L, 1L, 1L),
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_3d_transpose(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_3d_transpose <- function(object, filters, kernel_size, strides = c(1L, 1L, 1L), padding = "valid", data_format = NULL, output_padding = NULL, dilation_rate = c(1L, 1L, 1L), activation = NULL, use_bias = TRUE, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_3d_transpose", rk_capture())
@@ -828,7 +973,7 @@ layer_conv_3d_transpose <- function(object, filters, kernel_size, strides = c(1L
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state.
 #' @param bias_initializer Initializer for the bias vector.
-#' @param unit_forget_bias Boolean. If `True`, add 1 to the bias of the forget gate at initialization. Use in combination with `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al., 2015]( http://www.jmlr.org/proceedings/papers/v37/jozefowicz15.pdf)
+#' @param unit_forget_bias Boolean. If `TRUE`, add 1 to the bias of the forget gate at initialization. Use in combination with `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al., 2015]( http://www.jmlr.org/proceedings/papers/v37/jozefowicz15.pdf)
 #' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix.
 #' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix.
 #' @param bias_regularizer Regularizer function applied to the bias vector.
@@ -839,10 +984,10 @@ layer_conv_3d_transpose <- function(object, filters, kernel_size, strides = c(1L
 #' @param dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the inputs.
 #' @param recurrent_dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the recurrent state.
 #' @param seed Random seed for dropout.
-#' @param return_sequences Boolean. Whether to return the last output in the output sequence, or the full sequence. Default: `False`.
-#' @param return_state Boolean. Whether to return the last state in addition to the output. Default: `False`.
-#' @param go_backwards Boolean (default: `False`). If `True`, process the input sequence backwards and return the reversed sequence.
-#' @param stateful Boolean (default False). If `True`, the last state for each sample at index i in a batch will be used as initial state for the sample of index i in the following batch.
+#' @param return_sequences Boolean. Whether to return the last output in the output sequence, or the full sequence. Default: `FALSE`.
+#' @param return_state Boolean. Whether to return the last state in addition to the output. Default: `FALSE`.
+#' @param go_backwards Boolean (default: `FALSE`). If `TRUE`, process the input sequence backwards and return the reversed sequence.
+#' @param stateful Boolean (default False). If `TRUE`, the last state for each sample at index i in a batch will be used as initial state for the sample of index i in the following batch.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -851,6 +996,10 @@ layer_conv_3d_transpose <- function(object, filters, kernel_size, strides = c(1L
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_lstm_1d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_lstm_1d <- function(object, filters, kernel_size, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", unit_forget_bias = TRUE, kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_lstm_1d", rk_capture())
@@ -873,7 +1022,7 @@ layer_conv_lstm_1d <- function(object, filters, kernel_size, strides = 1L, paddi
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state.
 #' @param bias_initializer Initializer for the bias vector.
-#' @param unit_forget_bias Boolean. If `True`, add 1 to the bias of the forget gate at initialization. Use in combination with `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al., 2015]( http://www.jmlr.org/proceedings/papers/v37/jozefowicz15.pdf)
+#' @param unit_forget_bias Boolean. If `TRUE`, add 1 to the bias of the forget gate at initialization. Use in combination with `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al., 2015]( http://www.jmlr.org/proceedings/papers/v37/jozefowicz15.pdf)
 #' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix.
 #' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix.
 #' @param bias_regularizer Regularizer function applied to the bias vector.
@@ -884,10 +1033,10 @@ layer_conv_lstm_1d <- function(object, filters, kernel_size, strides = 1L, paddi
 #' @param dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the inputs.
 #' @param recurrent_dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the recurrent state.
 #' @param seed Random seed for dropout.
-#' @param return_sequences Boolean. Whether to return the last output in the output sequence, or the full sequence. Default: `False`.
-#' @param return_state Boolean. Whether to return the last state in addition to the output. Default: `False`.
-#' @param go_backwards Boolean (default: `False`). If `True`, process the input sequence backwards and return the reversed sequence.
-#' @param stateful Boolean (default False). If `True`, the last state for each sample at index i in a batch will be used as initial state for the sample of index i in the following batch.
+#' @param return_sequences Boolean. Whether to return the last output in the output sequence, or the full sequence. Default: `FALSE`.
+#' @param return_state Boolean. Whether to return the last state in addition to the output. Default: `FALSE`.
+#' @param go_backwards Boolean (default: `FALSE`). If `TRUE`, process the input sequence backwards and return the reversed sequence.
+#' @param stateful Boolean (default False). If `TRUE`, the last state for each sample at index i in a batch will be used as initial state for the sample of index i in the following batch.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -896,6 +1045,10 @@ layer_conv_lstm_1d <- function(object, filters, kernel_size, strides = 1L, paddi
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_lstm_2d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_lstm_2d <- function(object, filters, kernel_size, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", unit_forget_bias = TRUE, kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_lstm_2d", rk_capture())
@@ -918,7 +1071,7 @@ layer_conv_lstm_2d <- function(object, filters, kernel_size, strides = 1L, paddi
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state.
 #' @param bias_initializer Initializer for the bias vector.
-#' @param unit_forget_bias Boolean. If `True`, add 1 to the bias of the forget gate at initialization. Use in combination with `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al., 2015]( http://www.jmlr.org/proceedings/papers/v37/jozefowicz15.pdf)
+#' @param unit_forget_bias Boolean. If `TRUE`, add 1 to the bias of the forget gate at initialization. Use in combination with `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al., 2015]( http://www.jmlr.org/proceedings/papers/v37/jozefowicz15.pdf)
 #' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix.
 #' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix.
 #' @param bias_regularizer Regularizer function applied to the bias vector.
@@ -929,10 +1082,10 @@ layer_conv_lstm_2d <- function(object, filters, kernel_size, strides = 1L, paddi
 #' @param dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the inputs.
 #' @param recurrent_dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the recurrent state.
 #' @param seed Random seed for dropout.
-#' @param return_sequences Boolean. Whether to return the last output in the output sequence, or the full sequence. Default: `False`.
-#' @param return_state Boolean. Whether to return the last state in addition to the output. Default: `False`.
-#' @param go_backwards Boolean (default: `False`). If `True`, process the input sequence backwards and return the reversed sequence.
-#' @param stateful Boolean (default False). If `True`, the last state for each sample at index i in a batch will be used as initial state for the sample of index i in the following batch.
+#' @param return_sequences Boolean. Whether to return the last output in the output sequence, or the full sequence. Default: `FALSE`.
+#' @param return_state Boolean. Whether to return the last state in addition to the output. Default: `FALSE`.
+#' @param go_backwards Boolean (default: `FALSE`). If `TRUE`, process the input sequence backwards and return the reversed sequence.
+#' @param stateful Boolean (default False). If `TRUE`, the last state for each sample at index i in a batch will be used as initial state for the sample of index i in the following batch.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -941,6 +1094,10 @@ layer_conv_lstm_2d <- function(object, filters, kernel_size, strides = 1L, paddi
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_conv_lstm_3d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_conv_lstm_3d <- function(object, filters, kernel_size, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", unit_forget_bias = TRUE, kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_conv_lstm_3d", rk_capture())
@@ -960,6 +1117,10 @@ layer_conv_lstm_3d <- function(object, filters, kernel_size, strides = 1L, paddi
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_cropping_1d()
+#' }
 #' @export
 layer_cropping_1d <- function(object, cropping = c(1L, 1L), input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_cropping_1d", rk_capture())
@@ -980,6 +1141,10 @@ layer_cropping_1d <- function(object, cropping = c(1L, 1L), input_shape = NULL, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_cropping_2d()
+#' }
 #' @export
 layer_cropping_2d <- function(object, cropping = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_cropping_2d", rk_capture())
@@ -998,6 +1163,10 @@ layer_cropping_2d <- function(object, cropping = NULL, data_format = NULL, input
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_cropping_3d()
+#' }
 #' @export
 layer_cropping_3d <- function(object, cropping = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_cropping_3d", rk_capture())
@@ -1008,9 +1177,9 @@ layer_cropping_3d <- function(object, cropping = NULL, data_format = NULL, input
 #' CutMix is a data augmentation method where patches are cut and pasted between two images in the dataset, while the labels are also mixed proportionally to the area of the patches. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1019,6 +1188,10 @@ layer_cropping_3d <- function(object, cropping = NULL, data_format = NULL, input
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_cut_mix()
+#' }
 #' @export
 layer_cut_mix <- function(object, factor = 1.0, seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_cut_mix", rk_capture())
@@ -1026,7 +1199,7 @@ layer_cut_mix <- function(object, factor = 1.0, seed = NULL, data_format = NULL,
 
 #' Just your regular densely-connected NN layer (Dense layer)
 #'
-#' `Dense` implements the operation: `output = activation(dot(input, kernel) + bias)` where `activation` is the element-wise activation function passed as the `activation` argument, `kernel` is a weights matrix created by the layer, and `bias` is a bias vector created by the layer (only applicable if `use_bias` is `True`). When this layer is followed by a `BatchNormalization` layer, it is recommended to set `use_bias=False` as `BatchNormalization` has its own bias term. Note: If the input to the layer has a rank greater than 2, `Dense` computes the dot product between the `inputs` and the `kernel` along the last axis of the `inputs` and axis 0 of the `kernel` (using `tf.tensordot`). For example, if input has dimensions `(batch_size, d0, d1)`, then we create a `kernel` with shape `(d1, units)`, and the `kernel` operates along axis 2 of the `input`, on every sub-tensor of shape `(1, 1, d1)` (there are `batch_size * d0` such sub-tensors). The output in this case will have shape `(batch_size, d0, units)`.
+#' `Dense` implements the operation: `output = activation(dot(input, kernel) + bias)` where `activation` is the element-wise activation function passed as the `activation` argument, `kernel` is a weights matrix created by the layer, and `bias` is a bias vector created by the layer (only applicable if `use_bias` is `TRUE`). When this layer is followed by a `BatchNormalization` layer, it is recommended to set `use_bias=False` as `BatchNormalization` has its own bias term. Note: If the input to the layer has a rank greater than 2, `Dense` computes the dot product between the `inputs` and the `kernel` along the last axis of the `inputs` and axis 0 of the `kernel` (using `tf.tensordot`). For example, if input has dimensions `(batch_size, d0, d1)`, then we create a `kernel` with shape `(d1, units)`, and the `kernel` operates along axis 2 of the `input`, on every sub-tensor of shape `(1, 1, d1)` (there are `batch_size * d0` such sub-tensors). The output in this case will have shape `(batch_size, d0, units)`.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param units Positive integer, dimensionality of the output space.
@@ -1072,10 +1245,10 @@ layer_dense <- function(object, units, activation = NULL, use_bias = TRUE, kerne
 #' @param depth_multiplier The number of depthwise convolution output channels for each input channel. The total number of depthwise convolution output channels will be equal to `input_channel * depth_multiplier`.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param dilation_rate int or tuple/list of 1 integers, specifying the dilation rate to use for dilated convolution.
-#' @param activation Activation function. If `None`, no activation is applied.
-#' @param use_bias bool, if `True`, bias will be added to the output.
-#' @param depthwise_initializer Initializer for the convolution kernel. If `None`, the default initializer (`"glorot_uniform"`) will be used.
-#' @param bias_initializer Initializer for the bias vector. If `None`, the default initializer (`"zeros"`) will be used.
+#' @param activation Activation function. If `NULL`, no activation is applied.
+#' @param use_bias bool, if `TRUE`, bias will be added to the output.
+#' @param depthwise_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
+#' @param bias_initializer Initializer for the bias vector. If `NULL`, the default initializer (`"zeros"`) will be used.
 #' @param depthwise_regularizer Optional regularizer for the convolution kernel.
 #' @param bias_regularizer Optional regularizer for the bias vector.
 #' @param activity_regularizer Optional regularizer function for the output.
@@ -1089,6 +1262,10 @@ layer_dense <- function(object, units, activation = NULL, use_bias = TRUE, kerne
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_depthwise_conv_1d(kernel_size = 3)
+#' }
 #' @export
 layer_depthwise_conv_1d <- function(object, kernel_size, strides = 1L, padding = "valid", depth_multiplier = 1L, data_format = NULL, dilation_rate = 1L, activation = NULL, use_bias = TRUE, depthwise_initializer = "glorot_uniform", bias_initializer = "zeros", depthwise_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, depthwise_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_depthwise_conv_1d", rk_capture())
@@ -1105,10 +1282,10 @@ layer_depthwise_conv_1d <- function(object, kernel_size, strides = 1L, padding =
 #' @param depth_multiplier The number of depthwise convolution output channels for each input channel. The total number of depthwise convolution output channels will be equal to `input_channel * depth_multiplier`.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param dilation_rate int or tuple/list of 2 integers, specifying the dilation rate to use for dilated convolution.
-#' @param activation Activation function. If `None`, no activation is applied.
-#' @param use_bias bool, if `True`, bias will be added to the output.
-#' @param depthwise_initializer Initializer for the convolution kernel. If `None`, the default initializer (`"glorot_uniform"`) will be used.
-#' @param bias_initializer Initializer for the bias vector. If `None`, the default initializer (`"zeros"`) will be used.
+#' @param activation Activation function. If `NULL`, no activation is applied.
+#' @param use_bias bool, if `TRUE`, bias will be added to the output.
+#' @param depthwise_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
+#' @param bias_initializer Initializer for the bias vector. If `NULL`, the default initializer (`"zeros"`) will be used.
 #' @param depthwise_regularizer Optional regularizer for the convolution kernel.
 #' @param bias_regularizer Optional regularizer for the bias vector.
 #' @param activity_regularizer Optional regularizer function for the output.
@@ -1122,6 +1299,10 @@ layer_depthwise_conv_1d <- function(object, kernel_size, strides = 1L, padding =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_depthwise_conv_2d(kernel_size = 3)
+#' }
 #' @export
 layer_depthwise_conv_2d <- function(object, kernel_size, strides = c(1L, 1L), padding = "valid", depth_multiplier = 1L, data_format = NULL, dilation_rate = c(1L, 1L), activation = NULL, use_bias = TRUE, depthwise_initializer = "glorot_uniform", bias_initializer = "zeros", depthwise_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, depthwise_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_depthwise_conv_2d", rk_capture())
@@ -1136,9 +1317,9 @@ layer_depthwise_conv_2d <- function(object, kernel_size, strides = c(1L, 1L), pa
 #' @param num_bins The integer number of bins to compute. If this option is set, `bin_boundaries` should not be set and `adapt()` should be called to learn the bin boundaries.
 #' @param epsilon Error tolerance, typically a small fraction close to zero (e.g. 0.01). Higher values of epsilon increase the quantile approximation, and hence result in more unequal buckets, but could improve performance and resource consumption.
 #' @param output_mode Specification for the output of the layer. Values can be `"int"`, `"one_hot"`, `"multi_hot"`, or `"count"` configuring the layer as follows: - `"int"`: Return the discretized bin indices directly. - `"one_hot"`: Encodes each individual element in the input into an array the same size as `num_bins`, containing a 1 at the input's bin index. If the last dimension is size 1, will encode on that dimension.  If the last dimension is not size 1, will append a new dimension for the encoded output. - `"multi_hot"`: Encodes each sample in the input into a single array the same size as `num_bins`, containing a 1 for each bin index index present in the sample. Treats the last dimension as the sample dimension, if input shape is `(..., sample_length)`, output shape will be `(..., num_tokens)`. - `"count"`: As `"multi_hot"`, but the int array contains a count of the number of times the bin index appeared in the sample. Defaults to `"int"`.
-#' @param sparse Boolean. Only applicable to `"one_hot"`, `"multi_hot"`, and `"count"` output modes. Only supported with TensorFlow backend. If `True`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `False`.
-#' @param dtype See the Keras documentation.
-#' @param name See the Keras documentation.
+#' @param sparse Boolean. Only applicable to `"one_hot"`, `"multi_hot"`, and `"count"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
+#' @param dtype Data type, e.g. "float32".
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1147,6 +1328,10 @@ layer_depthwise_conv_2d <- function(object, kernel_size, strides = c(1L, 1L), pa
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_discretization(num_bins = 4)
+#' }
 #' @export
 layer_discretization <- function(object, bin_boundaries = NULL, num_bins = NULL, epsilon = 0.01, output_mode = "int", sparse = FALSE, dtype = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_discretization", rk_capture())
@@ -1158,7 +1343,7 @@ layer_discretization <- function(object, bin_boundaries = NULL, num_bins = NULL,
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param axes Integer or tuple of integers, axis or axes along which to take the dot product. If a tuple, should be two integers corresponding to the desired axis from the first input and the desired axis from the second input, respectively. Note that the size of the two selected axes must match, and that axis `0` (the batch axis) cannot be included.
-#' @param normalize Whether to L2-normalize samples along the dot product axis before taking the dot product. If set to `True`, then the output of the dot product is the cosine proximity between the two samples.
+#' @param normalize Whether to L2-normalize samples along the dot product axis before taking the dot product. If set to `TRUE`, then the output of the dot product is the cosine proximity between the two samples.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1167,6 +1352,10 @@ layer_discretization <- function(object, bin_boundaries = NULL, num_bins = NULL,
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_dot(axes = -1)
+#' }
 #' @export
 layer_dot <- function(object, axes, normalize = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_dot", rk_capture())
@@ -1174,7 +1363,7 @@ layer_dot <- function(object, axes, normalize = FALSE, input_shape = NULL, batch
 
 #' Applies dropout to the input (Dropout layer)
 #'
-#' The `Dropout` layer randomly sets input units to 0 with a frequency of `rate` at each step during training time, which helps prevent overfitting. Inputs not set to 0 are scaled up by `1 / (1 - rate)` such that the sum over all inputs is unchanged. Note that the `Dropout` layer only applies when `training` is set to `True` in `call()`, such that no values are dropped during inference. When using `model.fit`, `training` will be appropriately set to `True` automatically. In other contexts, you can set the argument explicitly to `True` when calling the layer. (This is in contrast to setting `trainable=False` for a `Dropout` layer. `trainable` does not affect the layer's behavior, as `Dropout` does not have any variables/weights that can be frozen during training.)
+#' The `Dropout` layer randomly sets input units to 0 with a frequency of `rate` at each step during training time, which helps prevent overfitting. Inputs not set to 0 are scaled up by `1 / (1 - rate)` such that the sum over all inputs is unchanged. Note that the `Dropout` layer only applies when `training` is set to `TRUE` in `call()`, such that no values are dropped during inference. When using `model.fit`, `training` will be appropriately set to `TRUE` automatically. In other contexts, you can set the argument explicitly to `TRUE` when calling the layer. (This is in contrast to setting `trainable=False` for a `Dropout` layer. `trainable` does not affect the layer's behavior, as `Dropout` does not have any variables/weights that can be frozen during training.)
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param rate Float between 0 and 1. Fraction of the input units to drop.
@@ -1188,6 +1377,12 @@ layer_dot <- function(object, axes, normalize = FALSE, input_shape = NULL, batch
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   inputs <- layer_input(shape = c(4))
+#'   outputs <- inputs %>% layer_dense(units = 8) %>% layer_dropout(rate = 0.5)
+#'   outputs
+#' }
 #' @export
 layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_dropout", rk_capture())
@@ -1199,7 +1394,7 @@ layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_s
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param equation An equation describing the einsum to perform. This equation must be a valid einsum string of the form `ab,bc->ac`, `...ab,bc->...ac`, or `ab...,bc->ac...` where 'ab', 'bc', and 'ac' can be any valid einsum axis expression sequence.
-#' @param output_shape The expected shape of the output tensor (excluding the batch dimension and any dimensions represented by ellipses). You can specify `None` for any dimension that is unknown or can be inferred from the input shape.
+#' @param output_shape The expected shape of the output tensor (excluding the batch dimension and any dimensions represented by ellipses). You can specify `NULL` for any dimension that is unknown or can be inferred from the input shape.
 #' @param activation Activation function to use. If you don't specify anything, no activation is applied (that is, a "linear" activation: `a(x) = x`).
 #' @param bias_axes A string containing the output dimension(s) to apply a bias to. Each character in the `bias_axes` string should correspond to a character in the output portion of the `equation` string.
 #' @param kernel_initializer Initializer for the `kernel` weights matrix.
@@ -1220,6 +1415,10 @@ layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_s
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_einsum_dense(equation = "ab,bc->ac", output_shape = 4)
+#' }
 #' @export
 layer_einsum_dense <- function(object, equation, output_shape, activation = NULL, bias_axes = NULL, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, lora_rank = NULL, lora_alpha = NULL, gptq_unpacked_column_size = NULL, quantization_config = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_einsum_dense", rk_capture())
@@ -1235,7 +1434,7 @@ layer_einsum_dense <- function(object, equation, output_shape, activation = NULL
 #' @param embeddings_initializer Initializer for the `embeddings` matrix (see `keras.initializers`).
 #' @param embeddings_regularizer Regularizer function applied to the `embeddings` matrix (see `keras.regularizers`).
 #' @param embeddings_constraint Constraint function applied to the `embeddings` matrix (see `keras.constraints`).
-#' @param mask_zero Boolean, whether or not the input value 0 is a special "padding" value that should be masked out. This is useful when using recurrent layers which may take variable length input. If this is `True`, then all subsequent layers in the model need to support masking or an exception will be raised. If `mask_zero` is set to `True`, as a consequence, index 0 cannot be used in the vocabulary (`input_dim` should equal size of vocabulary + 1).
+#' @param mask_zero Boolean, whether or not the input value 0 is a special "padding" value that should be masked out. This is useful when using recurrent layers which may take variable length input. If this is `TRUE`, then all subsequent layers in the model need to support masking or an exception will be raised. If `mask_zero` is set to `TRUE`, as a consequence, index 0 cannot be used in the vocabulary (`input_dim` should equal size of vocabulary + 1).
 #' @param weights Optional floating-point matrix of size `(input_dim, output_dim)`. The initial embeddings values to use.
 #' @param lora_rank Optional integer. If set, the layer's forward pass will implement LoRA (Low-Rank Adaptation) with the provided rank. LoRA sets the layer's embeddings matrix to non-trainable and replaces it with a delta over the original matrix, obtained via multiplying two lower-rank trainable matrices. This can be useful to reduce the computation cost of fine-tuning large embedding layers. You can also enable LoRA on an existing `Embedding` layer by calling `layer.enable_lora(rank)`.
 #' @param lora_alpha Optional integer. If set, this parameter scales the low-rank adaptation delta (computed as the product of two lower-rank trainable matrices) during the forward pass. The delta is scaled by `lora_alpha / lora_rank`, allowing you to fine-tune the strength of the LoRA adjustment independently of `lora_rank`.
@@ -1247,6 +1446,12 @@ layer_einsum_dense <- function(object, equation, output_shape, activation = NULL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(5)) %>%
+#'     layer_embedding(input_dim = 100, output_dim = 8)
+#'   model
+#' }
 #' @export
 layer_embedding <- function(object, input_dim, output_dim, embeddings_initializer = "uniform", embeddings_regularizer = NULL, embeddings_constraint = NULL, mask_zero = FALSE, weights = NULL, lora_rank = NULL, lora_alpha = NULL, quantization_config = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_length = NULL, ...) {
   rk_call("layer_embedding", rk_capture())
@@ -1259,7 +1464,7 @@ layer_embedding <- function(object, input_dim, output_dim, embeddings_initialize
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param value_range Optional list/tuple of 2 floats specifying the lower and upper limits of the input data values. Defaults to `[0, 255]`. If the input image has been scaled, use the appropriate range (e.g., `[0.0, 1.0]`). The equalization will be scaled to this range, and output values will be clipped accordingly.
 #' @param bins Integer specifying the number of histogram bins to use for equalization. Defaults to 256, which is suitable for 8-bit images. Larger values can provide more granular intensity redistribution.
-#' @param data_format See the Keras documentation.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1268,6 +1473,10 @@ layer_embedding <- function(object, input_dim, output_dim, embeddings_initialize
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_equalization()
+#' }
 #' @export
 layer_equalization <- function(object, value_range = c(0L, 255L), bins = 256L, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_equalization", rk_capture())
@@ -1287,6 +1496,10 @@ layer_equalization <- function(object, value_range = c(0L, 255L), bins = 256L, d
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_flatten()
+#' }
 #' @export
 layer_flatten <- function(object, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_flatten", rk_capture())
@@ -1307,6 +1520,10 @@ layer_flatten <- function(object, data_format = NULL, input_shape = NULL, batch_
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_gaussian_dropout(rate = 0.5)
+#' }
 #' @export
 layer_gaussian_dropout <- function(object, rate, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_gaussian_dropout", rk_capture())
@@ -1327,6 +1544,10 @@ layer_gaussian_dropout <- function(object, rate, seed = NULL, input_shape = NULL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_gaussian_noise(stddev = 0.1)
+#' }
 #' @export
 layer_gaussian_noise <- function(object, stddev, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_gaussian_noise", rk_capture())
@@ -1336,7 +1557,7 @@ layer_gaussian_noise <- function(object, stddev, seed = NULL, input_shape = NULL
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param keepdims A boolean, whether to keep the temporal dimension or not. If `keepdims` is `False` (default), the rank of the tensor is reduced for spatial dimensions. If `keepdims` is `True`, the temporal dimension are retained with length 1. The behavior is the same as for `tf.reduce_mean` or `np.mean`.
+#' @param keepdims A boolean, whether to keep the temporal dimension or not. If `keepdims` is `FALSE` (default), the rank of the tensor is reduced for spatial dimensions. If `keepdims` is `TRUE`, the temporal dimension are retained with length 1. The behavior is the same as for `tf.reduce_mean` or `np.mean`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1345,6 +1566,10 @@ layer_gaussian_noise <- function(object, stddev, seed = NULL, input_shape = NULL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_global_average_pooling_1d()
+#' }
 #' @export
 layer_global_average_pooling_1d <- function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_global_average_pooling_1d", rk_capture())
@@ -1354,7 +1579,7 @@ layer_global_average_pooling_1d <- function(object, data_format = NULL, keepdims
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, features, height, weight)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param keepdims A boolean, whether to keep the temporal dimension or not. If `keepdims` is `False` (default), the rank of the tensor is reduced for spatial dimensions. If `keepdims` is `True`, the spatial dimension are retained with length 1. The behavior is the same as for `tf.reduce_mean` or `np.mean`.
+#' @param keepdims A boolean, whether to keep the temporal dimension or not. If `keepdims` is `FALSE` (default), the rank of the tensor is reduced for spatial dimensions. If `keepdims` is `TRUE`, the spatial dimension are retained with length 1. The behavior is the same as for `tf.reduce_mean` or `np.mean`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1363,6 +1588,10 @@ layer_global_average_pooling_1d <- function(object, data_format = NULL, keepdims
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_global_average_pooling_2d()
+#' }
 #' @export
 layer_global_average_pooling_2d <- function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_global_average_pooling_2d", rk_capture())
@@ -1372,7 +1601,7 @@ layer_global_average_pooling_2d <- function(object, data_format = NULL, keepdims
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param keepdims A boolean, whether to keep the temporal dimension or not. If `keepdims` is `False` (default), the rank of the tensor is reduced for spatial dimensions. If `keepdims` is `True`, the spatial dimension are retained with length 1. The behavior is the same as for `tf.reduce_mean` or `np.mean`.
+#' @param keepdims A boolean, whether to keep the temporal dimension or not. If `keepdims` is `FALSE` (default), the rank of the tensor is reduced for spatial dimensions. If `keepdims` is `TRUE`, the spatial dimension are retained with length 1. The behavior is the same as for `tf.reduce_mean` or `np.mean`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1381,6 +1610,10 @@ layer_global_average_pooling_2d <- function(object, data_format = NULL, keepdims
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_global_average_pooling_3d()
+#' }
 #' @export
 layer_global_average_pooling_3d <- function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_global_average_pooling_3d", rk_capture())
@@ -1390,7 +1623,7 @@ layer_global_average_pooling_3d <- function(object, data_format = NULL, keepdims
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param keepdims A boolean, whether to keep the temporal dimension or not. If `keepdims` is `False` (default), the rank of the tensor is reduced for spatial dimensions. If `keepdims` is `True`, the temporal dimension are retained with length 1. The behavior is the same as for `tf.reduce_mean` or `np.mean`.
+#' @param keepdims A boolean, whether to keep the temporal dimension or not. If `keepdims` is `FALSE` (default), the rank of the tensor is reduced for spatial dimensions. If `keepdims` is `TRUE`, the temporal dimension are retained with length 1. The behavior is the same as for `tf.reduce_mean` or `np.mean`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1399,6 +1632,10 @@ layer_global_average_pooling_3d <- function(object, data_format = NULL, keepdims
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_global_max_pooling_1d()
+#' }
 #' @export
 layer_global_max_pooling_1d <- function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_global_max_pooling_1d", rk_capture())
@@ -1408,7 +1645,7 @@ layer_global_max_pooling_1d <- function(object, data_format = NULL, keepdims = F
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, features, height, weight)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param keepdims A boolean, whether to keep the temporal dimension or not. If `keepdims` is `False` (default), the rank of the tensor is reduced for spatial dimensions. If `keepdims` is `True`, the spatial dimension are retained with length 1. The behavior is the same as for `tf.reduce_mean` or `np.mean`.
+#' @param keepdims A boolean, whether to keep the temporal dimension or not. If `keepdims` is `FALSE` (default), the rank of the tensor is reduced for spatial dimensions. If `keepdims` is `TRUE`, the spatial dimension are retained with length 1. The behavior is the same as for `tf.reduce_mean` or `np.mean`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1417,6 +1654,10 @@ layer_global_max_pooling_1d <- function(object, data_format = NULL, keepdims = F
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_global_max_pooling_2d()
+#' }
 #' @export
 layer_global_max_pooling_2d <- function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_global_max_pooling_2d", rk_capture())
@@ -1426,7 +1667,7 @@ layer_global_max_pooling_2d <- function(object, data_format = NULL, keepdims = F
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param keepdims A boolean, whether to keep the temporal dimension or not. If `keepdims` is `False` (default), the rank of the tensor is reduced for spatial dimensions. If `keepdims` is `True`, the spatial dimension are retained with length 1. The behavior is the same as for `tf.reduce_mean` or `np.mean`.
+#' @param keepdims A boolean, whether to keep the temporal dimension or not. If `keepdims` is `FALSE` (default), the rank of the tensor is reduced for spatial dimensions. If `keepdims` is `TRUE`, the spatial dimension are retained with length 1. The behavior is the same as for `tf.reduce_mean` or `np.mean`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1435,6 +1676,10 @@ layer_global_max_pooling_2d <- function(object, data_format = NULL, keepdims = F
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_global_max_pooling_3d()
+#' }
 #' @export
 layer_global_max_pooling_3d <- function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_global_max_pooling_3d", rk_capture())
@@ -1448,14 +1693,14 @@ layer_global_max_pooling_3d <- function(object, data_format = NULL, keepdims = F
 #' @param groups Integer, the number of groups for Group Normalization. Can be in the range `[1, N]` where N is the input dimension. The input dimension must be divisible by the number of groups. Defaults to 32.
 #' @param axis Integer or List/Tuple. The axis or axes to normalize across. Typically, this is the features axis/axes. The left-out axes are typically the batch axis/axes. -1 is the last dimension in the input. Defaults to `-1`.
 #' @param epsilon Small float added to variance to avoid dividing by zero. Defaults to 1e-3.
-#' @param center If `True`, add offset of `beta` to normalized tensor. If `False`, `beta` is ignored. Defaults to `True`.
-#' @param scale If `True`, multiply by `gamma`. If `False`, `gamma` is not used. When the next layer is linear (also e.g. `relu`), this can be disabled since the scaling will be done by the next layer. Defaults to `True`.
+#' @param center If `TRUE`, add offset of `beta` to normalized tensor. If `FALSE`, `beta` is ignored. Defaults to `TRUE`.
+#' @param scale If `TRUE`, multiply by `gamma`. If `FALSE`, `gamma` is not used. When the next layer is linear (also e.g. `relu`), this can be disabled since the scaling will be done by the next layer. Defaults to `TRUE`.
 #' @param beta_initializer Initializer for the beta weight. Defaults to zeros.
 #' @param gamma_initializer Initializer for the gamma weight. Defaults to ones.
-#' @param beta_regularizer Optional regularizer for the beta weight. None by default.
-#' @param gamma_regularizer Optional regularizer for the gamma weight. None by default.
-#' @param beta_constraint Optional constraint for the beta weight. None by default.
-#' @param gamma_constraint Optional constraint for the gamma weight. None by default.  Input shape: Arbitrary. Use the keyword argument `input_shape` (tuple of integers, does not include the samples axis) when using this layer as the first layer in a model. Output shape: Same shape as input.
+#' @param beta_regularizer Optional regularizer for the beta weight. NULL by default.
+#' @param gamma_regularizer Optional regularizer for the gamma weight. NULL by default.
+#' @param beta_constraint Optional constraint for the beta weight. NULL by default.
+#' @param gamma_constraint Optional constraint for the gamma weight. NULL by default.  Input shape: Arbitrary. Use the keyword argument `input_shape` (tuple of integers, does not include the samples axis) when using this layer as the first layer in a model. Output shape: Same shape as input.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1464,39 +1709,81 @@ layer_global_max_pooling_3d <- function(object, data_format = NULL, keepdims = F
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_group_normalization()
+#' }
 #' @export
 layer_group_normalization <- function(object, groups = 32L, axis = -1L, epsilon = 0.001, center = TRUE, scale = TRUE, beta_initializer = "zeros", gamma_initializer = "ones", beta_regularizer = NULL, gamma_regularizer = NULL, beta_constraint = NULL, gamma_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_group_normalization", rk_capture())
 }
 
+#' Grouped Query Attention layer (GroupedQueryAttention layer)
+#'
+#' This is an implementation of grouped-query attention introduced by [Ainslie et al., 2023](https://arxiv.org/abs/2305.13245). Here `num_key_value_heads` denotes number of groups, setting `num_key_value_heads` to 1 is equivalent to multi-query attention, and when `num_key_value_heads` is equal to `num_query_heads` it is equivalent to multi-head attention. This layer first projects `query`, `key`, and `value` tensors. Then, `key` and `value` are repeated to match the number of heads of `query`. Then, the `query` is scaled and dot-producted with `key` tensors. These are softmaxed to obtain attention probabilities. The value tensors are then interpolated by these probabilities and concatenated back to a single tensor.
+#'
+#' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
+#' @param head_dim Size of each attention head.
+#' @param num_query_heads Number of query attention heads.
+#' @param num_key_value_heads Number of key and value attention heads.
+#' @param dropout Dropout probability.
+#' @param use_bias Boolean, whether the dense layers use bias vectors/matrices.
+#' @param sliding_window Optional positive integer. If set, restricts each query position to attend only to key positions within `sliding_window - 1` of itself (a symmetric band). Composes naturally with `use_causal_mask=True` to give the causal sliding window used by Mistral, Llama-3 long-context, and Phi-3. Defaults to `NULL` (full attention).
+#' @param flash_attention If `NULL`, the layer attempts to use flash attention for faster and more memory-efficient attention computations when possible. This behavior can be configured using `keras.config.enable_flash_attention()` or `keras.config.disable_flash_attention()`.
+#' @param kernel_initializer Initializer for dense layer kernels.
+#' @param bias_initializer Initializer for dense layer biases.
+#' @param kernel_regularizer Regularizer for dense layer kernels.
+#' @param bias_regularizer Regularizer for dense layer biases.
+#' @param activity_regularizer Regularizer for dense layer activity.
+#' @param kernel_constraint Constraint for dense layer kernels.
+#' @param bias_constraint Constraint for dense layer kernels.
+#' @param use_gate Boolean, whether to apply a gated attention mechanism. When TRUE, an additional gating branch is added based on the (Gated Attention for Large Language Models)[https://arxiv.org/abs/2505.06708]. It applies a sigmoid-activated linear projection to the query which then gates the attention output. This helps improve training stability and eliminates "attention sinks".
+#' @param seed Optional integer to seed the dropout layer.
+#' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
+#' @param batch_size Fixed batch size of that input (stateful RNNs need one).
+#' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
+#' @param input_dim Legacy: `input_shape = c(input_dim)`.
+#' @param input_length Legacy (Embedding): `input_shape = c(input_length)`.
+#' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
+#' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
+#' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_grouped_query_attention(head_dim = 4, num_query_heads = 4, num_key_value_heads = 2)
+#' }
+#' @export
+layer_grouped_query_attention <- function(object, head_dim, num_query_heads, num_key_value_heads, dropout = 0.0, use_bias = TRUE, sliding_window = NULL, flash_attention = NULL, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, use_gate = FALSE, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
+  rk_call("layer_grouped_query_attention", rk_capture())
+}
+
 #' Gated Recurrent Unit - Cho et al. 2014 (GRU layer)
 #'
-#' Based on available runtime hardware and constraints, this layer will choose different implementations (cuDNN-based or backend-native) to maximize the performance. If a GPU is available and all the arguments to the layer meet the requirement of the cuDNN kernel (see below for details), the layer will use a fast cuDNN implementation when using the TensorFlow backend. The requirements to use the cuDNN implementation are: 1. `activation` == `tanh` 2. `recurrent_activation` == `sigmoid` 3. `recurrent_dropout` == 0 4. `unroll` is `False` 5. `use_bias` is `True` 6. `reset_after` is `True` 7. Inputs, if use masking, are strictly right-padded. 8. Eager execution is enabled in the outermost context. There are two variants of the GRU implementation. The default one is based on [v3](https://arxiv.org/abs/1406.1078v3) and has reset gate applied to hidden state before matrix multiplication. The other one is based on [original](https://arxiv.org/abs/1406.1078v1) and has the order reversed. The second variant is compatible with CuDNNGRU (GPU-only) and allows inference on CPU. Thus it has separate biases for `kernel` and `recurrent_kernel`. To use this variant, set `reset_after=True` and `recurrent_activation='sigmoid'`. For example: >>> inputs = np.random.random((32, 10, 8)) >>> gru = keras.layers.GRU(4) >>> output = gru(inputs) >>> output.shape (32, 4) >>> gru = keras.layers.GRU(4, return_sequences=True, return_state=True) >>> whole_sequence_output, final_state = gru(inputs) >>> whole_seque
+#' Based on available runtime hardware and constraints, this layer will choose different implementations (cuDNN-based or backend-native) to maximize the performance. If a GPU is available and all the arguments to the layer meet the requirement of the cuDNN kernel (see below for details), the layer will use a fast cuDNN implementation when using the TensorFlow backend. The requirements to use the cuDNN implementation are: 1. `activation` == `tanh` 2. `recurrent_activation` == `sigmoid` 3. `recurrent_dropout` == 0 4. `unroll` is `FALSE` 5. `use_bias` is `TRUE` 6. `reset_after` is `TRUE` 7. Inputs, if use masking, are strictly right-padded. 8. Eager execution is enabled in the outermost context. There are two variants of the GRU implementation. The default one is based on [v3](https://arxiv.org/abs/1406.1078v3) and has reset gate applied to hidden state before matrix multiplication. The other one is based on [original](https://arxiv.org/abs/1406.1078v1) and has the order reversed. The second variant is compatible with CuDNNGRU (GPU-only) and allows inference on CPU. Thus it has separate biases for `kernel` and `recurrent_kernel`. To use this variant, set `reset_after=True` and `recurrent_activation='sigmoid'`. For example: >>> inputs = np.random.random((32, 10, 8)) >>> gru = keras.layers.GRU(4) >>> output = gru(inputs) >>> output.shape (32, 4) >>> gru = keras.layers.GRU(4, return_sequences=True, return_state=True) >>> whole_sequence_output, final_state = gru(inputs) >>> whole_seque
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param units Positive integer, dimensionality of the output space.
-#' @param activation Activation function to use. Default: hyperbolic tangent (`tanh`). If you pass `None`, no activation is applied (ie. "linear" activation: `a(x) = x`).
-#' @param recurrent_activation Activation function to use for the recurrent step. Default: sigmoid (`sigmoid`). If you pass `None`, no activation is applied (ie. "linear" activation: `a(x) = x`).
-#' @param use_bias Boolean, (default `True`), whether the layer should use a bias vector.
+#' @param activation Activation function to use. Default: hyperbolic tangent (`tanh`). If you pass `NULL`, no activation is applied (ie. "linear" activation: `a(x) = x`).
+#' @param recurrent_activation Activation function to use for the recurrent step. Default: sigmoid (`sigmoid`). If you pass `NULL`, no activation is applied (ie. "linear" activation: `a(x) = x`).
+#' @param use_bias Boolean, (default `TRUE`), whether the layer should use a bias vector.
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs. Default: `"glorot_uniform"`.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state. Default: `"orthogonal"`.
 #' @param bias_initializer Initializer for the bias vector. Default: `"zeros"`.
-#' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `None`.
-#' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `None`.
-#' @param bias_regularizer Regularizer function applied to the bias vector. Default: `None`.
-#' @param activity_regularizer Regularizer function applied to the output of the layer (its "activation"). Default: `None`.
-#' @param kernel_constraint Constraint function applied to the `kernel` weights matrix. Default: `None`.
-#' @param recurrent_constraint Constraint function applied to the `recurrent_kernel` weights matrix. Default: `None`.
-#' @param bias_constraint Constraint function applied to the bias vector. Default: `None`.
+#' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `NULL`.
+#' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
+#' @param bias_regularizer Regularizer function applied to the bias vector. Default: `NULL`.
+#' @param activity_regularizer Regularizer function applied to the output of the layer (its "activation"). Default: `NULL`.
+#' @param kernel_constraint Constraint function applied to the `kernel` weights matrix. Default: `NULL`.
+#' @param recurrent_constraint Constraint function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
+#' @param bias_constraint Constraint function applied to the bias vector. Default: `NULL`.
 #' @param dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the inputs. Default: 0.
 #' @param recurrent_dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the recurrent state. Default: 0.
 #' @param seed Random seed for dropout.
-#' @param return_sequences Boolean. Whether to return the last output in the output sequence, or the full sequence. Default: `False`.
-#' @param return_state Boolean. Whether to return the last state in addition to the output. Default: `False`.
-#' @param go_backwards Boolean (default `False`). If `True`, process the input sequence backwards and return the reversed sequence.
-#' @param stateful Boolean (default: `False`). If `True`, the last state for each sample at index i in a batch will be used as initial state for the sample of index i in the following batch.
-#' @param unroll Boolean (default: `False`). If `True`, the network will be unrolled, else a symbolic loop will be used. Unrolling can speed-up a RNN, although it tends to be more memory-intensive. Unrolling is only suitable for short sequences.
-#' @param reset_after GRU convention (whether to apply reset gate after or before matrix multiplication). `False` is `"before"`, `True` is `"after"` (default and cuDNN compatible).
+#' @param return_sequences Boolean. Whether to return the last output in the output sequence, or the full sequence. Default: `FALSE`.
+#' @param return_state Boolean. Whether to return the last state in addition to the output. Default: `FALSE`.
+#' @param go_backwards Boolean (default `FALSE`). If `TRUE`, process the input sequence backwards and return the reversed sequence.
+#' @param stateful Boolean (default: `FALSE`). If `TRUE`, the last state for each sample at index i in a batch will be used as initial state for the sample of index i in the following batch.
+#' @param unroll Boolean (default: `FALSE`). If `TRUE`, the network will be unrolled, else a symbolic loop will be used. Unrolling can speed-up a RNN, although it tends to be more memory-intensive. Unrolling is only suitable for short sequences.
+#' @param reset_after GRU convention (whether to apply reset gate after or before matrix multiplication). `FALSE` is `"before"`, `TRUE` is `"after"` (default and cuDNN compatible).
 #' @param use_cudnn Whether to use a cuDNN-backed implementation. `"auto"` will attempt to use cuDNN when feasible, and will fallback to the default implementation if not.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -1506,6 +1793,10 @@ layer_group_normalization <- function(object, groups = 32L, axis = -1L, epsilon 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_gru(units = 4)
+#' }
 #' @export
 layer_gru <- function(object, units, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, unroll = FALSE, reset_after = TRUE, use_cudnn = "auto", input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_gru", rk_capture())
@@ -1517,18 +1808,18 @@ layer_gru <- function(object, units, activation = "tanh", recurrent_activation =
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param units Positive integer, dimensionality of the output space.
-#' @param activation Activation function to use. Default: hyperbolic tangent (`tanh`). If you pass None, no activation is applied (ie. "linear" activation: `a(x) = x`).
-#' @param recurrent_activation Activation function to use for the recurrent step. Default: sigmoid (`sigmoid`). If you pass `None`, no activation is applied (ie. "linear" activation: `a(x) = x`).
-#' @param use_bias Boolean, (default `True`), whether the layer should use a bias vector.
+#' @param activation Activation function to use. Default: hyperbolic tangent (`tanh`). If you pass NULL, no activation is applied (ie. "linear" activation: `a(x) = x`).
+#' @param recurrent_activation Activation function to use for the recurrent step. Default: sigmoid (`sigmoid`). If you pass `NULL`, no activation is applied (ie. "linear" activation: `a(x) = x`).
+#' @param use_bias Boolean, (default `TRUE`), whether the layer should use a bias vector.
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs. Default: `"glorot_uniform"`.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state. Default: `"orthogonal"`.
 #' @param bias_initializer Initializer for the bias vector. Default: `"zeros"`.
-#' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `None`.
-#' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `None`.
-#' @param bias_regularizer Regularizer function applied to the bias vector. Default: `None`.
-#' @param kernel_constraint Constraint function applied to the `kernel` weights matrix. Default: `None`.
-#' @param recurrent_constraint Constraint function applied to the `recurrent_kernel` weights matrix. Default: `None`.
-#' @param bias_constraint Constraint function applied to the bias vector. Default: `None`.
+#' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `NULL`.
+#' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
+#' @param bias_regularizer Regularizer function applied to the bias vector. Default: `NULL`.
+#' @param kernel_constraint Constraint function applied to the `kernel` weights matrix. Default: `NULL`.
+#' @param recurrent_constraint Constraint function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
+#' @param bias_constraint Constraint function applied to the bias vector. Default: `NULL`.
 #' @param dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the inputs. Default: 0.
 #' @param recurrent_dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the recurrent state. Default: 0.
 #' @param reset_after GRU convention (whether to apply reset gate after or before matrix multiplication). False = "before", True = "after" (default and cuDNN compatible).
@@ -1541,6 +1832,10 @@ layer_gru <- function(object, units, activation = "tanh", recurrent_activation =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_gru_cell(units = 4)
+#' }
 #' @export
 layer_gru_cell <- function(object, units, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, reset_after = TRUE, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_gru_cell", rk_capture())
@@ -1553,9 +1848,9 @@ layer_gru_cell <- function(object, units, activation = "tanh", recurrent_activat
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param num_bins Number of hash bins.
 #' @param output_mode Specification for the output of the layer. Values can be `"int"`, or `"one_hot"` configuring the layer as follows: - `"int"`: Return the integer bin indices directly. - `"one_hot"`: Encodes each individual element in the input into an array the same size as `num_bins`, containing a 1 at the input's bin index. Defaults to `"int"`.
-#' @param sparse Boolean. Only applicable to `"one_hot"` mode and only valid when using the TensorFlow backend. If `True`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `False`.
-#' @param name See the Keras documentation.
-#' @param dtype See the Keras documentation.
+#' @param sparse Boolean. Only applicable to `"one_hot"` mode and only valid when using the TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
+#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param dtype Data type, e.g. "float32".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1564,6 +1859,10 @@ layer_gru_cell <- function(object, units, activation = "tanh", recurrent_activat
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_hashed_crossing(num_bins = 4)
+#' }
 #' @export
 layer_hashed_crossing <- function(object, num_bins, output_mode = "int", sparse = FALSE, name = NULL, dtype = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_hashed_crossing", rk_capture())
@@ -1575,10 +1874,10 @@ layer_hashed_crossing <- function(object, num_bins, output_mode = "int", sparse 
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param num_bins Number of hash bins. Note that this includes the `mask_value` bin, so the effective number of bins is `(num_bins - 1)` if `mask_value` is set.
-#' @param mask_value A value that represents masked inputs, which are mapped to index 0. `None` means no mask term will be added and the hashing will start at index 0. Defaults to `None`.
-#' @param salt A single unsigned integer or None. If passed, the hash function used will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). These should be non-zero. If `None`, uses the FarmHash64 hash function. It also supports tuple/list of 2 unsigned integer numbers, see reference paper for details. Defaults to `None`.
+#' @param mask_value A value that represents masked inputs, which are mapped to index 0. `NULL` means no mask term will be added and the hashing will start at index 0. Defaults to `NULL`.
+#' @param salt A single unsigned integer or NULL. If passed, the hash function used will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). These should be non-zero. If `NULL`, uses the FarmHash64 hash function. It also supports tuple/list of 2 unsigned integer numbers, see reference paper for details. Defaults to `NULL`.
 #' @param output_mode Specification for the output of the layer. Values can be `"int"`, `"one_hot"`, `"multi_hot"`, or `"count"` configuring the layer as follows: - `"int"`: Return the integer bin indices directly. - `"one_hot"`: Encodes each individual element in the input into an array the same size as `num_bins`, containing a 1 at the input's bin index. If the last dimension is size 1, will encode on that dimension. If the last dimension is not size 1, will append a new dimension for the encoded output. - `"multi_hot"`: Encodes each sample in the input into a single array the same size as `num_bins`, containing a 1 for each bin index index present in the sample. Treats the last dimension as the sample dimension, if input shape is `(..., sample_length)`, output shape will be `(..., num_tokens)`. - `"count"`: As `"multi_hot"`, but the int array contains a count of the number of times the bin index appeared in the sample. Defaults to `"int"`.
-#' @param sparse Boolean. Only applicable to `"one_hot"`, `"multi_hot"`, and `"count"` output modes. Only supported with TensorFlow backend. If `True`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `False`.
+#' @param sparse Boolean. Only applicable to `"one_hot"`, `"multi_hot"`, and `"count"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1587,6 +1886,10 @@ layer_hashed_crossing <- function(object, num_bins, output_mode = "int", sparse 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_hashing(num_bins = 4)
+#' }
 #' @export
 layer_hashing <- function(object, num_bins, mask_value = NULL, salt = NULL, output_mode = "int", sparse = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_hashing", rk_capture())
@@ -1605,6 +1908,10 @@ layer_hashing <- function(object, num_bins, mask_value = NULL, salt = NULL, outp
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_identity()
+#' }
 #' @export
 layer_identity <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_identity", rk_capture())
@@ -1615,20 +1922,20 @@ layer_identity <- function(object, input_shape = NULL, batch_size = NULL, batch_
 #' This layer maps a set of arbitrary integer input tokens into indexed integer output via a table-based vocabulary lookup. The layer's output indices will be contiguously arranged up to the maximum vocab size, even if the input tokens are non-continguous or unbounded. The layer supports multiple options for encoding the output via `output_mode`, and has optional support for out-of-vocabulary (OOV) tokens and masking. The vocabulary for the layer must be either supplied on construction or learned via `adapt()`. During `adapt()`, the layer will analyze a data set, determine the frequency of individual integer tokens, and create a vocabulary from them. If the vocabulary is capped in size, the most frequent tokens will be used to create the vocabulary and all others will be treated as OOV. There are two possible output modes for the layer. When `output_mode` is `"int"`, input integers are converted to their index in the vocabulary (an integer). When `output_mode` is `"multi_hot"`, `"count"`, or `"tf_idf"`, input integers are encoded into an array where each dimension corresponds to an element in the vocabulary. The vocabulary can optionally contain a mask token as well as an OOV token (which can optionally occupy multiple indices in the vocabulary, as set by `num_oov_indices`). The position of these tokens in the vocabulary is fixed. When `output_mode` is `"int"`, the vocabulary will begin with the mask token at index 0, followed by OOV indices, followed by the rest of the vocabula
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param max_tokens Maximum size of the vocabulary for this layer. This should only be specified when adapting the vocabulary or when setting `pad_to_max_tokens=True`. If None, there is no cap on the size of the vocabulary. Note that this size includes the OOV and mask tokens. Defaults to `None`.
+#' @param max_tokens Maximum size of the vocabulary for this layer. This should only be specified when adapting the vocabulary or when setting `pad_to_max_tokens=True`. If NULL, there is no cap on the size of the vocabulary. Note that this size includes the OOV and mask tokens. Defaults to `NULL`.
 #' @param num_oov_indices The number of out-of-vocabulary tokens to use. If this value is more than 1, OOV inputs are hashed or modulated to determine their OOV value (see `oov_method`). If this value is 0, OOV inputs will cause an error when calling the layer. Defaults to `1`.
-#' @param mask_token An integer token that represents masked inputs. When `output_mode` is `"int"`, the token is included in vocabulary and mapped to index 0. In other output modes, the token will not appear in the vocabulary and instances of the mask token in the input will be dropped. If set to None, no mask term will be added. Defaults to `None`.
-#' @param oov_token Only used when `invert` is `True`. The token to return for OOV indices. Defaults to `-1`.
+#' @param mask_token An integer token that represents masked inputs. When `output_mode` is `"int"`, the token is included in vocabulary and mapped to index 0. In other output modes, the token will not appear in the vocabulary and instances of the mask token in the input will be dropped. If set to NULL, no mask term will be added. Defaults to `NULL`.
+#' @param oov_token Only used when `invert` is `TRUE`. The token to return for OOV indices. Defaults to `-1`.
 #' @param vocabulary Optional. Either an array of integers or a string path to a text file. If passing an array, can pass a tuple, list, 1D NumPy array, or 1D tensor containing the integer vocbulary terms. If passing a file path, the file should contain one line per term in the vocabulary. If this argument is set, there is no need to `adapt()` the layer.
 #' @param vocabulary_dtype The dtype of the vocabulary terms. Only `vocabulary_dtype='int64'` is supported at this time. Defaults to `"int64"`.
 #' @param idf_weights Only valid when `output_mode` is `"tf_idf"`. A tuple, list, 1D NumPy array, or 1D tensor or the same length as the vocabulary, containing the floating point inverse document frequency weights, which will be multiplied by per sample term counts for the final TF-IDF weight. If the `vocabulary` argument is set, and `output_mode` is `"tf_idf"`, this argument must be supplied.
-#' @param invert Only valid when `output_mode` is `"int"`. If `True`, this layer will map indices to vocabulary items instead of mapping vocabulary items to indices. Defaults to `False`.
+#' @param invert Only valid when `output_mode` is `"int"`. If `TRUE`, this layer will map indices to vocabulary items instead of mapping vocabulary items to indices. Defaults to `FALSE`.
 #' @param output_mode Specification for the output of the layer. Values can be `"int"`, `"one_hot"`, `"multi_hot"`, `"count"`, or `"tf_idf"` configuring the layer as follows: - `"int"`: Return the vocabulary indices of the input tokens. - `"one_hot"`: Encodes each individual element in the input into an array the same size as the vocabulary, containing a 1 at the element index. If the last dimension is size 1, will encode on that dimension. If the last dimension is not size 1, will append a new dimension for the encoded output. - `"multi_hot"`: Encodes each sample in the input into a single array the same size as the vocabulary, containing a 1 for each vocabulary term present in the sample. Treats the last dimension as the sample dimension, if input shape is `(..., sample_length)`, output shape will be `(..., num_tokens)`. - `"count"`: As `"multi_hot"`, but the int array contains a count of the number of times the token at that index appeared in the sample. - `"tf_idf"`: As `"multi_hot"`, but the TF-IDF algorithm is applied to find the value in each token slot. For `"int"` output, the output shape matches the input shape. For `"one_hot"` output, the output shape is `input_shape + (vocabulary_size,)`, where `input_shape` may have arbitrary rank. For other output modes (`"multi_hot"`, `"count"`, `"tf_idf"`), the output shape is `(batch_size, vocabulary_size)`. Defaults to `"int"`.
-#' @param sparse Boolean. Only applicable to `"multi_hot"`, `"count"`, and `"tf_idf"` output modes. Only supported with TensorFlow backend. If `True`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `False`.
-#' @param pad_to_max_tokens Only applicable when `output_mode` is `"multi_hot"`, `"count"`, or `"tf_idf"`. If `True`, the output will have its feature axis padded to `max_tokens` even if the number of unique tokens in the vocabulary is less than `max_tokens`, resulting in a tensor of shape `(batch_size, max_tokens)` regardless of vocabulary size. Defaults to `False`.
+#' @param sparse Boolean. Only applicable to `"multi_hot"`, `"count"`, and `"tf_idf"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
+#' @param pad_to_max_tokens Only applicable when `output_mode` is `"multi_hot"`, `"count"`, or `"tf_idf"`. If `TRUE`, the output will have its feature axis padded to `max_tokens` even if the number of unique tokens in the vocabulary is less than `max_tokens`, resulting in a tensor of shape `(batch_size, max_tokens)` regardless of vocabulary size. Defaults to `FALSE`.
 #' @param oov_method Only relevant when `num_oov_indices > 1`. Controls how OOV tokens are assigned to OOV buckets. - `"floormod"` (default): uses `token \% num_oov_indices`. Preserves backwards compatibility but can produce severe bucket imbalance when input IDs share a common factor with `num_oov_indices` (e.g. all-even IDs with an even bucket count). - `"farmhash"`: applies FarmHash64. Distributes OOV tokens uniformly regardless of the arithmetic structure of the input IDs. This parameter is ignored for string inputs, which always use FarmHash64.
-#' @param salt Only valid when `oov_method="farmhash"`. If passed, the hash function used for OOV bucket assignment will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). Can be a tuple or list of 2 integers, or a single integer (which is used for both key components). If `None` (default), FarmHash64 is used. Defaults to `None`.
-#' @param name See the Keras documentation.
+#' @param salt Only valid when `oov_method="farmhash"`. If passed, the hash function used for OOV bucket assignment will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). Can be a tuple or list of 2 integers, or a single integer (which is used for both key components). If `NULL` (default), FarmHash64 is used. Defaults to `NULL`.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1637,6 +1944,10 @@ layer_identity <- function(object, input_shape = NULL, batch_size = NULL, batch_
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_integer_lookup()
+#' }
 #' @export
 layer_integer_lookup <- function(object, max_tokens = NULL, num_oov_indices = 1L, mask_token = NULL, oov_token = -1L, vocabulary = NULL, vocabulary_dtype = "int64", idf_weights = NULL, invert = FALSE, output_mode = "int", sparse = FALSE, pad_to_max_tokens = FALSE, oov_method = "floormod", salt = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_integer_lookup", rk_capture())
@@ -1648,8 +1959,8 @@ layer_integer_lookup <- function(object, max_tokens = NULL, num_oov_indices = 1L
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param `function` The function to be evaluated. Takes input tensor as first argument.
-#' @param output_shape Expected output shape from function. This argument can usually be inferred if not explicitly provided. Can be a tuple or function. If a tuple, it only specifies the first dimension onward; sample dimension is assumed either the same as the input: `output_shape = (input_shape[0], ) + output_shape` or, the input is `None` and the sample dimension is also `None`: `output_shape = (None, ) + output_shape`. If a function, it specifies the entire shape as a function of the input shape: `output_shape = f(input_shape)`.
-#' @param mask Either None (indicating no masking) or a callable with the same signature as the `compute_mask` layer method, or a tensor that will be returned as output mask regardless of what the input is.
+#' @param output_shape Expected output shape from function. This argument can usually be inferred if not explicitly provided. Can be a tuple or function. If a tuple, it only specifies the first dimension onward; sample dimension is assumed either the same as the input: `output_shape = (input_shape[0], ) + output_shape` or, the input is `NULL` and the sample dimension is also `NULL`: `output_shape = (NULL, ) + output_shape`. If a function, it specifies the entire shape as a function of the input shape: `output_shape = f(input_shape)`.
+#' @param mask Either NULL (indicating no masking) or a callable with the same signature as the `compute_mask` layer method, or a tensor that will be returned as output mask regardless of what the input is.
 #' @param arguments Optional dictionary of keyword arguments to be passed to the function.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -1659,6 +1970,10 @@ layer_integer_lookup <- function(object, max_tokens = NULL, num_oov_indices = 1L
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_lambda(`function` = function(x) x)
+#' }
 #' @export
 layer_lambda <- function(object, `function`, output_shape = NULL, mask = NULL, arguments = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_lambda", rk_capture())
@@ -1671,14 +1986,14 @@ layer_lambda <- function(object, `function`, output_shape = NULL, mask = NULL, a
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param axis Integer or List/Tuple. The axis or axes to normalize across. Typically, this is the features axis/axes. The left-out axes are typically the batch axis/axes. `-1` is the last dimension in the input. Defaults to `-1`.
 #' @param epsilon Small float added to variance to avoid dividing by zero. Defaults to 1e-3.
-#' @param center If True, add offset of `beta` to normalized tensor. If False, `beta` is ignored. Defaults to `True`.
-#' @param scale If True, multiply by `gamma`. If False, `gamma` is not used. When the next layer is linear (also e.g. `nn.relu`), this can be disabled since the scaling will be done by the next layer. Defaults to `True`.
+#' @param center If TRUE, add offset of `beta` to normalized tensor. If FALSE, `beta` is ignored. Defaults to `TRUE`.
+#' @param scale If TRUE, multiply by `gamma`. If FALSE, `gamma` is not used. When the next layer is linear (also e.g. `nn.relu`), this can be disabled since the scaling will be done by the next layer. Defaults to `TRUE`.
 #' @param beta_initializer Initializer for the beta weight. Defaults to zeros.
 #' @param gamma_initializer Initializer for the gamma weight. Defaults to ones.
-#' @param beta_regularizer Optional regularizer for the beta weight. None by default.
-#' @param gamma_regularizer Optional regularizer for the gamma weight. None by default.
-#' @param beta_constraint Optional constraint for the beta weight. None by default.
-#' @param gamma_constraint Optional constraint for the gamma weight. None by default.
+#' @param beta_regularizer Optional regularizer for the beta weight. NULL by default.
+#' @param gamma_regularizer Optional regularizer for the gamma weight. NULL by default.
+#' @param beta_constraint Optional constraint for the beta weight. NULL by default.
+#' @param gamma_constraint Optional constraint for the gamma weight. NULL by default.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1687,6 +2002,10 @@ layer_lambda <- function(object, `function`, output_shape = NULL, mask = NULL, a
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_layer_normalization()
+#' }
 #' @export
 layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, center = TRUE, scale = TRUE, beta_initializer = "zeros", gamma_initializer = "ones", beta_regularizer = NULL, gamma_regularizer = NULL, beta_constraint = NULL, gamma_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_layer_normalization", rk_capture())
@@ -1694,32 +2013,32 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
 
 #' Long Short-Term Memory layer - Hochreiter 1997 (LSTM layer)
 #'
-#' Based on available runtime hardware and constraints, this layer will choose different implementations (cuDNN-based or backend-native) to maximize the performance. If a GPU is available and all the arguments to the layer meet the requirement of the cuDNN kernel (see below for details), the layer will use a fast cuDNN implementation when using the TensorFlow backend. The requirements to use the cuDNN implementation are: 1. `activation` == `tanh` 2. `recurrent_activation` == `sigmoid` 3. `recurrent_dropout` == 0 4. `unroll` is `False` 5. `use_bias` is `True` 6. Inputs, if use masking, are strictly right-padded. 7. Eager execution is enabled in the outermost context. For example: >>> inputs = np.random.random((32, 10, 8)) >>> lstm = keras.layers.LSTM(4) >>> output = lstm(inputs) >>> output.shape (32, 4) >>> lstm = keras.layers.LSTM( ... 4, return_sequences=True, return_state=True) >>> whole_seq_output, final_memory_state, final_carry_state = lstm(inputs) >>> whole_seq_output.shape (32, 10, 4) >>> final_memory_state.shape (32, 4) >>> final_carry_state.shape (32, 4)
+#' Based on available runtime hardware and constraints, this layer will choose different implementations (cuDNN-based or backend-native) to maximize the performance. If a GPU is available and all the arguments to the layer meet the requirement of the cuDNN kernel (see below for details), the layer will use a fast cuDNN implementation when using the TensorFlow backend. The requirements to use the cuDNN implementation are: 1. `activation` == `tanh` 2. `recurrent_activation` == `sigmoid` 3. `recurrent_dropout` == 0 4. `unroll` is `FALSE` 5. `use_bias` is `TRUE` 6. Inputs, if use masking, are strictly right-padded. 7. Eager execution is enabled in the outermost context. For example: >>> inputs = np.random.random((32, 10, 8)) >>> lstm = keras.layers.LSTM(4) >>> output = lstm(inputs) >>> output.shape (32, 4) >>> lstm = keras.layers.LSTM( ... 4, return_sequences=True, return_state=True) >>> whole_seq_output, final_memory_state, final_carry_state = lstm(inputs) >>> whole_seq_output.shape (32, 10, 4) >>> final_memory_state.shape (32, 4) >>> final_carry_state.shape (32, 4)
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param units Positive integer, dimensionality of the output space.
-#' @param activation Activation function to use. Default: hyperbolic tangent (`tanh`). If you pass `None`, no activation is applied (ie. "linear" activation: `a(x) = x`).
-#' @param recurrent_activation Activation function to use for the recurrent step. Default: sigmoid (`sigmoid`). If you pass `None`, no activation is applied (ie. "linear" activation: `a(x) = x`).
-#' @param use_bias Boolean, (default `True`), whether the layer should use a bias vector.
+#' @param activation Activation function to use. Default: hyperbolic tangent (`tanh`). If you pass `NULL`, no activation is applied (ie. "linear" activation: `a(x) = x`).
+#' @param recurrent_activation Activation function to use for the recurrent step. Default: sigmoid (`sigmoid`). If you pass `NULL`, no activation is applied (ie. "linear" activation: `a(x) = x`).
+#' @param use_bias Boolean, (default `TRUE`), whether the layer should use a bias vector.
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs. Default: `"glorot_uniform"`.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state. Default: `"orthogonal"`.
 #' @param bias_initializer Initializer for the bias vector. Default: `"zeros"`.
-#' @param unit_forget_bias Boolean (default `True`). If `True`, add 1 to the bias of the forget gate at initialization. Setting it to `True` will also force `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al.]( https://github.com/mlresearch/v37/blob/gh-pages/jozefowicz15.pdf)
-#' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `None`.
-#' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `None`.
-#' @param bias_regularizer Regularizer function applied to the bias vector. Default: `None`.
-#' @param activity_regularizer Regularizer function applied to the output of the layer (its "activation"). Default: `None`.
-#' @param kernel_constraint Constraint function applied to the `kernel` weights matrix. Default: `None`.
-#' @param recurrent_constraint Constraint function applied to the `recurrent_kernel` weights matrix. Default: `None`.
-#' @param bias_constraint Constraint function applied to the bias vector. Default: `None`.
+#' @param unit_forget_bias Boolean (default `TRUE`). If `TRUE`, add 1 to the bias of the forget gate at initialization. Setting it to `TRUE` will also force `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al.]( https://github.com/mlresearch/v37/blob/gh-pages/jozefowicz15.pdf)
+#' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `NULL`.
+#' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
+#' @param bias_regularizer Regularizer function applied to the bias vector. Default: `NULL`.
+#' @param activity_regularizer Regularizer function applied to the output of the layer (its "activation"). Default: `NULL`.
+#' @param kernel_constraint Constraint function applied to the `kernel` weights matrix. Default: `NULL`.
+#' @param recurrent_constraint Constraint function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
+#' @param bias_constraint Constraint function applied to the bias vector. Default: `NULL`.
 #' @param dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the inputs. Default: 0.
 #' @param recurrent_dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the recurrent state. Default: 0.
 #' @param seed Random seed for dropout.
-#' @param return_sequences Boolean. Whether to return the last output in the output sequence, or the full sequence. Default: `False`.
-#' @param return_state Boolean. Whether to return the last state in addition to the output. Default: `False`.
-#' @param go_backwards Boolean (default: `False`). If `True`, process the input sequence backwards and return the reversed sequence.
-#' @param stateful Boolean (default: `False`). If `True`, the last state for each sample at index i in a batch will be used as initial state for the sample of index i in the following batch.
-#' @param unroll Boolean (default False). If `True`, the network will be unrolled, else a symbolic loop will be used. Unrolling can speed-up a RNN, although it tends to be more memory-intensive. Unrolling is only suitable for short sequences.
+#' @param return_sequences Boolean. Whether to return the last output in the output sequence, or the full sequence. Default: `FALSE`.
+#' @param return_state Boolean. Whether to return the last state in addition to the output. Default: `FALSE`.
+#' @param go_backwards Boolean (default: `FALSE`). If `TRUE`, process the input sequence backwards and return the reversed sequence.
+#' @param stateful Boolean (default: `FALSE`). If `TRUE`, the last state for each sample at index i in a batch will be used as initial state for the sample of index i in the following batch.
+#' @param unroll Boolean (default False). If `TRUE`, the network will be unrolled, else a symbolic loop will be used. Unrolling can speed-up a RNN, although it tends to be more memory-intensive. Unrolling is only suitable for short sequences.
 #' @param use_cudnn Whether to use a cuDNN-backed implementation. `"auto"` will attempt to use cuDNN when feasible, and will fallback to the default implementation if not.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -1729,6 +2048,12 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(10, 3)) %>%
+#'     layer_lstm(units = 4)
+#'   model
+#' }
 #' @export
 layer_lstm <- function(object, units, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", unit_forget_bias = TRUE, kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, unroll = FALSE, use_cudnn = "auto", input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_lstm", rk_capture())
@@ -1740,19 +2065,19 @@ layer_lstm <- function(object, units, activation = "tanh", recurrent_activation 
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param units Positive integer, dimensionality of the output space.
-#' @param activation Activation function to use. Default: hyperbolic tangent (`tanh`). If you pass None, no activation is applied (ie. "linear" activation: `a(x) = x`).
-#' @param recurrent_activation Activation function to use for the recurrent step. Default: sigmoid (`sigmoid`). If you pass `None`, no activation is applied (ie. "linear" activation: `a(x) = x`).
-#' @param use_bias Boolean, (default `True`), whether the layer should use a bias vector.
+#' @param activation Activation function to use. Default: hyperbolic tangent (`tanh`). If you pass NULL, no activation is applied (ie. "linear" activation: `a(x) = x`).
+#' @param recurrent_activation Activation function to use for the recurrent step. Default: sigmoid (`sigmoid`). If you pass `NULL`, no activation is applied (ie. "linear" activation: `a(x) = x`).
+#' @param use_bias Boolean, (default `TRUE`), whether the layer should use a bias vector.
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs. Default: `"glorot_uniform"`.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state. Default: `"orthogonal"`.
 #' @param bias_initializer Initializer for the bias vector. Default: `"zeros"`.
-#' @param unit_forget_bias Boolean (default `True`). If `True`, add 1 to the bias of the forget gate at initialization. Setting it to `True` will also force `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al.]( https://github.com/mlresearch/v37/blob/gh-pages/jozefowicz15.pdf)
-#' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `None`.
-#' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `None`.
-#' @param bias_regularizer Regularizer function applied to the bias vector. Default: `None`.
-#' @param kernel_constraint Constraint function applied to the `kernel` weights matrix. Default: `None`.
-#' @param recurrent_constraint Constraint function applied to the `recurrent_kernel` weights matrix. Default: `None`.
-#' @param bias_constraint Constraint function applied to the bias vector. Default: `None`.
+#' @param unit_forget_bias Boolean (default `TRUE`). If `TRUE`, add 1 to the bias of the forget gate at initialization. Setting it to `TRUE` will also force `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al.]( https://github.com/mlresearch/v37/blob/gh-pages/jozefowicz15.pdf)
+#' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `NULL`.
+#' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
+#' @param bias_regularizer Regularizer function applied to the bias vector. Default: `NULL`.
+#' @param kernel_constraint Constraint function applied to the `kernel` weights matrix. Default: `NULL`.
+#' @param recurrent_constraint Constraint function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
+#' @param bias_constraint Constraint function applied to the bias vector. Default: `NULL`.
 #' @param dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the inputs. Default: 0.
 #' @param recurrent_dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the recurrent state. Default: 0.
 #' @param seed Random seed for dropout.
@@ -1764,6 +2089,10 @@ layer_lstm <- function(object, units, activation = "tanh", recurrent_activation 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_lstm_cell(units = 4)
+#' }
 #' @export
 layer_lstm_cell <- function(object, units, activation = "tanh", recurrent_activation = "sigmoid", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", unit_forget_bias = TRUE, kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_lstm_cell", rk_capture())
@@ -1783,6 +2112,10 @@ layer_lstm_cell <- function(object, units, activation = "tanh", recurrent_activa
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_masking()
+#' }
 #' @export
 layer_masking <- function(object, mask_value = 0.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_masking", rk_capture())
@@ -1794,7 +2127,7 @@ layer_masking <- function(object, mask_value = 0.0, input_shape = NULL, batch_si
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param max_number Desired output number of bounding boxes.
-#' @param fill_value See the Keras documentation.
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1803,6 +2136,10 @@ layer_masking <- function(object, mask_value = 0.0, input_shape = NULL, batch_si
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_max_num_bounding_boxes(max_number = 2)
+#' }
 #' @export
 layer_max_num_bounding_boxes <- function(object, max_number, fill_value = -1L, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_max_num_bounding_boxes", rk_capture())
@@ -1814,10 +2151,10 @@ layer_max_num_bounding_boxes <- function(object, max_number, fill_value = -1L, i
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param pool_size int, size of the max pooling window.
-#' @param strides int or None. Specifies how much the pooling window moves for each pooling step. If None, it will default to `pool_size`.
+#' @param strides int or NULL. Specifies how much the pooling window moves for each pooling step. If NULL, it will default to `pool_size`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1826,6 +2163,10 @@ layer_max_num_bounding_boxes <- function(object, max_number, fill_value = -1L, i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_max_pooling_1d()
+#' }
 #' @export
 layer_max_pooling_1d <- function(object, pool_size = 2L, strides = NULL, padding = "valid", data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_max_pooling_1d", rk_capture())
@@ -1837,10 +2178,10 @@ layer_max_pooling_1d <- function(object, pool_size = 2L, strides = NULL, padding
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param pool_size int or tuple of 2 integers, factors by which to downscale (dim1, dim2). If only one integer is specified, the same window length will be used for all dimensions.
-#' @param strides int or tuple of 2 integers, or None. Strides values. If None, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
+#' @param strides int or tuple of 2 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1849,6 +2190,12 @@ layer_max_pooling_1d <- function(object, pool_size = 2L, strides = NULL, padding
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(8, 8, 1)) %>%
+#'     layer_max_pooling_2d(pool_size = c(2, 2))
+#'   model
+#' }
 #' @export
 layer_max_pooling_2d <- function(object, pool_size = c(2L, 2L), strides = NULL, padding = "valid", data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_max_pooling_2d", rk_capture())
@@ -1860,10 +2207,10 @@ layer_max_pooling_2d <- function(object, pool_size = c(2L, 2L), strides = NULL, 
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param pool_size int or tuple of 3 integers, factors by which to downscale (dim1, dim2, dim3). If only one integer is specified, the same window length will be used for all dimensions.
-#' @param strides int or tuple of 3 integers, or None. Strides values. If None, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
+#' @param strides int or tuple of 3 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1872,6 +2219,10 @@ layer_max_pooling_2d <- function(object, pool_size = c(2L, 2L), strides = NULL, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_max_pooling_3d()
+#' }
 #' @export
 layer_max_pooling_3d <- function(object, pool_size = c(2L, 2L, 2L), strides = NULL, padding = "valid", data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_max_pooling_3d", rk_capture())
@@ -1890,6 +2241,10 @@ layer_max_pooling_3d <- function(object, pool_size = c(2L, 2L, 2L), strides = NU
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_maximum()
+#' }
 #' @export
 layer_maximum <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_maximum", rk_capture())
@@ -1902,13 +2257,13 @@ layer_maximum <- function(object, input_shape = NULL, batch_size = NULL, batch_i
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param fft_length Integer, size of the FFT window.
 #' @param sequence_stride Integer, number of samples between successive STFT columns.
-#' @param sequence_length Integer, size of the window used for applying `window` to each audio frame. If `None`, defaults to `fft_length`.
-#' @param window String, name of the window function to use. Available values are `"hann"` and `"hamming"`. If `window` is a tensor, it will be used directly as the window and its length must be `sequence_length`. If `window` is `None`, no windowing is used. Defaults to `"hann"`.
+#' @param sequence_length Integer, size of the window used for applying `window` to each audio frame. If `NULL`, defaults to `fft_length`.
+#' @param window String, name of the window function to use. Available values are `"hann"` and `"hamming"`. If `window` is a tensor, it will be used directly as the window and its length must be `sequence_length`. If `window` is `NULL`, no windowing is used. Defaults to `"hann"`.
 #' @param sampling_rate Integer, sample rate of the input signal.
 #' @param num_mel_bins Integer, number of mel bins to generate.
 #' @param min_freq Float, minimum frequency of the mel bins.
-#' @param max_freq Float, maximum frequency of the mel bins. If `None`, defaults to `sampling_rate / 2`.
-#' @param power_to_db If True, convert the power spectrogram to decibels.
+#' @param max_freq Float, maximum frequency of the mel bins. If `NULL`, defaults to `sampling_rate / 2`.
+#' @param power_to_db If TRUE, convert the power spectrogram to decibels.
 #' @param top_db Float, minimum negative cut-off `max(10 * log10(S)) - top_db`.
 #' @param mag_exp Float, exponent for the magnitude spectrogram. 1 for magnitude, 2 for power, etc. Default is 2.
 #' @param min_power Float, minimum value for power and `ref_power`.
@@ -1921,6 +2276,10 @@ layer_maximum <- function(object, input_shape = NULL, batch_size = NULL, batch_i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_mel_spectrogram()
+#' }
 #' @export
 layer_mel_spectrogram <- function(object, fft_length = 2048L, sequence_stride = 512L, sequence_length = NULL, window = "hann", sampling_rate = 16000L, num_mel_bins = 128L, min_freq = 20.0, max_freq = NULL, power_to_db = TRUE, top_db = 80.0, mag_exp = 2.0, min_power = 1e-10, ref_power = 1.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_mel_spectrogram", rk_capture())
@@ -1939,6 +2298,10 @@ layer_mel_spectrogram <- function(object, fft_length = 2048L, sequence_stride = 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_minimum()
+#' }
 #' @export
 layer_minimum <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_minimum", rk_capture())
@@ -1950,7 +2313,7 @@ layer_minimum <- function(object, input_shape = NULL, batch_size = NULL, batch_i
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param alpha Float between 0 and 1. Controls the blending strength. Smaller values mean less mixing, while larger values allow for more  blending between images. Defaults to 0.2, recommended for ImageNet1k classification.
-#' @param data_format See the Keras documentation.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -1960,6 +2323,10 @@ layer_minimum <- function(object, input_shape = NULL, batch_size = NULL, batch_i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_mix_up()
+#' }
 #' @export
 layer_mix_up <- function(object, alpha = 0.2, data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_mix_up", rk_capture())
@@ -1976,9 +2343,9 @@ layer_mix_up <- function(object, alpha = 0.2, data_format = NULL, seed = NULL, i
 #' @param dropout Dropout probability.
 #' @param use_bias Boolean, whether the dense layers use bias vectors/matrices.
 #' @param output_shape The expected shape of an output tensor, besides the batch and sequence dims. If not specified, projects back to the query feature dim (the query input's last dimension).
-#' @param attention_axes axes over which the attention is applied. `None` means attention over all axes, but batch, heads, and features.
-#' @param sliding_window Optional positive integer. If set, restricts each query position to attend only to key positions within `sliding_window - 1` of itself (a symmetric band). Composes naturally with `use_causal_mask=True` to give the causal sliding window used by Mistral, Llama-3 long-context, and Phi-3. Defaults to `None` (full attention).
-#' @param flash_attention If `None`, the layer attempts to use flash attention for faster and more memory-efficient attention computations when possible. This behavior can be configured using `keras.config.enable_flash_attention()` or `keras.config.disable_flash_attention()`.
+#' @param attention_axes axes over which the attention is applied. `NULL` means attention over all axes, but batch, heads, and features.
+#' @param sliding_window Optional positive integer. If set, restricts each query position to attend only to key positions within `sliding_window - 1` of itself (a symmetric band). Composes naturally with `use_causal_mask=True` to give the causal sliding window used by Mistral, Llama-3 long-context, and Phi-3. Defaults to `NULL` (full attention).
+#' @param flash_attention If `NULL`, the layer attempts to use flash attention for faster and more memory-efficient attention computations when possible. This behavior can be configured using `keras.config.enable_flash_attention()` or `keras.config.disable_flash_attention()`.
 #' @param kernel_initializer Initializer for dense layer kernels.
 #' @param bias_initializer Initializer for dense layer biases.
 #' @param kernel_regularizer Regularizer for dense layer kernels.
@@ -1986,7 +2353,7 @@ layer_mix_up <- function(object, alpha = 0.2, data_format = NULL, seed = NULL, i
 #' @param activity_regularizer Regularizer for dense layer activity.
 #' @param kernel_constraint Constraint for dense layer kernels.
 #' @param bias_constraint Constraint for dense layer kernels.
-#' @param use_gate Boolean, whether to apply a gated attention mechanism. When True, an additional gating branch is added based on the (Gated Attention for Large Language Models)[https://arxiv.org/abs/2505.06708]. It applies a sigmoid-activated linear projection to the query which then gates the attention output. This helps improve training stability and eliminates "attention sinks".
+#' @param use_gate Boolean, whether to apply a gated attention mechanism. When TRUE, an additional gating branch is added based on the (Gated Attention for Large Language Models)[https://arxiv.org/abs/2505.06708]. It applies a sigmoid-activated linear projection to the query which then gates the attention output. This helps improve training stability and eliminates "attention sinks".
 #' @param seed Optional integer to seed the dropout layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -1996,6 +2363,10 @@ layer_mix_up <- function(object, alpha = 0.2, data_format = NULL, seed = NULL, i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_multi_head_attention(num_heads = 2, key_dim = 4)
+#' }
 #' @export
 layer_multi_head_attention <- function(object, num_heads, key_dim, value_dim = NULL, dropout = 0.0, use_bias = TRUE, output_shape = NULL, attention_axes = NULL, sliding_window = NULL, flash_attention = NULL, kernel_initializer = "glorot_uniform", bias_initializer = "zeros", kernel_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, bias_constraint = NULL, use_gate = FALSE, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_multi_head_attention", rk_capture())
@@ -2014,6 +2385,10 @@ layer_multi_head_attention <- function(object, num_heads, key_dim, value_dim = N
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_multiply()
+#' }
 #' @export
 layer_multiply <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_multiply", rk_capture())
@@ -2024,10 +2399,10 @@ layer_multiply <- function(object, input_shape = NULL, batch_size = NULL, batch_
 #' This layer will shift and scale inputs into a distribution centered around 0 with standard deviation 1. It accomplishes this by precomputing the mean and variance of the data, and calling `(input - mean) / sqrt(var)` at runtime. The mean and variance values for the layer must be either supplied on construction or learned via `adapt()`. `adapt()` will compute the mean and variance of the data and store them as the layer's weights. `adapt()` should be called before `fit()`, `evaluate()`, or `predict()`. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param axis Integer, tuple of integers, or None. The axis or axes that should have a separate mean and variance for each index in the shape. For example, if shape is `(None, 5)` and `axis=1`, the layer will track 5 separate mean and variance values for the last axis. If `axis` is set to `None`, the layer will normalize all elements in the input by a scalar mean and variance. When `-1`, the last axis of the input is assumed to be a feature dimension and is normalized per index. Note that in the specific case of batched scalar inputs where the only axis is the batch axis, the default will normalize each index in the batch separately. In this case, consider passing `axis=None`. Defaults to `-1`.
+#' @param axis Integer, tuple of integers, or NULL. The axis or axes that should have a separate mean and variance for each index in the shape. For example, if shape is `(NULL, 5)` and `axis=1`, the layer will track 5 separate mean and variance values for the last axis. If `axis` is set to `NULL`, the layer will normalize all elements in the input by a scalar mean and variance. When `-1`, the last axis of the input is assumed to be a feature dimension and is normalized per index. Note that in the specific case of batched scalar inputs where the only axis is the batch axis, the default will normalize each index in the batch separately. In this case, consider passing `axis=None`. Defaults to `-1`.
 #' @param mean The mean value(s) to use during normalization. The passed value(s) will be broadcast to the shape of the kept axes above; if the value(s) cannot be broadcast, an error will be raised when this layer's `build()` method is called. `mean` and `variance` must be specified together.
 #' @param variance The variance value(s) to use during normalization. The passed value(s) will be broadcast to the shape of the kept axes above; if the value(s) cannot be broadcast, an error will be raised when this layer's `build()` method is called. `mean` and `variance` must be specified together.
-#' @param invert If `True`, this layer will apply the inverse transformation to its inputs: it would turn a normalized input back into its original form.
+#' @param invert If `TRUE`, this layer will apply the inverse transformation to its inputs: it would turn a normalized input back into its original form.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2036,6 +2411,10 @@ layer_multiply <- function(object, input_shape = NULL, batch_size = NULL, batch_
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_normalization()
+#' }
 #' @export
 layer_normalization <- function(object, axis = -1L, mean = NULL, variance = NULL, invert = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_normalization", rk_capture())
@@ -2055,6 +2434,10 @@ layer_normalization <- function(object, axis = -1L, mean = NULL, variance = NULL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_permute(dims = c(2, 1))
+#' }
 #' @export
 layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_permute", rk_capture())
@@ -2066,7 +2449,7 @@ layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, b
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param layers See the Keras documentation.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2075,6 +2458,10 @@ layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, b
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_pipeline(layers = list(layer_rescaling(scale = 0.5)))
+#' }
 #' @export
 layer_pipeline <- function(object, layers, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_pipeline", rk_capture())
@@ -2085,12 +2472,12 @@ layer_pipeline <- function(object, layers, name = NULL, input_shape = NULL, batc
 #' This layer can be thought of as an all-in-one image augmentation layer. The policy implemented by this layer has been benchmarked extensively and is effective on a wide variety of datasets. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param value_range See the Keras documentation.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
 #' @param num_ops See the Keras documentation.
-#' @param factor See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2099,6 +2486,10 @@ layer_pipeline <- function(object, layers, name = NULL, input_shape = NULL, batc
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_rand_augment()
+#' }
 #' @export
 layer_rand_augment <- function(object, value_range = c(0L, 255L), num_ops = 2L, factor = 0.5, interpolation = "bilinear", seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_rand_augment", rk_capture())
@@ -2120,6 +2511,10 @@ layer_rand_augment <- function(object, value_range = c(0L, 255L), num_ops = 2L, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_brightness(factor = 0.2)
+#' }
 #' @export
 layer_random_brightness <- function(object, factor, value_range = c(0L, 255L), seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_brightness", rk_capture())
@@ -2130,10 +2525,10 @@ layer_random_brightness <- function(object, factor, value_range = c(0L, 255L), s
 #' The sharpness operation first converts an image to gray scale, then back to color. It then takes a weighted average between original image and the degenerated image. This makes colors appear more dull. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2142,6 +2537,10 @@ layer_random_brightness <- function(object, factor, value_range = c(0L, 255L), s
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_color_degeneration(factor = 0.2)
+#' }
 #' @export
 layer_random_color_degeneration <- function(object, factor, value_range = c(0L, 255L), data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_color_degeneration", rk_capture())
@@ -2152,13 +2551,13 @@ layer_random_color_degeneration <- function(object, factor, value_range = c(0L, 
 #' and hue image processing operation sequentially and randomly on the input. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param value_range See the Keras documentation.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
 #' @param brightness_factor See the Keras documentation.
 #' @param contrast_factor See the Keras documentation.
 #' @param saturation_factor See the Keras documentation.
 #' @param hue_factor See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2167,6 +2566,10 @@ layer_random_color_degeneration <- function(object, factor, value_range = c(0L, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_color_jitter()
+#' }
 #' @export
 layer_random_color_jitter <- function(object, value_range = c(0L, 255L), brightness_factor = NULL, contrast_factor = NULL, saturation_factor = NULL, hue_factor = NULL, seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_color_jitter", rk_capture())
@@ -2177,9 +2580,9 @@ layer_random_color_jitter <- function(object, value_range = c(0L, 255L), brightn
 #' This layer will randomly adjust the contrast of an image or images by a random factor. Contrast is adjusted independently for each channel of each image during training. For each channel, this layer computes the mean of the image pixels in the channel and then adjusts each component `x` of each pixel to `(x - mean) * contrast_factor + mean`. Input pixel values can be of any range (e.g. `[0., 1.)` or `[0, 255]`) and in integer or floating point dtype. By default, the layer will output floats. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2188,6 +2591,10 @@ layer_random_color_jitter <- function(object, value_range = c(0L, 255L), brightn
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_contrast(factor = 0.2)
+#' }
 #' @export
 layer_random_contrast <- function(object, factor, value_range = c(0L, 255L), seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_contrast", rk_capture())
@@ -2195,14 +2602,14 @@ layer_random_contrast <- function(object, factor, value_range = c(0L, 255L), see
 
 #' A preprocessing layer which randomly crops images during training (RandomCrop layer)
 #'
-#' During training, this layer will randomly choose a location to crop images down to a target size. The layer will crop all the images in the same batch to the same cropping location. At inference time, and during training if an input image is smaller than the target size, the input will be resized and cropped so as to return the largest possible window in the image that matches the target aspect ratio. If you need to apply random cropping at inference time, set `training` to True when calling the layer. Input pixel values can be of any range (e.g. `[0., 1.)` or `[0, 255]`) and of integer or floating point dtype. By default, the layer will output floats. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
+#' During training, this layer will randomly choose a location to crop images down to a target size. The layer will crop all the images in the same batch to the same cropping location. At inference time, and during training if an input image is smaller than the target size, the input will be resized and cropped so as to return the largest possible window in the image that matches the target aspect ratio. If you need to apply random cropping at inference time, set `training` to TRUE when calling the layer. Input pixel values can be of any range (e.g. `[0., 1.)` or `[0, 255]`) and of integer or floating point dtype. By default, the layer will output floats. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param height See the Keras documentation.
 #' @param width See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param name See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2211,6 +2618,10 @@ layer_random_contrast <- function(object, factor, value_range = c(0L, 255L), see
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_crop(height = 4, width = 4)
+#' }
 #' @export
 layer_random_crop <- function(object, height, width, seed = NULL, data_format = NULL, name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_crop", rk_capture())
@@ -2221,14 +2632,14 @@ layer_random_crop <- function(object, height, width, seed = NULL, data_format = 
 #' This layer distorts input images by applying elastic deformations, simulating a physically realistic transformation. The magnitude of the distortion is controlled by the `scale` parameter, while the `factor` determines the probability of applying the transformation. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
 #' @param scale See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param fill_mode See the Keras documentation.
-#' @param fill_value See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param fill_mode How points outside the input are filled: "constant", "reflect", "wrap" or "nearest".
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2237,6 +2648,10 @@ layer_random_crop <- function(object, height, width, seed = NULL, data_format = 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_elastic_transform()
+#' }
 #' @export
 layer_random_elastic_transform <- function(object, factor = 1.0, scale = 1.0, interpolation = "bilinear", fill_mode = "reflect", fill_value = 0.0, value_range = c(0L, 255L), seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_elastic_transform", rk_capture())
@@ -2247,12 +2662,12 @@ layer_random_elastic_transform <- function(object, factor = 1.0, scale = 1.0, in
 #' Random Erasing is a data augmentation method where random patches of an image are erased (replaced by a constant value or noise) during training to improve generalization. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
 #' @param scale See the Keras documentation.
-#' @param fill_value See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2261,6 +2676,10 @@ layer_random_elastic_transform <- function(object, factor = 1.0, scale = 1.0, in
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_erasing()
+#' }
 #' @export
 layer_random_erasing <- function(object, factor = 1.0, scale = c(0.02, 0.33), fill_value = NULL, value_range = c(0L, 255L), seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_erasing", rk_capture())
@@ -2272,8 +2691,8 @@ layer_random_erasing <- function(object, factor = 1.0, scale = c(0.02, 0.33), fi
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param mode See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2282,6 +2701,10 @@ layer_random_erasing <- function(object, factor = 1.0, scale = c(0.02, 0.33), fi
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_flip()
+#' }
 #' @export
 layer_random_flip <- function(object, mode = "horizontal_and_vertical", seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_flip", rk_capture())
@@ -2292,12 +2715,12 @@ layer_random_flip <- function(object, mode = "horizontal_and_vertical", seed = N
 #' This layer performs a Gaussian blur operation on input images with a randomly selected degree of blurring, controlled by the `factor` and `sigma` arguments. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
 #' @param kernel_size See the Keras documentation.
 #' @param sigma See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2306,6 +2729,10 @@ layer_random_flip <- function(object, mode = "horizontal_and_vertical", seed = N
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_gaussian_blur()
+#' }
 #' @export
 layer_random_gaussian_blur <- function(object, factor = 1.0, kernel_size = 3L, sigma = 1.0, value_range = c(0L, 255L), data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_gaussian_blur", rk_capture())
@@ -2316,9 +2743,9 @@ layer_random_gaussian_blur <- function(object, factor = 1.0, kernel_size = 3L, s
 #' This layer randomly converts input images to grayscale with a specified factor. When applied, it maintains the original number of channels but sets all channels to the same grayscale value. This can be useful for data augmentation and training models to be robust to color variations. The conversion preserves the perceived luminance of the original color image using standard RGB to grayscale conversion coefficients. Images that are not selected for conversion remain unchanged. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2327,6 +2754,10 @@ layer_random_gaussian_blur <- function(object, factor = 1.0, kernel_size = 3L, s
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_grayscale()
+#' }
 #' @export
 layer_random_grayscale <- function(object, factor = 0.5, data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_grayscale", rk_capture())
@@ -2339,7 +2770,7 @@ layer_random_grayscale <- function(object, factor = 0.5, data_format = NULL, see
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param factor A single float or a tuple of two floats. `factor` controls the extent to which the image hue is impacted. `factor=0.0` makes this layer perform a no-op operation, while a value of `1.0` performs the most aggressive contrast adjustment available. If a tuple is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. In order to ensure the value is always the same, please pass a tuple with two identical floats: `(0.5, 0.5)`.
 #' @param value_range the range of values the incoming images will have. Represented as a two-number tuple written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
-#' @param data_format See the Keras documentation.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2349,6 +2780,10 @@ layer_random_grayscale <- function(object, factor = 0.5, data_format = NULL, see
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_hue(factor = 0.2)
+#' }
 #' @export
 layer_random_hue <- function(object, factor, value_range = c(0L, 255L), data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_hue", rk_capture())
@@ -2359,10 +2794,10 @@ layer_random_hue <- function(object, factor, value_range = c(0L, 255L), data_for
 #' This layer randomly inverts the colors of input images with a specified probability range. When applied, each image has a chance of having its colors inverted, where the pixel values are transformed to their complementary values. Images that are not selected for inversion remain unchanged. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2371,6 +2806,10 @@ layer_random_hue <- function(object, factor, value_range = c(0L, 255L), data_for
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_invert()
+#' }
 #' @export
 layer_random_invert <- function(object, factor = 1.0, value_range = c(0L, 255L), seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_invert", rk_capture())
@@ -2381,12 +2820,12 @@ layer_random_invert <- function(object, factor = 1.0, value_range = c(0L, 255L),
 #' This layer distorts the perspective of input images by shifting their corner points, simulating a 3D-like transformation. The amount of distortion is controlled by the `factor` and `scale` parameters. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
 #' @param scale See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param fill_value See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2395,6 +2834,10 @@ layer_random_invert <- function(object, factor = 1.0, value_range = c(0L, 255L),
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_perspective()
+#' }
 #' @export
 layer_random_perspective <- function(object, factor = 1.0, scale = 1.0, interpolation = "bilinear", fill_value = 0.0, seed = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_perspective", rk_capture())
@@ -2405,10 +2848,10 @@ layer_random_perspective <- function(object, factor = 1.0, scale = 1.0, interpol
 #' **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2417,6 +2860,10 @@ layer_random_perspective <- function(object, factor = 1.0, scale = 1.0, interpol
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_posterization(factor = 4)
+#' }
 #' @export
 layer_random_posterization <- function(object, factor, value_range = c(0L, 255L), data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_posterization", rk_capture())
@@ -2427,12 +2874,12 @@ layer_random_posterization <- function(object, factor, value_range = c(0L, 255L)
 #' This layer will apply random rotations to each image, filling empty space according to `fill_mode`. By default, random rotations are only applied during training. At inference time, the layer does nothing. If you need to apply random rotations at inference time, pass `training=True` when calling the layer. Input pixel values can be of any range (e.g. `[0., 1.)` or `[0, 255]`) and of integer or floating point dtype. By default, the layer will output floats. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param fill_mode See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param fill_value See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param fill_mode How points outside the input are filled: "constant", "reflect", "wrap" or "nearest".
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2441,6 +2888,10 @@ layer_random_posterization <- function(object, factor, value_range = c(0L, 255L)
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_rotation(factor = 0.2)
+#' }
 #' @export
 layer_random_rotation <- function(object, factor, fill_mode = "reflect", interpolation = "bilinear", seed = NULL, fill_value = 0.0, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_rotation", rk_capture())
@@ -2453,7 +2904,7 @@ layer_random_rotation <- function(object, factor, fill_mode = "reflect", interpo
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param factor A tuple of two floats or a single float. `factor` controls the extent to which the image saturation is impacted. `factor=0.5` makes this layer perform a no-op operation. `factor=0.0` makes the image fully grayscale. `factor=1.0` makes the image fully saturated. Values should be between `0.0` and `1.0`. If a tuple is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. To ensure the value is always the same, pass a tuple with two identical floats: `(0.5, 0.5)`.
 #' @param value_range the range of values the incoming images will have. Represented as a two-number tuple written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
-#' @param data_format See the Keras documentation.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2463,6 +2914,10 @@ layer_random_rotation <- function(object, factor, fill_mode = "reflect", interpo
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_saturation(factor = 0.2)
+#' }
 #' @export
 layer_random_saturation <- function(object, factor, value_range = c(0L, 255L), data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_saturation", rk_capture())
@@ -2473,10 +2928,10 @@ layer_random_saturation <- function(object, factor, value_range = c(0L, 255L), d
 #' The sharpness operation first performs a blur, then blends between the original image and the processed image. This operation adjusts the clarity of the edges in an image, ranging from blurred to enhanced sharpness. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor See the Keras documentation.
-#' @param value_range See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2485,6 +2940,10 @@ layer_random_saturation <- function(object, factor, value_range = c(0L, 255L), d
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_sharpness(factor = 0.2)
+#' }
 #' @export
 layer_random_sharpness <- function(object, factor, value_range = c(0L, 255L), data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_sharpness", rk_capture())
@@ -2497,11 +2956,11 @@ layer_random_sharpness <- function(object, factor, value_range = c(0L, 255L), da
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param x_factor See the Keras documentation.
 #' @param y_factor See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param fill_mode See the Keras documentation.
-#' @param fill_value See the Keras documentation.
-#' @param data_format See the Keras documentation.
-#' @param seed See the Keras documentation.
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param fill_mode How points outside the input are filled: "constant", "reflect", "wrap" or "nearest".
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2510,6 +2969,10 @@ layer_random_sharpness <- function(object, factor, value_range = c(0L, 255L), da
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_shear()
+#' }
 #' @export
 layer_random_shear <- function(object, x_factor = 0.0, y_factor = 0.0, interpolation = "bilinear", fill_mode = "reflect", fill_value = 0.0, data_format = NULL, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_shear", rk_capture())
@@ -2522,11 +2985,11 @@ layer_random_shear <- function(object, x_factor = 0.0, y_factor = 0.0, interpola
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param height_factor See the Keras documentation.
 #' @param width_factor See the Keras documentation.
-#' @param fill_mode See the Keras documentation.
-#' @param interpolation See the Keras documentation.
-#' @param seed See the Keras documentation.
-#' @param fill_value See the Keras documentation.
-#' @param data_format See the Keras documentation.
+#' @param fill_mode How points outside the input are filled: "constant", "reflect", "wrap" or "nearest".
+#' @param interpolation Interpolation method: "bilinear", "nearest", ...
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2535,6 +2998,10 @@ layer_random_shear <- function(object, x_factor = 0.0, y_factor = 0.0, interpola
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_translation(height_factor = 0.2, width_factor = 0.2)
+#' }
 #' @export
 layer_random_translation <- function(object, height_factor, width_factor, fill_mode = "reflect", interpolation = "bilinear", seed = NULL, fill_value = 0.0, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_translation", rk_capture())
@@ -2546,7 +3013,7 @@ layer_random_translation <- function(object, height_factor, width_factor, fill_m
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param height_factor a float represented as fraction of value, or a tuple of size 2 representing lower and upper bound for zooming vertically. When represented as a single float, this value is used for both the upper and lower bound. A positive value means zooming out, while a negative value means zooming in. For instance, `height_factor=(0.2, 0.3)` result in an output zoomed out by a random amount in the range `[+20\%, +30\%]`. `height_factor=(-0.3, -0.2)` result in an output zoomed in by a random amount in the range `[+20\%, +30\%]`.
-#' @param width_factor a float represented as fraction of value, or a tuple of size 2 representing lower and upper bound for zooming horizontally. When represented as a single float, this value is used for both the upper and lower bound. For instance, `width_factor=(0.2, 0.3)` result in an output zooming out between 20\% to 30\%. `width_factor=(-0.3, -0.2)` result in an output zooming in between 20\% to 30\%. `None` means i.e., zooming vertical and horizontal directions by preserving the aspect ratio. Defaults to `None`.
+#' @param width_factor a float represented as fraction of value, or a tuple of size 2 representing lower and upper bound for zooming horizontally. When represented as a single float, this value is used for both the upper and lower bound. For instance, `width_factor=(0.2, 0.3)` result in an output zooming out between 20\% to 30\%. `width_factor=(-0.3, -0.2)` result in an output zooming in between 20\% to 30\%. `NULL` means i.e., zooming vertical and horizontal directions by preserving the aspect ratio. Defaults to `NULL`.
 #' @param fill_mode Points outside the boundaries of the input are filled according to the given mode. Available methods are `"constant"`, `"nearest"`, `"wrap"` and `"reflect"`. Defaults to `"reflect"`. - `"reflect"`: `(d c b a | a b c d | d c b a)` The input is extended by reflecting about the edge of the last pixel. - `"constant"`: `(k k k k | a b c d | k k k k)` The input is extended by filling all values beyond the edge with the same constant value k specified by `fill_value`. - `"wrap"`: `(a b c d | a b c d | a b c d)` The input is extended by wrapping around to the opposite edge. - `"nearest"`: `(a a a a | a b c d | d d d d)` The input is extended by the nearest pixel. Note that when using torch backend, `"reflect"` is redirected to `"mirror"` `(c d c b | a b c d | c b a b)` because torch does not support `"reflect"`. Note that torch backend does not support `"wrap"`.
 #' @param interpolation Interpolation mode. Supported values: `"nearest"`, `"bilinear"`.
 #' @param seed Integer. Used to create a random seed.
@@ -2560,6 +3027,10 @@ layer_random_translation <- function(object, height_factor, width_factor, fill_m
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_random_zoom(height_factor = 0.2)
+#' }
 #' @export
 layer_random_zoom <- function(object, height_factor, width_factor = NULL, fill_mode = "reflect", interpolation = "bilinear", seed = NULL, fill_value = 0.0, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_random_zoom", rk_capture())
@@ -2577,6 +3048,10 @@ layer_random_zoom <- function(object, height_factor, width_factor = NULL, fill_m
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_repeat_vector(n = 3)
+#' }
 #' @export
 layer_repeat_vector <- function(object, n, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_repeat_vector", rk_capture())
@@ -2597,6 +3072,10 @@ layer_repeat_vector <- function(object, n, input_shape = NULL, batch_size = NULL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_rescaling(scale = 1/255)
+#' }
 #' @export
 layer_rescaling <- function(object, scale, offset = 0.0, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_rescaling", rk_capture())
@@ -2614,6 +3093,10 @@ layer_rescaling <- function(object, scale, offset = 0.0, input_shape = NULL, bat
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_reshape(target_shape = c(2, 2))
+#' }
 #' @export
 layer_reshape <- function(object, target_shape, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_reshape", rk_capture())
@@ -2627,8 +3110,8 @@ layer_reshape <- function(object, target_shape, input_shape = NULL, batch_size =
 #' @param height Integer, the height of the output shape.
 #' @param width Integer, the width of the output shape.
 #' @param interpolation String, the interpolation method. Supports `"bilinear"`, `"nearest"`, `"bicubic"`, `"lanczos3"`, `"lanczos5"`. Defaults to `"bilinear"`.
-#' @param crop_to_aspect_ratio If `True`, resize the images without aspect ratio distortion. When the original aspect ratio differs from the target aspect ratio, the output image will be cropped so as to return the largest possible window in the image (of size `(height, width)`) that matches the target aspect ratio. By default (`crop_to_aspect_ratio=False`), aspect ratio may not be preserved.
-#' @param pad_to_aspect_ratio If `True`, pad the images without aspect ratio distortion. When the original aspect ratio differs from the target aspect ratio, the output image will be evenly padded on the short side.
+#' @param crop_to_aspect_ratio If `TRUE`, resize the images without aspect ratio distortion. When the original aspect ratio differs from the target aspect ratio, the output image will be cropped so as to return the largest possible window in the image (of size `(height, width)`) that matches the target aspect ratio. By default (`crop_to_aspect_ratio=False`), aspect ratio may not be preserved.
+#' @param pad_to_aspect_ratio If `TRUE`, pad the images without aspect ratio distortion. When the original aspect ratio differs from the target aspect ratio, the output image will be evenly padded on the short side.
 #' @param fill_mode When using `pad_to_aspect_ratio=True`, padded areas are filled according to the given mode. Only `"constant"` is supported at this time (fill with constant value, equal to `fill_value`).
 #' @param fill_value Float. Padding value to use when `pad_to_aspect_ratio=True`.
 #' @param antialias See the Keras documentation.
@@ -2641,6 +3124,10 @@ layer_reshape <- function(object, target_shape, input_shape = NULL, batch_size =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_resizing(height = 4, width = 4)
+#' }
 #' @export
 layer_resizing <- function(object, height, width, interpolation = "bilinear", crop_to_aspect_ratio = FALSE, pad_to_aspect_ratio = FALSE, fill_mode = "constant", fill_value = 0.0, antialias = FALSE, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_resizing", rk_capture())
@@ -2667,6 +3154,10 @@ layer_resizing <- function(object, height, width, interpolation = "bilinear", cr
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_reversible_embedding(input_dim = 10, output_dim = 4)
+#' }
 #' @export
 layer_reversible_embedding <- function(object, input_dim, output_dim, tie_weights = TRUE, embeddings_initializer = "uniform", embeddings_regularizer = NULL, embeddings_constraint = NULL, mask_zero = FALSE, reverse_dtype = NULL, logit_soft_cap = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_length = NULL, ...) {
   rk_call("layer_reversible_embedding", rk_capture())
@@ -2687,6 +3178,10 @@ layer_reversible_embedding <- function(object, input_dim, output_dim, tie_weight
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_rms_normalization()
+#' }
 #' @export
 layer_rms_normalization <- function(object, axis = -1L, epsilon = 1e-06, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_rms_normalization", rk_capture())
@@ -2696,12 +3191,12 @@ layer_rms_normalization <- function(object, axis = -1L, epsilon = 1e-06, input_s
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param cell A RNN cell instance or a list of RNN cell instances. A RNN cell is a class that has: - A `call(input_at_t, states_at_t)` method, returning `(output_at_t, states_at_t_plus_1)`. The call method of the cell can also take the optional argument `constants`, see section "Note on passing external constants" below. - A `state_size` attribute. This can be a single integer (single state) in which case it is the size of the recurrent state. This can also be a list/tuple of integers (one size per state). - A `output_size` attribute, a single integer. - A `get_initial_state(batch_size=None)` method that creates a tensor meant to be fed to `call()` as the initial state, if the user didn't specify any initial state via other means. The returned initial state should have shape `(batch_size, cell.state_size)`. The cell might choose to create a tensor full of zeros, or other values based on the cell's implementation. `inputs` is the input tensor to the RNN layer, with shape `(batch_size, timesteps, features)`. If this method is not implemented by the cell, the RNN layer will create a zero filled tensor with shape `(batch_size, cell.state_size)`. In the case that `cell` is a list of RNN cell instances, the cells will be stacked on top of each other in the RNN, resulting in an efficient stacked RNN.
-#' @param return_sequences Boolean (default `False`). Whether to return the last output in the output sequence, or the full sequence.
-#' @param return_state Boolean (default `False`). Whether to return the last state in addition to the output.
-#' @param go_backwards Boolean (default `False`). If `True`, process the input sequence backwards and return the reversed sequence.
-#' @param stateful Boolean (default `False`). If True, the last state for each sample at index `i` in a batch will be used as initial state for the sample of index `i` in the following batch.
-#' @param unroll Boolean (default `False`). If True, the network will be unrolled, else a symbolic loop will be used. Unrolling can speed-up a RNN, although it tends to be more memory-intensive. Unrolling is only suitable for short sequences.
-#' @param zero_output_for_mask Boolean (default `False`). Whether the output should use zeros for the masked timesteps. Note that this field is only used when `return_sequences` is `True` and `mask` is provided. It can useful if you want to reuse the raw output sequence of the RNN without interference from the masked timesteps, e.g., merging bidirectional RNNs.
+#' @param return_sequences Boolean (default `FALSE`). Whether to return the last output in the output sequence, or the full sequence.
+#' @param return_state Boolean (default `FALSE`). Whether to return the last state in addition to the output.
+#' @param go_backwards Boolean (default `FALSE`). If `TRUE`, process the input sequence backwards and return the reversed sequence.
+#' @param stateful Boolean (default `FALSE`). If TRUE, the last state for each sample at index `i` in a batch will be used as initial state for the sample of index `i` in the following batch.
+#' @param unroll Boolean (default `FALSE`). If TRUE, the network will be unrolled, else a symbolic loop will be used. Unrolling can speed-up a RNN, although it tends to be more memory-intensive. Unrolling is only suitable for short sequences.
+#' @param zero_output_for_mask Boolean (default `FALSE`). Whether the output should use zeros for the masked timesteps. Note that this field is only used when `return_sequences` is `TRUE` and `mask` is provided. It can useful if you want to reuse the raw output sequence of the RNN without interference from the masked timesteps, e.g., merging bidirectional RNNs.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2710,6 +3205,10 @@ layer_rms_normalization <- function(object, axis = -1L, epsilon = 1e-06, input_s
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_rnn(cell = layer_simple_rnn_cell(units = 4))
+#' }
 #' @export
 layer_rnn <- function(object, cell, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, unroll = FALSE, zero_output_for_mask = FALSE, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_rnn", rk_capture())
@@ -2717,7 +3216,7 @@ layer_rnn <- function(object, cell, return_sequences = FALSE, return_state = FAL
 
 #' 1D separable convolution layer (SeparableConv1D layer)
 #'
-#' This layer performs a depthwise convolution that acts separately on channels, followed by a pointwise convolution that mixes channels. If `use_bias` is True and a bias initializer is provided, it adds a bias vector to the output. It then optionally applies an activation function to produce the final output.
+#' This layer performs a depthwise convolution that acts separately on channels, followed by a pointwise convolution that mixes channels. If `use_bias` is TRUE and a bias initializer is provided, it adds a bias vector to the output. It then optionally applies an activation function to produce the final output.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimensionality of the output space (i.e. the number of filters in the pointwise convolution).
@@ -2727,11 +3226,11 @@ layer_rnn <- function(object, cell, return_sequences = FALSE, return_state = FAL
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param dilation_rate int or tuple/list of 1 integers, specifying the dilation rate to use for dilated convolution. If only one int is specified, the same dilation rate will be used for all dimensions.
 #' @param depth_multiplier The number of depthwise convolution output channels for each input channel. The total number of depthwise convolution output channels will be equal to `input_channel * depth_multiplier`.
-#' @param activation Activation function. If `None`, no activation is applied.
-#' @param use_bias bool, if `True`, bias will be added to the output.
-#' @param depthwise_initializer An initializer for the depthwise convolution kernel. If None, then the default initializer (`"glorot_uniform"`) will be used.
-#' @param pointwise_initializer An initializer for the pointwise convolution kernel. If None, then the default initializer (`"glorot_uniform"`) will be used.
-#' @param bias_initializer An initializer for the bias vector. If None, the default initializer ('"zeros"') will be used.
+#' @param activation Activation function. If `NULL`, no activation is applied.
+#' @param use_bias bool, if `TRUE`, bias will be added to the output.
+#' @param depthwise_initializer An initializer for the depthwise convolution kernel. If NULL, then the default initializer (`"glorot_uniform"`) will be used.
+#' @param pointwise_initializer An initializer for the pointwise convolution kernel. If NULL, then the default initializer (`"glorot_uniform"`) will be used.
+#' @param bias_initializer An initializer for the bias vector. If NULL, the default initializer ('"zeros"') will be used.
 #' @param depthwise_regularizer Optional regularizer for the depthwise convolution kernel.
 #' @param pointwise_regularizer Optional regularizer for the pointwise convolution kernel.
 #' @param bias_regularizer Optional regularizer for the bias vector.
@@ -2747,6 +3246,10 @@ layer_rnn <- function(object, cell, return_sequences = FALSE, return_state = FAL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_separable_conv_1d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_separable_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = "valid", data_format = NULL, dilation_rate = 1L, depth_multiplier = 1L, activation = NULL, use_bias = TRUE, depthwise_initializer = "glorot_uniform", pointwise_initializer = "glorot_uniform", bias_initializer = "zeros", depthwise_regularizer = NULL, pointwise_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, depthwise_constraint = NULL, pointwise_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_separable_conv_1d", rk_capture())
@@ -2754,7 +3257,7 @@ layer_separable_conv_1d <- function(object, filters, kernel_size, strides = 1L, 
 
 #' 2D separable convolution layer (SeparableConv2D layer)
 #'
-#' This layer performs a depthwise convolution that acts separately on channels, followed by a pointwise convolution that mixes channels. If `use_bias` is True and a bias initializer is provided, it adds a bias vector to the output. It then optionally applies an activation function to produce the final output.
+#' This layer performs a depthwise convolution that acts separately on channels, followed by a pointwise convolution that mixes channels. If `use_bias` is TRUE and a bias initializer is provided, it adds a bias vector to the output. It then optionally applies an activation function to produce the final output.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimensionality of the output space (i.e. the number of filters in the pointwise convolution).
@@ -2764,11 +3267,11 @@ layer_separable_conv_1d <- function(object, filters, kernel_size, strides = 1L, 
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param dilation_rate int or tuple/list of 2 integers, specifying the dilation rate to use for dilated convolution. If only one int is specified, the same dilation rate will be used for all dimensions.
 #' @param depth_multiplier The number of depthwise convolution output channels for each input channel. The total number of depthwise convolution output channels will be equal to `input_channel * depth_multiplier`.
-#' @param activation Activation function. If `None`, no activation is applied.
-#' @param use_bias bool, if `True`, bias will be added to the output.
-#' @param depthwise_initializer An initializer for the depthwise convolution kernel. If None, then the default initializer (`"glorot_uniform"`) will be used.
-#' @param pointwise_initializer An initializer for the pointwise convolution kernel. If None, then the default initializer (`"glorot_uniform"`) will be used.
-#' @param bias_initializer An initializer for the bias vector. If None, the default initializer ('"zeros"') will be used.
+#' @param activation Activation function. If `NULL`, no activation is applied.
+#' @param use_bias bool, if `TRUE`, bias will be added to the output.
+#' @param depthwise_initializer An initializer for the depthwise convolution kernel. If NULL, then the default initializer (`"glorot_uniform"`) will be used.
+#' @param pointwise_initializer An initializer for the pointwise convolution kernel. If NULL, then the default initializer (`"glorot_uniform"`) will be used.
+#' @param bias_initializer An initializer for the bias vector. If NULL, the default initializer ('"zeros"') will be used.
 #' @param depthwise_regularizer Optional regularizer for the depthwise convolution kernel.
 #' @param pointwise_regularizer Optional regularizer for the pointwise convolution kernel.
 #' @param bias_regularizer Optional regularizer for the bias vector.
@@ -2784,6 +3287,10 @@ layer_separable_conv_1d <- function(object, filters, kernel_size, strides = 1L, 
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_separable_conv_2d(filters = 2, kernel_size = 3)
+#' }
 #' @export
 layer_separable_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L), padding = "valid", data_format = NULL, dilation_rate = c(1L, 1L), depth_multiplier = 1L, activation = NULL, use_bias = TRUE, depthwise_initializer = "glorot_uniform", pointwise_initializer = "glorot_uniform", bias_initializer = "zeros", depthwise_regularizer = NULL, pointwise_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, depthwise_constraint = NULL, pointwise_constraint = NULL, bias_constraint = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_separable_conv_2d", rk_capture())
@@ -2793,26 +3300,26 @@ layer_separable_conv_2d <- function(object, filters, kernel_size, strides = c(1L
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param units Positive integer, dimensionality of the output space.
-#' @param activation Activation function to use. Default: hyperbolic tangent (`tanh`). If you pass None, no activation is applied (ie. "linear" activation: `a(x) = x`).
-#' @param use_bias Boolean, (default `True`), whether the layer uses a bias vector.
+#' @param activation Activation function to use. Default: hyperbolic tangent (`tanh`). If you pass NULL, no activation is applied (ie. "linear" activation: `a(x) = x`).
+#' @param use_bias Boolean, (default `TRUE`), whether the layer uses a bias vector.
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs. Default: `"glorot_uniform"`.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state.  Default: `"orthogonal"`.
 #' @param bias_initializer Initializer for the bias vector. Default: `"zeros"`.
-#' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `None`.
-#' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `None`.
-#' @param bias_regularizer Regularizer function applied to the bias vector. Default: `None`.
-#' @param activity_regularizer Regularizer function applied to the output of the layer (its "activation"). Default: `None`.
-#' @param kernel_constraint Constraint function applied to the `kernel` weights matrix. Default: `None`.
-#' @param recurrent_constraint Constraint function applied to the `recurrent_kernel` weights matrix.  Default: `None`.
-#' @param bias_constraint Constraint function applied to the bias vector. Default: `None`.
+#' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `NULL`.
+#' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
+#' @param bias_regularizer Regularizer function applied to the bias vector. Default: `NULL`.
+#' @param activity_regularizer Regularizer function applied to the output of the layer (its "activation"). Default: `NULL`.
+#' @param kernel_constraint Constraint function applied to the `kernel` weights matrix. Default: `NULL`.
+#' @param recurrent_constraint Constraint function applied to the `recurrent_kernel` weights matrix.  Default: `NULL`.
+#' @param bias_constraint Constraint function applied to the bias vector. Default: `NULL`.
 #' @param dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the inputs. Default: 0.
 #' @param recurrent_dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the recurrent state. Default: 0.
-#' @param return_sequences Boolean. Whether to return the last output in the output sequence, or the full sequence. Default: `False`.
-#' @param return_state Boolean. Whether to return the last state in addition to the output. Default: `False`.
-#' @param go_backwards Boolean (default: `False`). If `True`, process the input sequence backwards and return the reversed sequence.
-#' @param stateful Boolean (default: `False`). If `True`, the last state for each sample at index i in a batch will be used as the initial state for the sample of index i in the following batch.
-#' @param unroll Boolean (default: `False`). If `True`, the network will be unrolled, else a symbolic loop will be used. Unrolling can speed-up an RNN, although it tends to be more memory-intensive. Unrolling is only suitable for short sequences.
-#' @param seed See the Keras documentation.
+#' @param return_sequences Boolean. Whether to return the last output in the output sequence, or the full sequence. Default: `FALSE`.
+#' @param return_state Boolean. Whether to return the last state in addition to the output. Default: `FALSE`.
+#' @param go_backwards Boolean (default: `FALSE`). If `TRUE`, process the input sequence backwards and return the reversed sequence.
+#' @param stateful Boolean (default: `FALSE`). If `TRUE`, the last state for each sample at index i in a batch will be used as the initial state for the sample of index i in the following batch.
+#' @param unroll Boolean (default: `FALSE`). If `TRUE`, the network will be unrolled, else a symbolic loop will be used. Unrolling can speed-up an RNN, although it tends to be more memory-intensive. Unrolling is only suitable for short sequences.
+#' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2821,6 +3328,10 @@ layer_separable_conv_2d <- function(object, filters, kernel_size, strides = c(1L
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_simple_rnn(units = 4)
+#' }
 #' @export
 layer_simple_rnn <- function(object, units, activation = "tanh", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, activity_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, return_sequences = FALSE, return_state = FALSE, go_backwards = FALSE, stateful = FALSE, unroll = FALSE, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_simple_rnn", rk_capture())
@@ -2832,17 +3343,17 @@ layer_simple_rnn <- function(object, units, activation = "tanh", use_bias = TRUE
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param units Positive integer, dimensionality of the output space.
-#' @param activation Activation function to use. Default: hyperbolic tangent (`tanh`). If you pass `None`, no activation is applied (ie. "linear" activation: `a(x) = x`).
-#' @param use_bias Boolean, (default `True`), whether the layer should use a bias vector.
+#' @param activation Activation function to use. Default: hyperbolic tangent (`tanh`). If you pass `NULL`, no activation is applied (ie. "linear" activation: `a(x) = x`).
+#' @param use_bias Boolean, (default `TRUE`), whether the layer should use a bias vector.
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs. Default: `"glorot_uniform"`.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state. Default: `"orthogonal"`.
 #' @param bias_initializer Initializer for the bias vector. Default: `"zeros"`.
-#' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `None`.
-#' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `None`.
-#' @param bias_regularizer Regularizer function applied to the bias vector. Default: `None`.
-#' @param kernel_constraint Constraint function applied to the `kernel` weights matrix. Default: `None`.
-#' @param recurrent_constraint Constraint function applied to the `recurrent_kernel` weights matrix. Default: `None`.
-#' @param bias_constraint Constraint function applied to the bias vector. Default: `None`.
+#' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `NULL`.
+#' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
+#' @param bias_regularizer Regularizer function applied to the bias vector. Default: `NULL`.
+#' @param kernel_constraint Constraint function applied to the `kernel` weights matrix. Default: `NULL`.
+#' @param recurrent_constraint Constraint function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
+#' @param bias_constraint Constraint function applied to the bias vector. Default: `NULL`.
 #' @param dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the inputs. Default: 0.
 #' @param recurrent_dropout Float between 0 and 1. Fraction of the units to drop for the linear transformation of the recurrent state. Default: 0.
 #' @param seed Random seed for dropout.
@@ -2854,6 +3365,10 @@ layer_simple_rnn <- function(object, units, activation = "tanh", use_bias = TRUE
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_simple_rnn_cell(units = 4)
+#' }
 #' @export
 layer_simple_rnn_cell <- function(object, units, activation = "tanh", use_bias = TRUE, kernel_initializer = "glorot_uniform", recurrent_initializer = "orthogonal", bias_initializer = "zeros", kernel_regularizer = NULL, recurrent_regularizer = NULL, bias_regularizer = NULL, kernel_constraint = NULL, recurrent_constraint = NULL, bias_constraint = NULL, dropout = 0.0, recurrent_dropout = 0.0, seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_simple_rnn_cell", rk_capture())
@@ -2876,6 +3391,10 @@ layer_simple_rnn_cell <- function(object, units, activation = "tanh", use_bias =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_solarization()
+#' }
 #' @export
 layer_solarization <- function(object, addition_factor = 0.0, threshold_factor = 0.0, value_range = c(0L, 255L), seed = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_solarization", rk_capture())
@@ -2887,9 +3406,9 @@ layer_solarization <- function(object, addition_factor = 0.0, threshold_factor =
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param rate Float between 0 and 1. Fraction of the input units to drop.
-#' @param seed See the Keras documentation.
-#' @param name See the Keras documentation.
-#' @param dtype See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param dtype Data type, e.g. "float32".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2898,6 +3417,10 @@ layer_solarization <- function(object, addition_factor = 0.0, threshold_factor =
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_spatial_dropout_1d(rate = 0.5)
+#' }
 #' @export
 layer_spatial_dropout_1d <- function(object, rate, seed = NULL, name = NULL, dtype = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_spatial_dropout_1d", rk_capture())
@@ -2910,9 +3433,9 @@ layer_spatial_dropout_1d <- function(object, rate, seed = NULL, name = NULL, dty
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param rate Float between 0 and 1. Fraction of the input units to drop.
 #' @param data_format `"channels_first"` or `"channels_last"`. In `"channels_first"` mode, the channels dimension (the depth) is at index 1, in `"channels_last"` mode is it at index 3. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param seed See the Keras documentation.
-#' @param name See the Keras documentation.
-#' @param dtype See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param dtype Data type, e.g. "float32".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2921,6 +3444,10 @@ layer_spatial_dropout_1d <- function(object, rate, seed = NULL, name = NULL, dty
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_spatial_dropout_2d(rate = 0.5)
+#' }
 #' @export
 layer_spatial_dropout_2d <- function(object, rate, data_format = NULL, seed = NULL, name = NULL, dtype = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_spatial_dropout_2d", rk_capture())
@@ -2933,9 +3460,9 @@ layer_spatial_dropout_2d <- function(object, rate, data_format = NULL, seed = NU
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param rate Float between 0 and 1. Fraction of the input units to drop.
 #' @param data_format `"channels_first"` or `"channels_last"`. In `"channels_first"` mode, the channels dimension (the depth) is at index 1, in `"channels_last"` mode is it at index 4. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param seed See the Keras documentation.
-#' @param name See the Keras documentation.
-#' @param dtype See the Keras documentation.
+#' @param seed Integer seed for the random operations (reproducible results).
+#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param dtype Data type, e.g. "float32".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2944,6 +3471,10 @@ layer_spatial_dropout_2d <- function(object, rate, data_format = NULL, seed = NU
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_spatial_dropout_3d(rate = 0.5)
+#' }
 #' @export
 layer_spatial_dropout_3d <- function(object, rate, data_format = NULL, seed = NULL, name = NULL, dtype = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_spatial_dropout_3d", rk_capture())
@@ -2964,6 +3495,10 @@ layer_spatial_dropout_3d <- function(object, rate, data_format = NULL, seed = NU
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_spectral_normalization(layer = layer_dense(units = 2))
+#' }
 #' @export
 layer_spectral_normalization <- function(object, layer, power_iterations = 1L, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_spectral_normalization", rk_capture())
@@ -2983,6 +3518,10 @@ layer_spectral_normalization <- function(object, layer, power_iterations = 1L, i
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_stacked_rnn_cells(cells = list(layer_lstm_cell(units = 4), layer_lstm_cell(units = 2)))
+#' }
 #' @export
 layer_stacked_rnn_cells <- function(object, cells, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_stacked_rnn_cells", rk_capture())
@@ -2998,10 +3537,10 @@ layer_stacked_rnn_cells <- function(object, cells, input_shape = NULL, batch_siz
 #' @param frame_step Integer, the step size (hop length) between consecutive frames. If not provided, defaults to half the frame_length. Defaults to `frame_length // 2`.
 #' @param fft_length Integer, the size of frequency bins used in the Fast-Fourier Transform (FFT) to apply to each frame. Should be greater than or equal to `frame_length`.  Recommended to be a power of two. Defaults to the smallest power of two that is greater than or equal to `frame_length`.
 #' @param window (String or array_like), the windowing function to apply to each frame. Can be `"hann`" (default), `"hamming`", or a custom window provided as an array_like.
-#' @param periodic Boolean, if True, the window function will be treated as periodic. Defaults to `False`.
-#' @param scaling String, type of scaling applied to the window. Can be `"density`", `"spectrum`", or None. Default is `"density`".
+#' @param periodic Boolean, if TRUE, the window function will be treated as periodic. Defaults to `FALSE`.
+#' @param scaling String, type of scaling applied to the window. Can be `"density`", `"spectrum`", or NULL. Default is `"density`".
 #' @param padding String, padding strategy. Can be `"valid`" or `"same`". Defaults to `"valid"`.
-#' @param expand_dims Boolean, if True, will expand the output into spectrograms into two dimensions to be compatible with image models. Defaults to `False`.
+#' @param expand_dims Boolean, if TRUE, will expand the output into spectrograms into two dimensions to be compatible with image models. Defaults to `FALSE`.
 #' @param data_format String, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, weight)`. Defaults to `"channels_last"`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -3011,6 +3550,13 @@ layer_stacked_rnn_cells <- function(object, cells, input_shape = NULL, batch_siz
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' # Not run: needs the optional Python package scipy
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   layer <- layer_stft_spectrogram()
+#' }
+#' }
 #' @export
 layer_stft_spectrogram <- function(object, mode = "log", frame_length = 256L, frame_step = NULL, fft_length = NULL, window = "hann", periodic = FALSE, scaling = "density", padding = "valid", expand_dims = FALSE, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_stft_spectrogram", rk_capture())
@@ -3021,19 +3567,19 @@ layer_stft_spectrogram <- function(object, mode = "log", frame_length = 256L, fr
 #' This layer translates a set of arbitrary strings into integer output via a table-based vocabulary lookup. This layer will perform no splitting or transformation of input strings. For a layer that can split and tokenize natural language, see the `keras.layers.TextVectorization` layer. The vocabulary for the layer must be either supplied on construction or learned via `adapt()`. During `adapt()`, the layer will analyze a data set, determine the frequency of individual strings tokens, and create a vocabulary from them. If the vocabulary is capped in size, the most frequent tokens will be used to create the vocabulary and all others will be treated as out-of-vocabulary (OOV). There are two possible output modes for the layer. When `output_mode` is `"int"`, input strings are converted to their index in the vocabulary (an integer). When `output_mode` is `"multi_hot"`, `"count"`, or `"tf_idf"`, input strings are encoded into an array where each dimension corresponds to an element in the vocabulary. The vocabulary can optionally contain a mask token as well as an OOV token (which can optionally occupy multiple indices in the vocabulary, as set by `num_oov_indices`). The position of these tokens in the vocabulary is fixed. When `output_mode` is `"int"`, the vocabulary will begin with the mask token (if set), followed by OOV indices, followed by the rest of the vocabulary. When `output_mode` is `"multi_hot"`, `"count"`, or `"tf_idf"` the vocabulary will begin with OOV indices and insta
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param max_tokens Maximum size of the vocabulary for this layer. This should only be specified when adapting the vocabulary or when setting `pad_to_max_tokens=True`. If None, there is no cap on the size of the vocabulary. Note that this size includes the OOV and mask tokens. Defaults to `None`.
+#' @param max_tokens Maximum size of the vocabulary for this layer. This should only be specified when adapting the vocabulary or when setting `pad_to_max_tokens=True`. If NULL, there is no cap on the size of the vocabulary. Note that this size includes the OOV and mask tokens. Defaults to `NULL`.
 #' @param num_oov_indices The number of out-of-vocabulary tokens to use. If this value is more than 1, OOV inputs are modulated to determine their OOV value. If this value is 0, OOV inputs will cause an error when calling the layer. Defaults to `1`.
-#' @param mask_token A token that represents masked inputs. When `output_mode` is `"int"`, the token is included in the vocabulary and mapped to index 0. In other output modes, the token will not appear in the vocabulary and instances of the mask token in the input will be dropped. If set to `None`, no mask term will be added. Defaults to `None`.
-#' @param oov_token Only used when `invert` is True. The token to return for OOV indices. Defaults to `"[UNK]"`.
+#' @param mask_token A token that represents masked inputs. When `output_mode` is `"int"`, the token is included in the vocabulary and mapped to index 0. In other output modes, the token will not appear in the vocabulary and instances of the mask token in the input will be dropped. If set to `NULL`, no mask term will be added. Defaults to `NULL`.
+#' @param oov_token Only used when `invert` is TRUE. The token to return for OOV indices. Defaults to `"[UNK]"`.
 #' @param vocabulary Optional. Either an array of strings or a string path to a text file. If passing an array, you can pass a tuple, list, 1D NumPy array, or 1D tensor containing the string vocabulary terms. If passing a file path, the file should contain one line per term in the vocabulary. If this argument is set, there is no need to `adapt()` the layer.
 #' @param idf_weights Only valid when `output_mode` is `"tf_idf"`. A tuple, list, 1D NumPy array, or 1D tensor or the same length as the vocabulary, containing the floating point inverse document frequency weights, which will be multiplied by per sample term counts for the final TF-IDF weight. If the `vocabulary` argument is set and `output_mode` is `"tf_idf"`, this argument must be supplied.
-#' @param invert Only valid when `output_mode` is `"int"`. If `True`, this layer will map indices to vocabulary items instead of mapping vocabulary items to indices. Defaults to `False`.
+#' @param invert Only valid when `output_mode` is `"int"`. If `TRUE`, this layer will map indices to vocabulary items instead of mapping vocabulary items to indices. Defaults to `FALSE`.
 #' @param output_mode Specification for the output of the layer. Values can be `"int"`, `"one_hot"`, `"multi_hot"`, `"count"`, or `"tf_idf"` configuring the layer as follows: - `"int"`: Return the vocabulary indices of the input tokens. - `"one_hot"`: Encodes each individual element in the input into an array the same size as the vocabulary, containing a 1 at the element index. If the last dimension is size 1, will encode on that dimension. If the last dimension is not size 1, will append a new dimension for the encoded output. - `"multi_hot"`: Encodes each sample in the input into a single array the same size as the vocabulary containing a 1 for each vocabulary term present in the sample. Treats the last dimension as the sample dimension, if the input shape is `(..., sample_length)`, the output shape will be `(..., num_tokens)`. - `"count"`: As `"multi_hot"`, but the int array contains a count of the number of times the token at that index appeared in the sample. - `"tf_idf"`: As `"multi_hot"`, but the TF-IDF algorithm is applied to find the value in each token slot. For `"int"` output, any shape of input and output is supported. For all other output modes, currently only output up to rank 2 is supported. Defaults to `"int"`.
-#' @param pad_to_max_tokens Only applicable when `output_mode` is `"multi_hot"`, `"count"`, or `"tf_idf"`. If `True`, the output will have its feature axis padded to `max_tokens` even if the number of unique tokens in the vocabulary is less than `max_tokens`, resulting in a tensor of shape `(batch_size, max_tokens)` regardless of vocabulary size. Defaults to `False`.
-#' @param sparse Boolean. Only applicable to `"multi_hot"`, `"count"`, and `"tf_idf"` output modes. Only supported with TensorFlow backend. If `True`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `False`.
+#' @param pad_to_max_tokens Only applicable when `output_mode` is `"multi_hot"`, `"count"`, or `"tf_idf"`. If `TRUE`, the output will have its feature axis padded to `max_tokens` even if the number of unique tokens in the vocabulary is less than `max_tokens`, resulting in a tensor of shape `(batch_size, max_tokens)` regardless of vocabulary size. Defaults to `FALSE`.
+#' @param sparse Boolean. Only applicable to `"multi_hot"`, `"count"`, and `"tf_idf"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
 #' @param encoding Optional. The text encoding to use to interpret the input strings. Defaults to `"utf-8"`.
-#' @param name See the Keras documentation.
-#' @param salt Only valid when `num_oov_indices > 1`. If passed, the hash function used for OOV bucket assignment will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). Can be a tuple or list of 2 integers, or a single integer (which is used for both key components). If `None` (default), FarmHash64 is used. Defaults to `None`.
+#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param salt Only valid when `num_oov_indices > 1`. If passed, the hash function used for OOV bucket assignment will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). Can be a tuple or list of 2 integers, or a single integer (which is used for both key components). If `NULL` (default), FarmHash64 is used. Defaults to `NULL`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3042,6 +3588,10 @@ layer_stft_spectrogram <- function(object, mode = "log", frame_length = 256L, fr
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_string_lookup()
+#' }
 #' @export
 layer_string_lookup <- function(object, max_tokens = NULL, num_oov_indices = 1L, mask_token = NULL, oov_token = "[UNK]", vocabulary = NULL, idf_weights = NULL, invert = FALSE, output_mode = "int", pad_to_max_tokens = FALSE, sparse = FALSE, encoding = "utf-8", name = NULL, salt = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_string_lookup", rk_capture())
@@ -3060,6 +3610,10 @@ layer_string_lookup <- function(object, max_tokens = NULL, num_oov_indices = 1L,
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_subtract()
+#' }
 #' @export
 layer_subtract <- function(object, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_subtract", rk_capture())
@@ -3071,18 +3625,18 @@ layer_subtract <- function(object, input_shape = NULL, batch_size = NULL, batch_
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param max_tokens Maximum size of the vocabulary for this layer. This should only be specified when adapting a vocabulary or when setting `pad_to_max_tokens=True`. Note that this vocabulary contains 1 OOV token, so the effective number of tokens is `(max_tokens - 1 - (1 if output_mode == "int" else 0))`.
-#' @param standardize Optional specification for standardization to apply to the input text. Values can be: - `None`: No standardization. - `"lower_and_strip_punctuation"`: Text will be lowercased and all punctuation removed. - `"lower"`: Text will be lowercased. - `"strip_punctuation"`: All punctuation will be removed. - Callable: Inputs will passed to the callable function, which should be standardized and returned.
-#' @param split Optional specification for splitting the input text. Values can be: - `None`: No splitting. - `"whitespace"`: Split on whitespace. - `"character"`: Split on each unicode character. - Callable: Standardized inputs will passed to the callable function, which should be split and returned.
-#' @param ngrams Optional specification for ngrams to create from the possibly-split input text. Values can be `None`, an integer or tuple of integers; passing an integer will create ngrams up to that integer, and passing a tuple of integers will create ngrams for the specified values in the tuple. Passing `None` means that no ngrams will be created.
+#' @param standardize Optional specification for standardization to apply to the input text. Values can be: - `NULL`: No standardization. - `"lower_and_strip_punctuation"`: Text will be lowercased and all punctuation removed. - `"lower"`: Text will be lowercased. - `"strip_punctuation"`: All punctuation will be removed. - Callable: Inputs will passed to the callable function, which should be standardized and returned.
+#' @param split Optional specification for splitting the input text. Values can be: - `NULL`: No splitting. - `"whitespace"`: Split on whitespace. - `"character"`: Split on each unicode character. - Callable: Standardized inputs will passed to the callable function, which should be split and returned.
+#' @param ngrams Optional specification for ngrams to create from the possibly-split input text. Values can be `NULL`, an integer or tuple of integers; passing an integer will create ngrams up to that integer, and passing a tuple of integers will create ngrams for the specified values in the tuple. Passing `NULL` means that no ngrams will be created.
 #' @param output_mode Optional specification for the output of the layer. Values can be `"int"`, `"multi_hot"`, `"count"` or `"tf_idf"`, configuring the layer as follows: - `"int"`: Outputs integer indices, one integer index per split string token. When `output_mode == "int"`, 0 is reserved for masked locations; this reduces the vocab size to `max_tokens - 2` instead of `max_tokens - 1`. - `"multi_hot"`: Outputs a single int array per batch, of either vocab_size or max_tokens size, containing 1s in all elements where the token mapped to that index exists at least once in the batch item. - `"count"`: Like `"multi_hot"`, but the int array contains a count of the number of times the token at that index appeared in the batch item. - `"tf_idf"`: Like `"multi_hot"`, but the TF-IDF algorithm is applied to find the value in each token slot. For `"int"` output, any shape of input and output is supported. For all other output modes, currently only rank 1 inputs (and rank 2 outputs after splitting) are supported.
-#' @param output_sequence_length Only valid in INT mode. If set, the output will have its time dimension padded or truncated to exactly `output_sequence_length` values, resulting in a tensor of shape `(batch_size, output_sequence_length)` regardless of how many tokens resulted from the splitting step. Defaults to `None`. If `ragged` is `True` then `output_sequence_length` may still truncate the output.
-#' @param pad_to_max_tokens Only valid in  `"multi_hot"`, `"count"`, and `"tf_idf"` modes. If `True`, the output will have its feature axis padded to `max_tokens` even if the number of unique tokens in the vocabulary is less than `max_tokens`, resulting in a tensor of shape `(batch_size, max_tokens)` regardless of vocabulary size. Defaults to `False`.
+#' @param output_sequence_length Only valid in INT mode. If set, the output will have its time dimension padded or truncated to exactly `output_sequence_length` values, resulting in a tensor of shape `(batch_size, output_sequence_length)` regardless of how many tokens resulted from the splitting step. Defaults to `NULL`. If `ragged` is `TRUE` then `output_sequence_length` may still truncate the output.
+#' @param pad_to_max_tokens Only valid in  `"multi_hot"`, `"count"`, and `"tf_idf"` modes. If `TRUE`, the output will have its feature axis padded to `max_tokens` even if the number of unique tokens in the vocabulary is less than `max_tokens`, resulting in a tensor of shape `(batch_size, max_tokens)` regardless of vocabulary size. Defaults to `FALSE`.
 #' @param vocabulary Optional. Either an array of strings or a string path to a text file. If passing an array, can pass a tuple, list, 1D NumPy array, or 1D tensor containing the string vocabulary terms. If passing a file path, the file should contain one line per term in the vocabulary. If this argument is set, there is no need to `adapt()` the layer.
 #' @param idf_weights Only valid when `output_mode` is `"tf_idf"`. A tuple, list, 1D NumPy array, or 1D tensor of the same length as the vocabulary, containing the floating point inverse document frequency weights, which will be multiplied by per sample term counts for the final `tf_idf` weight. If the `vocabulary` argument is set, and `output_mode` is `"tf_idf"`, this argument must be supplied.
-#' @param sparse Boolean. Only applicable to `"multi_hot"`, `"count"`, and `"tf_idf"` output modes. Only supported with TensorFlow backend. If `True`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `False`.
-#' @param ragged Boolean. Only applicable to `"int"` output mode. Only supported with TensorFlow backend. If `True`, returns a `RaggedTensor` instead of a dense `Tensor`, where each sequence may have a different length after string splitting. Defaults to `False`.
+#' @param sparse Boolean. Only applicable to `"multi_hot"`, `"count"`, and `"tf_idf"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
+#' @param ragged Boolean. Only applicable to `"int"` output mode. Only supported with TensorFlow backend. If `TRUE`, returns a `RaggedTensor` instead of a dense `Tensor`, where each sequence may have a different length after string splitting. Defaults to `FALSE`.
 #' @param encoding Optional. The text encoding to use to interpret the input strings. Defaults to `"utf-8"`.
-#' @param name See the Keras documentation.
+#' @param name Name of the object (a string); by default Keras makes one up.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3091,6 +3645,10 @@ layer_subtract <- function(object, input_shape = NULL, batch_size = NULL, batch_
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_text_vectorization()
+#' }
 #' @export
 layer_text_vectorization <- function(object, max_tokens = NULL, standardize = "lower_and_strip_punctuation", split = "whitespace", ngrams = NULL, output_mode = "int", output_sequence_length = NULL, pad_to_max_tokens = FALSE, vocabulary = NULL, idf_weights = NULL, sparse = FALSE, ragged = FALSE, encoding = "utf-8", name = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_text_vectorization", rk_capture())
@@ -3102,9 +3660,9 @@ layer_text_vectorization <- function(object, max_tokens = NULL, standardize = "l
 #' @param filepath `str` or `pathlib.Path` object. The path to the SavedModel.
 #' @param call_endpoint Name of the endpoint to use as the `call()` method of the reloaded layer. If the SavedModel was created via `model.export()`, then the default endpoint name is `'serve'`. In other cases it may be named `'serving_default'`.
 #' @param call_training_endpoint See the Keras documentation.
-#' @param trainable See the Keras documentation.
-#' @param name See the Keras documentation.
-#' @param dtype See the Keras documentation.
+#' @param trainable Whether the weights are updated by training.
+#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param dtype Data type, e.g. "float32".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3113,6 +3671,13 @@ layer_text_vectorization <- function(object, max_tokens = NULL, standardize = "l
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' # Not run: needs a TensorFlow SavedModel directory
+#' \dontrun{
+#' if (rkbridge_available()) {
+#'   layer <- layer_tfsm(filepath = "saved_model_dir")
+#' }
+#' }
 #' @export
 layer_tfsm <- function(object, filepath, call_endpoint = "serve", call_training_endpoint = NULL, trainable = TRUE, name = NULL, dtype = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_tfsm", rk_capture())
@@ -3132,6 +3697,10 @@ layer_tfsm <- function(object, filepath, call_endpoint = "serve", call_training_
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_unit_normalization()
+#' }
 #' @export
 layer_unit_normalization <- function(object, axis = -1L, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_unit_normalization", rk_capture())
@@ -3151,6 +3720,10 @@ layer_unit_normalization <- function(object, axis = -1L, input_shape = NULL, bat
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_upsampling_1d()
+#' }
 #' @export
 layer_upsampling_1d <- function(object, size = 2L, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_upsampling_1d", rk_capture())
@@ -3172,6 +3745,10 @@ layer_upsampling_1d <- function(object, size = 2L, input_shape = NULL, batch_siz
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_upsampling_2d()
+#' }
 #' @export
 layer_upsampling_2d <- function(object, size = c(2L, 2L), data_format = NULL, interpolation = "nearest", input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_upsampling_2d", rk_capture())
@@ -3192,6 +3769,10 @@ layer_upsampling_2d <- function(object, size = c(2L, 2L), data_format = NULL, in
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_upsampling_3d()
+#' }
 #' @export
 layer_upsampling_3d <- function(object, size = c(2L, 2L, 2L), data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_upsampling_3d", rk_capture())
@@ -3210,6 +3791,10 @@ layer_upsampling_3d <- function(object, size = c(2L, 2L, 2L), data_format = NULL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_zero_padding_1d()
+#' }
 #' @export
 layer_zero_padding_1d <- function(object, padding = 1L, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_zero_padding_1d", rk_capture())
@@ -3230,6 +3815,10 @@ layer_zero_padding_1d <- function(object, padding = 1L, data_format = NULL, inpu
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_zero_padding_2d()
+#' }
 #' @export
 layer_zero_padding_2d <- function(object, padding = c(1L, 1L), data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_zero_padding_2d", rk_capture())
@@ -3248,6 +3837,10 @@ layer_zero_padding_2d <- function(object, padding = c(1L, 1L), data_format = NUL
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   layer <- layer_zero_padding_3d()
+#' }
 #' @export
 layer_zero_padding_3d <- function(object, padding = NULL, data_format = NULL, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("layer_zero_padding_3d", rk_capture())
@@ -3267,6 +3860,12 @@ layer_zero_padding_3d <- function(object, padding = NULL, data_format = NULL, in
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer, the model (invisibly), or the output tensor, depending on `object`.
 #' @family layers
+#' @examples
+#' if (rkbridge_available()) {
+#'   model <- keras_model_sequential(input_shape = c(10, 3)) %>%
+#'     time_distributed(layer_dense(units = 2))
+#'   model
+#' }
 #' @export
 time_distributed <- function(object, layer, input_shape = NULL, batch_size = NULL, batch_input_shape = NULL, input_dim = NULL, input_length = NULL, ...) {
   rk_call("time_distributed", rk_capture())

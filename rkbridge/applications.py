@@ -57,6 +57,14 @@ def _discover() -> tuple[dict[str, AppSpec], dict[str, Callable[..., Any]]]:
         for helper in ("preprocess_input", "decode_predictions"):
             if hasattr(mod, helper):
                 helpers[f"{prefix}_{helper}"] = getattr(mod, helper)
+    # Some builders are public only at the top level (MobileNetV3Large: keras.applications.
+    # mobilenet_v3 exports just its helpers); their module is where they are defined.
+    for name in dir(keras.applications):
+        fn = getattr(keras.applications, name)
+        if name[:1].isupper() and inspect.isfunction(fn):
+            r = "application_" + app_r_name(name)
+            if r not in apps:
+                apps[r] = AppSpec(r, fn, fn.__module__.rsplit(".", 1)[-1])
     return apps, helpers
 
 
@@ -70,7 +78,7 @@ def keras_cache_dir() -> str:
     return home
 
 
-def _offline_get_file(fname: Any = None, origin: Any = None, *args: Any,
+def offline_get_file(fname: Any = None, origin: Any = None, *args: Any,
                       cache_subdir: str = "datasets", cache_dir: Any = None,
                       **kwargs: Any) -> str:
     fname = fname or os.path.basename(str(origin))
@@ -90,7 +98,7 @@ def offline() -> Iterator[None]:
     """Let Keras read its cache but never download."""
     from keras.src.utils import file_utils
     saved = file_utils.get_file
-    file_utils.get_file = _offline_get_file
+    file_utils.get_file = offline_get_file
     try:
         yield
     finally:

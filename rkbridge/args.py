@@ -96,6 +96,15 @@ def as_axis(v: Any, name: str = "axis") -> Any:
     return v - 1 if v > 0 else v
 
 
+def as_int_list(v: Any, name: str = "value") -> Any:
+    """A vector of whole numbers that Keras wants as a list even when it has one element
+    (`target_class_ids = 0`, `boundaries = c(100)`)."""
+    if v is None:
+        return None
+    items = _as_list(v)
+    return [as_integer(i, name) for i in (items if items is not None else [v])]
+
+
 def as_float(v: Any, name: str = "value") -> Any:
     v = scalar(v)
     if isinstance(v, numbers.Real) and not isinstance(v, bool):
@@ -134,12 +143,15 @@ ARG_RULES: dict[str, Rule] = {
         "validation_steps", "verbose", "initial_epoch", "patience", "seed", "max_tokens",
         "num_bins", "num_tokens", "output_sequence_length", "groups",
         "num_groups", "validation_freq", "steps", "start_from_epoch", "decay_steps",
-        "cooldown", "height", "width")},
+        "cooldown", "height", "width", "max_number", "first_decay_steps", "maxlen",
+        "sequence_length", "sequence_stride", "sampling_rate", "head_dim", "num_query_heads",
+        "num_key_value_heads")},
+    **{n: as_int_list for n in ("target_class_ids", "boundaries")},
     **{n: as_int_tuple for n in (
         "kernel_size", "strides", "pool_size", "dilation_rate", "size", "padding",
-        "cropping", "output_padding", "dims")},
+        "cropping", "output_padding", "dims", "output_size")},
     **{n: as_shape for n in ("input_shape", "shape", "target_shape", "batch_shape",
-                             "noise_shape")},
+                             "noise_shape", "output_shape")},
     **{n: as_axis for n in ("axis", "axes")},
     **{n: as_fraction for n in ("rate", "dropout", "recurrent_dropout")},
     **{n: as_float for n in ("learning_rate", "momentum", "epsilon", "rho",

@@ -1,19 +1,27 @@
-"""Optimizers, losses, metrics and callbacks from one declarative table (`FAMILIES`).
+"""Optimizers, losses, metrics, callbacks, activations, initializers, regularizers,
+constraints and learning rate schedules from one declarative table (`FAMILIES`).
 
-Each family names a Keras module, the base class of its public classes, and how a class name
-becomes an R name. `family_functions()` builds one R-named function per class, with the
-legacy-argument translation declared for the family (`lr`, `decay` for optimizers).
+Each family names a Keras module, the base class of its public classes (or, for
+activations, that its members are functions), and how a name becomes an R name.
+`family_function()` builds one R-named function per member, with the legacy-argument
+translation declared for the family (`lr`, `decay` for optimizers) and the per-class
+argument adapters of `callbacks.ADAPTERS` (R functions as callback hooks).
 """
 from __future__ import annotations
 
+import functools
 import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import numpy as np
+
 from . import args as A
 from ._keras import keras
+from .callbacks import ADAPTERS
 from .errors import RkTypeError, RkValueError, suggest
 from .naming import OPTIMIZER_NAME_EXCEPTIONS, snake
+from .transport import owned
 
 
 def _optimizer_legacy(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -39,14 +47,23 @@ def _optimizer_legacy(kwargs: dict[str, Any]) -> dict[str, Any]:
 class Family:
     prefix: str
     module: Any
-    base: type
+    base: type | None  # None: the family's members are functions (activations)
     exceptions: dict[str, str] = field(default_factory=dict)
     skip: tuple[str, ...] = ()
     legacy: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     takes_data: bool = False  # losses/metrics: fn(y_true, y_pred) computes directly
+    computes: bool = False  # activations: fn(x) computes, fn() is the function itself
 
     def r_name(self, class_name: str) -> str:
         return self.exceptions.get(class_name, f"{self.prefix}_{snake(class_name)}")
+
+    @property
+    def of_functions(self) -> bool:
+        return self.base is None
+
+
+# Module-level helpers that are not members of a function family.
+NOT_MEMBERS = ("serialize", "deserialize", "get")
 
 
 FAMILIES: dict[str, Family] = {
@@ -58,8 +75,8 @@ FAMILIES: dict[str, Family] = {
                                "CTC": "loss_ctc"},
                    takes_data=True),
     "metric": Family("metric", keras.metrics, keras.metrics.Metric,
-                     skip=("Metric", "Mean", "Sum", "MeanMetricWrapper", "Reduce"),
-                     exceptions={"AUC": "metric_auc", "KLDivergence":
+                     skip=("Metric",),
+                     exceptions={"MeanMetricWrapper": "metric_mean_wrapper","AUC": "metric_auc", "KLDivergence":
                                  "metric_kullback_leibler_divergence",
                                  "FBetaScore": "metric_fbeta_score",
                                  "F1Score": "metric_f1_score", "R2Score": "metric_r2_score",
@@ -77,6 +94,25 @@ FAMILIES: dict[str, Family] = {
                                    "TerminateOnNaN": "callback_terminate_on_nan",
                                    "BackupAndRestore": "callback_backup_and_restore",
                                    "SwapEMAWeights": "callback_swap_ema_weights"}),
+    "activation": Family("activation", keras.activations, None, computes=True),
+    "initializer": Family("initializer", keras.initializers, keras.initializers.Initializer,
+                          skip=("Initializer",),
+                          exceptions={"STFT": "initializer_stft"}),
+    "regularizer": Family("regularizer", keras.regularizers, keras.regularizers.Regularizer,
+                          skip=("Regularizer",),
+                          exceptions={"L1": "regularizer_l1", "L2": "regularizer_l2",
+                                      "L1L2": "regularizer_l1_l2",
+                                      "OrthogonalRegularizer": "regularizer_orthogonal"}),
+    # The R interface's names run the words together (constraint_maxnorm).
+    "constraint": Family("constraint", keras.constraints, keras.constraints.Constraint,
+                         skip=("Constraint",),
+                         exceptions={"MaxNorm": "constraint_maxnorm",
+                                     "MinMaxNorm": "constraint_minmaxnorm",
+                                     "NonNeg": "constraint_nonneg",
+                                     "UnitNorm": "constraint_unitnorm"}),
+    "learning_rate_schedule": Family(
+        "learning_rate_schedule", keras.optimizers.schedules,
+        keras.optimizers.schedules.LearningRateSchedule, skip=("LearningRateSchedule",)),
 }
 
 
@@ -84,25 +120,45 @@ FAMILIES: dict[str, Family] = {
 class FamilySpec:
     r_name: str
     family: Family
-    cls: type
-    func: Callable[..., Any] | None  # the function form of a loss/metric, if Keras has one
+    cls: type | None  # None for a function family
+    func: Callable[..., Any] | None  # the function form of a loss/metric, or the activation
+
+    @property
+    def keras_name(self) -> str:
+        return self.cls.__name__ if self.cls is not None else self.func.__name__
 
     @property
     def params(self) -> tuple[inspect.Parameter, ...]:
         try:
-            sig = inspect.signature(self.cls.__init__)
+            sig = inspect.signature(self.cls.__init__ if self.cls is not None else self.func)
         except (TypeError, ValueError):
             return ()
         return tuple(p for p in sig.parameters.values()
-                     if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
+                     if p.name not in ("self", "x")
+                     and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
 
 
-def _discover(family: Family) -> dict[str, FamilySpec]:
+def _discover_functions(family: Family) -> dict[str, FamilySpec]:
     out: dict[str, FamilySpec] = {}
     for name in sorted(dir(family.module)):
         obj = getattr(family.module, name)
-        if (not inspect.isclass(obj) or not issubclass(obj, family.base)
-                or obj.__name__ != name or name in family.skip):
+        if (name.startswith("_") or name in NOT_MEMBERS or not inspect.isfunction(obj)
+                or name in family.skip):
+            continue
+        r_name = family.exceptions.get(name, f"{family.prefix}_{name}")  # already snake
+        out[r_name] = FamilySpec(r_name, family, None, obj)
+    return out
+
+
+def _discover(family: Family) -> dict[str, FamilySpec]:
+    if family.of_functions:
+        return _discover_functions(family)
+    out: dict[str, FamilySpec] = {}
+    members = {getattr(family.module, n) for n in dir(family.module) if not n.startswith("_")}
+    # Aliases count once, named after the class's own name (see layers._discover).
+    for obj in sorted((m for m in members if inspect.isclass(m)), key=lambda c: c.__name__):
+        name = obj.__name__
+        if not issubclass(obj, family.base) or name in family.skip:
             continue
         r_name = family.r_name(name)
         func = getattr(family.module, snake(name), None) if family.takes_data else None
@@ -121,9 +177,12 @@ def instantiate(spec: FamilySpec, kwargs: dict[str, Any]) -> Any:
     kwargs = dict(kwargs)
     if spec.family.legacy is not None:
         kwargs = spec.family.legacy(kwargs)
+    adapter = ADAPTERS.get(spec.keras_name)
+    if adapter is not None:
+        kwargs = adapter(kwargs)
     kwargs = A.normalize(kwargs)
     try:
-        return spec.cls(**kwargs)
+        return (spec.cls or spec.func)(**kwargs)
     except TypeError as e:
         names = [p.name for p in spec.params]
         unknown = [k for k in kwargs if k not in names]
@@ -133,9 +192,31 @@ def instantiate(spec: FamilySpec, kwargs: dict[str, Any]) -> Any:
         raise RkTypeError(f"{spec.r_name}(): {e}") from None
 
 
+def _activation_function(spec: FamilySpec) -> Callable[..., Any]:
+    """`activation_relu(x)` computes; `activation_relu()` (or passed uncalled) is the Keras
+    function; with only arguments (`activation_relu(negative_slope = 0.1)`) it is the Keras
+    function with those arguments fixed."""
+    def fn(x: Any = None, **kwargs: Any) -> Any:
+        kwargs = A.normalize(kwargs)
+        if x is None:
+            if not kwargs:
+                return spec.func
+            return functools.partial(spec.func, **kwargs)
+        return spec.func(_tensor(x), **kwargs)
+    return fn
+
+
+def _tensor(x: Any) -> Any:
+    if isinstance(x, np.ndarray):
+        return keras.ops.convert_to_tensor(owned(x))
+    return x
+
+
 def family_function(spec: FamilySpec) -> Callable[..., Any]:
     names = tuple(p.name for p in spec.params)
-    if spec.family.takes_data:
+    if spec.family.computes:
+        fn = _activation_function(spec)
+    elif spec.family.takes_data:
         def fn(y_true: Any = None, y_pred: Any = None, **kwargs: Any) -> Any:
             if y_true is None and y_pred is None:
                 return instantiate(spec, kwargs)
@@ -155,8 +236,8 @@ def family_function(spec: FamilySpec) -> Callable[..., Any]:
             return instantiate(spec, kwargs)
     fn.__name__ = fn.__qualname__ = spec.r_name
     fn.__doc__ = (f"`keras.{spec.family.module.__name__.split('.')[-1]}."
-                  f"{spec.cls.__name__}` with R conventions.\n\n"
-                  + (inspect.getdoc(spec.cls) or ""))
+                  f"{spec.keras_name}` with R conventions.\n\n"
+                  + (inspect.getdoc(spec.cls or spec.func) or ""))
     return fn
 
 
@@ -170,4 +251,6 @@ def resolve_named(r_name: str) -> Any:
     spec = SPECS.get(r_name)
     if spec is None:
         raise RkValueError(f"Unknown function `{r_name}`." + suggest(r_name, list(SPECS)))
+    if spec.family.computes:
+        return spec.func
     return instantiate(spec, {})

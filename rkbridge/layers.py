@@ -56,9 +56,11 @@ def _init_params(cls: type) -> tuple[inspect.Parameter, ...]:
 
 def _discover() -> dict[str, LayerSpec]:
     specs: dict[str, LayerSpec] = {}
-    for name in sorted(dir(keras.layers)):
-        cls = getattr(keras.layers, name)
-        if not inspect.isclass(cls) or cls.__name__ in SKIPPED or name != cls.__name__:
+    classes = {getattr(keras.layers, n) for n in dir(keras.layers) if not n.startswith("_")}
+    # Aliases (MaxPool2D for MaxPooling2D) count once: the R name comes from the class's own
+    # name, also when Keras exports the class only under another (GroupQueryAttention).
+    for cls in sorted((c for c in classes if inspect.isclass(c)), key=lambda c: c.__name__):
+        if cls.__name__ in SKIPPED:
             continue
         r_name = layer_r_name(cls.__name__)
         specs[r_name] = LayerSpec(r_name, cls, _init_params(cls))
@@ -173,7 +175,7 @@ def bind_positional(names: tuple[str, ...], args: tuple, kwargs: dict[str, Any],
 def make_layer(spec: LayerSpec, kwargs: dict[str, Any]) -> Any:
     kwargs = dict(kwargs)
     wanted = _input_request(spec.cls, kwargs)
-    kwargs = A.normalize(kwargs)
+    kwargs = _resolve_named(A.normalize(kwargs))
     for sub in ("layer", "backward_layer", "cell"):  # wrappers take a layer argument
         if sub in kwargs and isinstance(kwargs[sub], np.ndarray):
             raise RkTypeError(f"`{sub}` must be a layer.")
@@ -187,6 +189,13 @@ def make_layer(spec: LayerSpec, kwargs: dict[str, Any]) -> Any:
     if wanted is not None:
         layer._rk_input = wanted
     return layer
+
+
+def _resolve_named(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """R wrappers passed uncalled (`activation = activation_relu`, `kernel_regularizer =
+    regularizer_l2`) mean the Keras function or the default object."""
+    from .model import resolve  # model imports this module
+    return {k: resolve(v) for k, v in kwargs.items()}
 
 
 def layer_function(spec: LayerSpec) -> Callable[..., Any]:

@@ -42,3 +42,4 @@ def layer_r_name(class_name: str) -> str:
 
 def optimizer_r_name(class_name: str) -> str:
     return OPTIMIZER_NAME_EXCEPTIONS.get(class_name, "optimizer_" + snake(class_name))
+

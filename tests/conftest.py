@@ -46,3 +46,4 @@ def np2r():
         with localconverter(ro.default_converter + numpy2ri.converter):
             return fn(*args)
     return convert
+

@@ -1,6 +1,6 @@
 """Generate the R wrappers (with roxygen docs) from the engine's declarative tables.
 
-    .venv/bin/python tools/generate_r.py        # rewrites R/*-generated.R
+    .venv/bin/python tools/generate_r.py [DIR]  # rewrites R/*-generated.R (or into DIR)
 
 The generated files are checked in; tests/test_generated.py fails when they are stale.
 Each wrapper only captures the arguments the user wrote and forwards them to the engine
@@ -18,7 +18,8 @@ from typing import Any, Iterable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rkbridge import applications, backend, families, layers  # noqa: E402
+from rkbridge import applications, backend, families, layers, preprocessing  # noqa: E402
+from tools import r_examples as EX  # noqa: E402
 
 R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE",
               "FALSE", "NULL", "Inf", "NaN", "NA", "in"}
@@ -54,7 +55,20 @@ def formal(p: inspect.Parameter) -> str:
     return f"{r_arg(p.name)} = {lit if lit is not None else 'NULL'}"
 
 
+# Keras's docstrings speak Python; R users read NULL, TRUE and FALSE.
+_PY_TERMS = {"None": "NULL", "True": "TRUE", "False": "FALSE"}
+
+
+def r_terms(text: str) -> str:
+    text = re.sub(r"`(None|True|False)`", lambda m: f"`{_PY_TERMS[m.group(1)]}`", text)
+    text = re.sub(r"(?<=[\s(])None\b", "NULL", text)
+    # True/False only where they are values ("Defaults to True", "If False,"), not words.
+    return re.sub(r"\b(to|If|if|is|be|when|When|or)( )(True|False)\b",
+                  lambda m: m.group(1) + m.group(2) + _PY_TERMS[m.group(3)], text)
+
+
 def rd_escape(text: str) -> str:
+    text = r_terms(text)
     return (text.replace("\\", "\\\\").replace("%", "\\%").replace("{", "\\{")
             .replace("}", "\\}").replace("@", "@@"))
 
@@ -88,20 +102,63 @@ def parse_doc(doc: str) -> tuple[str, str, dict[str, str]]:
     return title or "Keras wrapper", description[:1500], args
 
 
+def example_call(r_name: str, params: Iterable[inspect.Parameter], family: str,
+                 skip: tuple[str, ...] = ()) -> str:
+    """`r_name(required = value, ...)` with the declared example values."""
+    values = {**EX.ARG_VALUES, **EX.FAMILY_VALUES.get(family, {})}
+    parts = [f"{r_arg(p.name)} = {values.get(p.name, 'NULL')}" for p in params
+             if p.default is inspect.Parameter.empty and p.name not in skip]
+    return f"{r_name}({', '.join(parts)})"
+
+
+def examples_for(r_name: str, lines: list[str]) -> list[str]:
+    return EX.OVERRIDES.get(r_name, lines)
+
+
+# Arguments many Keras classes take without documenting them in their own docstring.
+COMMON_PARAM_DOCS = {
+    "seed": "Integer seed for the random operations (reproducible results).",
+    "data_format": '"channels_last" (the default: channels are the last dimension) or '
+                   '"channels_first".',
+    "name": "Name of the object (a string); by default Keras makes one up.",
+    "x": "A tensor or R array.",
+    "dtype": 'Data type, e.g. "float32".',
+    "value_range": "The range of the input values, e.g. `c(0, 255)`.",
+    "interpolation": 'Interpolation method: "bilinear", "nearest", ...',
+    "fill_mode": 'How points outside the input are filled: "constant", "reflect", "wrap" '
+                 'or "nearest".',
+    "fill_value": 'The value used for points outside the input with fill_mode "constant".',
+    "factor": "Strength of the random transformation: a number, or `c(lower, upper)`.",
+    "include_preprocessing": "Whether the model includes its own input rescaling layer.",
+    "input_tensor": "Optional tensor (from `layer_input()`) to use as the model's input.",
+    "trainable": "Whether the weights are updated by training.",
+    "weights": "Initial weights (a list of arrays), or for applications `NULL` or a local "
+               "weights file.",
+}
+
+
 def roxygen(title: str, description: str, params: Iterable[tuple[str, str]], value: str,
-            examples: list[str], family: str) -> str:
+            examples: list[str], family: str, not_run: str | None = None,
+            slow: str | None = None) -> str:
     out = [f"#' {rd_escape(title)}", "#'"]
     if description:
         out += [f"#' {rd_escape(description)}", "#'"]
     for name, text in params:
+        text = text or COMMON_PARAM_DOCS.get(name.strip("`"), "")
         out.append(f"#' @param {name} {rd_escape(text) or 'See the Keras documentation.'}")
     out.append(f"#' @return {value}")
     out.append(f"#' @family {family}")
     if examples:
         out.append("#' @examples")
+        if not_run:
+            out += [f"#' # Not run: {not_run}", "#' \\dontrun{"]
+        elif slow:
+            out += [f"#' # {slow}", "#' \\donttest{"]
         out.append("#' if (rkbridge_available()) {")
         out += [f"#'   {e}" for e in examples]
         out.append("#' }")
+        if not_run or slow:
+            out.append("#' }")
     out.append("#' @export")
     return "\n".join(out)
 
@@ -119,13 +176,6 @@ INPUT_DOCS = {
     "input_length": "Legacy (Embedding): `input_shape = c(input_length)`.",
 }
 
-EXAMPLE_OVERRIDES = {
-    "layer_dense": ["model <- keras_model_sequential(input_shape = c(8)) %>%",
-                    "  layer_dense(units = 4, activation = \"relu\")",
-                    "model"],
-}
-
-
 def layer_block(spec: layers.LayerSpec) -> str:
     title, desc, docs = parse_doc(inspect.getdoc(spec.cls) or "")
     own = [p for p in spec.params if p.name not in ("kwargs",)]
@@ -137,16 +187,38 @@ def layer_block(spec: layers.LayerSpec) -> str:
     params += [(n, INPUT_DOCS[n]) for n in extra]
     params.append(("...", "Further arguments of the Keras layer (e.g. `name`, `dtype`, "
                           "`trainable`)."))
-    examples = EXAMPLE_OVERRIDES.get(spec.r_name, [])
+    examples = examples_for(spec.r_name,
+                            [f"layer <- {example_call(spec.r_name, own, 'layer')}"])
     doc = roxygen(f"{title} ({spec.cls.__name__} layer)" if not wrapper else title, desc,
                   params, "A layer, the model (invisibly), or the output tensor, depending "
-                  "on `object`.", examples, "layers")
+                  "on `object`.", examples, "layers", EX.NOT_RUN.get(spec.r_name))
     return (f"{doc}\n{spec.r_name} <- function({', '.join(formals)}) {{\n"
             f"  rk_call(\"{spec.r_name}\", rk_capture())\n}}\n")
 
 
+FAMILY_VALUES = {
+    "optimizer": "An optimizer, for compile().",
+    "loss": "A loss object for compile() (or the computed loss, given `y_true` and "
+            "`y_pred`).",
+    "metric": "A metric object for compile() (or its value, given `y_true` and `y_pred`).",
+    "callback": "A callback, for the `callbacks` argument of fit().",
+    "activation": "With `x`, the activation of `x` (a tensor: use `as.array()`); "
+                  "without, the activation function, for a layer's `activation` argument.",
+    "initializer": "An initializer, for a layer's `*_initializer` arguments.",
+    "regularizer": "A regularizer, for a layer's `*_regularizer` arguments.",
+    "constraint": "A constraint, for a layer's `*_constraint` arguments.",
+    "learning_rate_schedule": "A schedule, for an optimizer's `learning_rate` argument.",
+}
+FAMILY_NOTES = {
+    "callback": "R functions given as hooks receive 1-based epoch and batch numbers, like "
+                "the history of fit(), and `logs` as a named list.",
+    "activation": "Passed uncalled (`activation = activation_relu`) it is the Keras function.",
+}
+
+
 def family_block(spec: families.FamilySpec) -> str:
-    title, desc, docs = parse_doc(inspect.getdoc(spec.cls) or "")
+    fam = spec.family.prefix
+    title, desc, docs = parse_doc(inspect.getdoc(spec.cls or spec.func) or "")
     own = [p for p in spec.params]
     lead: list[str] = []
     params: list[tuple[str, str]] = []
@@ -155,42 +227,81 @@ def family_block(spec: families.FamilySpec) -> str:
         params = [("y_true", "True values; with `y_pred`, the value is computed."),
                   ("y_pred", "Predicted values. Without `y_true`/`y_pred` a configured "
                              "object for compile() is returned.")]
+    if spec.family.computes:
+        lead = ["x = NULL"]
+        params = [("x", "A tensor or R array to apply the activation to; `NULL` for the "
+                        "function itself.")]
     formals = lead + [formal(p) for p in own if p.name not in ("y_true", "y_pred")] + ["..."]
     params += [(r_arg(p.name), docs.get(p.name, "")) for p in own
                if p.name not in ("y_true", "y_pred")]
     legacy = " (`lr` and `decay` are accepted with their Keras 2 meaning)" \
-        if spec.family.prefix == "optimizer" else ""
+        if fam == "optimizer" else ""
     params.append(("...", f"Further arguments for Keras{legacy}."))
-    doc = roxygen(title, desc, params, f"A Keras {spec.family.prefix} object"
-                  + (" (or the computed value, given `y_true` and `y_pred`)"
-                     if spec.family.takes_data else "") + ".", [], spec.family.prefix + "s")
-    tag = f'\nattr({spec.r_name}, "rk_name") <- "{spec.r_name}"' if spec.family.takes_data \
-        else ""
+    note = FAMILY_NOTES.get(fam)
+    if note:
+        desc = (desc + " " + note).strip()
+    call = example_call(spec.r_name, own, fam, skip=("y_true", "y_pred"))
+    if spec.family.computes:
+        call = call.replace("(", "(matrix(c(-1, 0, 1, 2), nrow = 1)" +
+                            (", " if call[-2] != "(" else ""), 1)
+    lines = [EX.FOLLOW_UP.get(fam, "obj <- {call}").format(call=call, name=spec.r_name)]
+    examples = examples_for(spec.r_name, lines)
+    title = title if title != "Keras wrapper" else spec.keras_name
+    doc = roxygen(f"{title} ({fam.replace('_', ' ')})", desc, params, FAMILY_VALUES[fam],
+                  examples, fam + "s", EX.NOT_RUN.get(spec.r_name),
+                  slow=EX.SLOW.get(fam))
+    # Passed uncalled (`loss = loss_mean_squared_error`), a wrapper names its engine function.
+    tag = f'\nattr({spec.r_name}, "rk_name") <- "{spec.r_name}"'
     return (f"{doc}\n{spec.r_name} <- function({', '.join(formals)}) {{\n"
             f"  rk_call(\"{spec.r_name}\", rk_capture())\n}}{tag}\n")
 
 
 def backend_block(name: str, fn: Any) -> str:
-    op_name = backend.K_OPS.get(name[2:], (name[2:], ()))[0]
-    op = getattr(backend.ops, op_name, None)
+    spec = backend.K_OPS.get(name[2:])
+    op = spec.target() if spec is not None else None
+    renamed = {v: k for k, v in spec.renames.items()} if spec is not None else {}
+    target = op if op is not None else fn
     try:
-        sig = inspect.signature(op if op is not None else fn)
-        ps = [p for p in sig.parameters.values() if p.kind not in (p.VAR_POSITIONAL,
-                                                                    p.VAR_KEYWORD)]
+        sig = inspect.signature(target)
+        ps = [p.replace(name=renamed.get(p.name, p.name)) for p in sig.parameters.values()
+              if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     except (TypeError, ValueError):
         ps = []
-    if op is None:
-        ps = list(inspect.signature(fn).parameters.values())
-    title, desc, docs = parse_doc(inspect.getdoc(op) if op is not None else
-                                  (fn.__doc__ or name))
+    title, desc, docs = parse_doc(inspect.getdoc(target) or name)
+    docs = {renamed.get(k, k): v for k, v in docs.items()}
+    axes = {"axis"} | set(spec.axes if spec is not None else ()) | {"pattern"}
     formals = [formal(p) for p in ps] + ["..."]
     params = [(r_arg(p.name), docs.get(p.name, "") + (" Axes are 1-based (1 is the batch "
                                                        "axis, -1 the last)."
-                                                       if p.name == "axis" else ""))
+                                                       if p.name in axes else ""))
               for p in ps] + [("...", "Further arguments for the Keras op.")]
+    source = f"`keras.{spec.path}`" if spec is not None else "a small engine function"
+    desc = (desc + f" The Keras 2 backend function, computed by {source}.").strip()
+    examples = examples_for(name, [EX.FOLLOW_UP["backend"].format(
+        call=example_call(name, ps, "backend"))])
     doc = roxygen(f"{title} (backend)", desc, params, "A tensor (use `as.array()` for its "
-                  "value).", [], "backend")
+                  "value), or the value the Keras function returns.", examples, "backend",
+                  EX.NOT_RUN.get(name))
     return (f"{doc}\n{name} <- function({', '.join(formals)}) {{\n"
+            f"  rk_call(\"{name}\", rk_capture())\n}}\n")
+
+
+def returns_section(doc: str) -> str:
+    m = re.search(r"^Returns:\s*\n((?: {4}.*\n?)+)", doc, re.M)
+    return " ".join(m.group(1).split()) if m else "See the description."
+
+
+def utility_block(name: str, fn: Any) -> str:
+    doc = inspect.getdoc(fn) or name
+    title, desc, docs = parse_doc(doc)
+    ps = [p for p in inspect.signature(fn).parameters.values()
+          if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    formals = [formal(p) for p in ps]
+    params = [(r_arg(p.name), docs.get(p.name, "")) for p in ps]
+    examples = examples_for(name, [example_call(name, ps, "utility")])
+    rd = roxygen(title, desc, params, rd_escape(returns_section(doc)), examples, "utilities",
+                 EX.NOT_RUN.get(name))
+    return (f"{rd}\n{name} <- function({', '.join(formals)}) {{\n"
             f"  rk_call(\"{name}\", rk_capture())\n}}\n")
 
 
@@ -209,16 +320,11 @@ def application_block(spec: applications.AppSpec) -> str:
     formals = [formal(p) for p in ps] + ["..."]
     params = [(r_arg(p.name), APP_DOCS.get(p.name, docs.get(p.name, ""))) for p in ps]
     params.append(("...", "Further arguments for Keras."))
-    examples = []
-    if spec.r_name == "application_mobilenet_v2":
-        examples = ["model <- application_mobilenet_v2(weights = NULL, input_shape = c(32, 32, 3),",
-                    "                                  alpha = 0.35, classes = 10)",
-                    "x <- mobilenet_v2_preprocess_input(array(runif(32 * 32 * 3, 0, 255),",
-                    "                                         c(1, 32, 32, 3)))",
-                    "dim(predict(model, x))"]
+    examples = examples_for(spec.r_name, [f"model <- {spec.r_name}(weights = NULL)"])
     doc = roxygen(title, f"{desc} Module of its preprocessing: `{spec.module}` (see "
                   f"`{spec.module}_preprocess_input()`).".strip(), params,
-                  "A Keras model.", examples, "applications")
+                  "A Keras model.", examples, "applications",
+                  slow=None if spec.r_name in EX.OVERRIDES else EX.SLOW["application"])
     return (f"{doc}\n{spec.r_name} <- function({', '.join(formals)}) {{\n"
             f"  rk_call(\"{spec.r_name}\", rk_capture())\n}}\n")
 
@@ -242,7 +348,12 @@ def preprocessor_block(name: str) -> str:
         title = "Preprocess images for a Keras application"
         value = "An array of the same shape, scaled as the model expects."
     module = name.rsplit("_", 2)[0]
-    doc = roxygen(f"{title} ({module})", "", params, value, [], "applications")
+    examples = ["x <- array(runif(2 * 32 * 32 * 3, 0, 255), c(2, 32, 32, 3))",
+                f"range({name}(x))"]
+    if decode:
+        examples = [f"{name}(matrix(runif(2 * 1000), nrow = 2), top = 3)"]
+    doc = roxygen(f"{title} ({module})", "", params, value, examples, "applications",
+                  EX.NOT_RUN["decode_predictions"] if decode else None)
     body = f"rk_call(\"{name}\", rk_capture())"
     if decode:  # one data frame per sample, as the R interface to Keras gives
         body = f"res <- {body}\n  lapply(res, as.data.frame)"
@@ -253,17 +364,25 @@ def write(path: Path, blocks: list[str]) -> None:
     path.write_text(HEADER + "\n".join(blocks))
 
 
-def main() -> None:
-    write(ROOT / "R" / "layers-generated.R",
-          [layer_block(s) for _, s in sorted(layers.LAYERS.items())])
-    write(ROOT / "R" / "families-generated.R",
-          [family_block(s) for _, s in sorted(families.SPECS.items())])
-    write(ROOT / "R" / "backend-generated.R",
-          [backend_block(n, f) for n, f in sorted(backend.exported().items())])
-    write(ROOT / "R" / "applications-generated.R",
-          [application_block(s) for _, s in sorted(applications.APPLICATIONS.items())]
-          + [preprocessor_block(n) for n in sorted(applications.PREPROCESSORS)])
+def generated() -> dict[str, list[str]]:
+    """File name under R/ -> its blocks: what the generator writes."""
+    return {
+        "layers-generated.R": [layer_block(s) for _, s in sorted(layers.LAYERS.items())],
+        "families-generated.R": [family_block(s) for _, s in sorted(families.SPECS.items())],
+        "backend-generated.R": [backend_block(n, f)
+                                for n, f in sorted(backend.exported().items())],
+        "utils-generated.R": [utility_block(n, f)
+                              for n, f in sorted(preprocessing.exported().items())],
+        "applications-generated.R": (
+            [application_block(s) for _, s in sorted(applications.APPLICATIONS.items())]
+            + [preprocessor_block(n) for n in sorted(applications.PREPROCESSORS)]),
+    }
+
+
+def main(out_dir: Path = ROOT / "R") -> None:
+    for name, blocks in generated().items():
+        write(Path(out_dir) / name, blocks)
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "R")

@@ -1,0 +1,23 @@
+# R operators and Math functions on tensors (`x * 2`, `exp(x)`, `x > 0`), computed by Keras ops
+# in the engine (backend.tensor_op): what an R function given to layer_lambda() or used as a
+# custom metric works with. Variables and symbolic (functional API) tensors included.
+
+tensor_ops <- function(e1, e2) {
+  args <- list(op = .Generic, e1 = e1)
+  if (!missing(e2)) args$e2 <- e2
+  rk_call("tensor_op", args)
+}
+
+tensor_math <- function(x, ...) rk_call("tensor_op", list(op = .Generic, e1 = x))
+
+#' @export
+Ops.tensorflow.python.types.core.Tensor <- tensor_ops
+
+#' @export
+Ops.keras.src.backend.common.keras_tensor.KerasTensor <- tensor_ops
+
+#' @export
+Math.tensorflow.python.types.core.Tensor <- tensor_math
+
+#' @export
+Math.keras.src.backend.common.keras_tensor.KerasTensor <- tensor_math

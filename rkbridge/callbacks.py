@@ -1,0 +1,159 @@
+"""Callbacks whose hooks are R functions (or any Python callables).
+
+R users read epochs and batches 1-based (CONVENTIONS.md section 2: the history's first epoch
+is epoch 1), so every hook written by a user receives `epoch + 1` / `batch + 1`, and `logs`
+as a plain dict of floats (reticulate turns it into a named list). `ADAPTERS` maps a Keras
+callback class to the argument translation its family function applies (see
+`families.instantiate`); `callback_r()` builds the callback behind R6 / new_callback_class()
+custom callbacks.
+"""
+from __future__ import annotations
+
+import importlib.util
+import numbers
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from ._keras import keras
+from .errors import RkError, RkTypeError, RkValueError
+
+# Hooks whose first argument is an epoch or a batch index (shown 1-based).
+EPOCH_HOOKS = ("on_epoch_begin", "on_epoch_end")
+BATCH_HOOKS = tuple(f"on_{phase}_batch_{when}" for phase in ("train", "test", "predict")
+                    for when in ("begin", "end")) + ("on_batch_begin", "on_batch_end")
+PLAIN_HOOKS = tuple(f"on_{phase}_{when}" for phase in ("train", "test", "predict")
+                    for when in ("begin", "end"))
+HOOKS = EPOCH_HOOKS + BATCH_HOOKS + PLAIN_HOOKS
+
+
+def plain_logs(logs: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Keras's logs (tensors, NumPy scalars) as Python floats that reticulate converts."""
+    out: dict[str, Any] = {}
+    for k, v in (logs or {}).items():
+        if v is None or isinstance(v, (bool, int, str)):
+            out[k] = v
+            continue
+        try:
+            v = np.asarray(v)
+            out[k] = float(v) if v.size == 1 else v.tolist()
+        except (TypeError, ValueError):
+            out[k] = v
+    return out
+
+
+def call_flexibly(fn: Callable[..., Any], *args: Any) -> Any:
+    """Call a user function with as many leading arguments as it takes: R functions written
+    `function(epoch)` are as welcome as `function(epoch, logs)`. (An R function seen from
+    Python has no signature to inspect, so its refusal of extra arguments is the test.)"""
+    for n in range(len(args), -1, -1):
+        try:
+            return fn(*args[:n])
+        except Exception as e:  # noqa: BLE001 - R errors arrive as plain Exceptions
+            text = str(e)
+            if n == 0 or not ("unused argument" in text or "positional argument" in text
+                              or "takes" in text and "given" in text):
+                raise
+    return None
+
+
+def one_based_hook(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A Keras hook calling `fn` with R's view: 1-based epoch/batch, plain logs."""
+    if not callable(fn):
+        raise RkTypeError(f"`{name}` must be a function, not {type(fn).__name__}.")
+    if name in EPOCH_HOOKS or name in BATCH_HOOKS:
+        def hook(index: int, logs: Mapping[str, Any] | None = None) -> None:
+            call_flexibly(fn, int(index) + 1, plain_logs(logs))
+    else:
+        def hook(logs: Mapping[str, Any] | None = None) -> None:
+            call_flexibly(fn, plain_logs(logs))
+    return hook
+
+
+def _lambda_args(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """callback_lambda(on_epoch_end = function(epoch, logs) ...): hooks see 1-based indices.
+    Keras 2's `on_batch_begin`/`on_batch_end` mean the training batches."""
+    out = dict(kwargs)
+    for legacy, now in (("on_batch_begin", "on_train_batch_begin"),
+                        ("on_batch_end", "on_train_batch_end")):
+        if out.get(legacy) is not None and out.get(now) is None:
+            out[now] = out.pop(legacy)
+    for k in list(out):
+        if k.startswith("on_") and out[k] is not None:
+            out[k] = one_based_hook(k, out[k])
+    return out
+
+
+def _scheduler_args(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """callback_learning_rate_scheduler(function(epoch, lr) ...): `epoch` is 1-based; the
+    function returns the new rate (a number)."""
+    out = dict(kwargs)
+    schedule = out.get("schedule")
+    if schedule is None:
+        return out
+    if not callable(schedule):
+        raise RkTypeError("`schedule` must be a function(epoch, lr) returning the learning "
+                          "rate.")
+
+    def one_based(epoch: int, lr: float) -> float:
+        value = call_flexibly(schedule, int(epoch) + 1, float(lr))
+        value = np.asarray(value)
+        if value.size != 1 or not isinstance(value.item(), numbers.Real):
+            # not a TypeError: Keras would take that for "schedule takes one argument"
+            raise RkValueError("The learning rate schedule must return one number, not "
+                               f"{value!r}.")
+        return float(value.item())
+
+    out["schedule"] = one_based
+    return out
+
+
+def _tensorboard_args(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """TensorBoard logs need the `tensorboard` package; say so now rather than mid-fit()."""
+    if importlib.util.find_spec("tensorboard") is None:
+        raise RkError("callback_tensorboard() needs the Python package 'tensorboard' in the "
+                      "engine's Python: install it there (pip install tensorboard).")
+    return kwargs
+
+
+ADAPTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "LambdaCallback": _lambda_args,
+    "LearningRateScheduler": _scheduler_args,
+    "TensorBoard": _tensorboard_args,
+}
+
+
+class RCallback(keras.callbacks.Callback):
+    """A callback whose hooks are R functions (an R6 KerasCallback or new_callback_class());
+    `set_context(params, model)` hands the R object its `params` and `model` before
+    training starts."""
+
+    def __init__(self, hooks: Mapping[str, Callable[..., Any]],
+                 set_context: Callable[..., Any] | None = None):
+        super().__init__()
+        self._rk_set_context = set_context
+        self._rk_hooks = {}
+        for name, fn in hooks.items():
+            if name not in HOOKS:
+                raise RkTypeError(f"`{name}` is not a callback method; they are: "
+                                  f"{', '.join(HOOKS)}.")
+            self._rk_hooks[name] = one_based_hook(name, fn)
+            setattr(self, name, self._rk_hooks[name])
+        if "on_batch_begin" in self._rk_hooks:
+            self.on_train_batch_begin = self._rk_hooks["on_batch_begin"]
+        if "on_batch_end" in self._rk_hooks:
+            self.on_train_batch_end = self._rk_hooks["on_batch_end"]
+        train_begin = self._rk_hooks.get("on_train_begin")
+
+        def on_train_begin(logs: Mapping[str, Any] | None = None) -> None:
+            if self._rk_set_context is not None:
+                self._rk_set_context(plain_logs(self.params), self.model)
+            if train_begin is not None:
+                train_begin(logs)
+        self.on_train_begin = on_train_begin
+
+
+def callback_r(hooks: Mapping[str, Callable[..., Any]] | None = None,
+               set_context: Callable[..., Any] | None = None) -> RCallback:
+    """The Keras callback behind an R6 custom callback: `hooks` by method name."""
+    return RCallback(dict(hooks or {}), set_context)

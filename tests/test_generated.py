@@ -1,0 +1,56 @@
+"""The checked-in generated R wrappers, NAMESPACE and man/ are what the generator and roxygen
+make today: regenerate into a temporary copy and compare."""
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tools import generate_r  # noqa: E402
+
+GENERATED = sorted(generate_r.generated())
+
+
+def test_generated_r_files_are_current(tmp_path):
+    generate_r.main(tmp_path)
+    stale = [name for name in GENERATED
+             if (tmp_path / name).read_text() != (ROOT / "R" / name).read_text()]
+    assert not stale, (f"R/{stale} differ from the engine's tables: run "
+                       "tools/generate_r.py and roxygen2::roxygenise()")
+    assert sorted(p.name for p in (ROOT / "R").glob("*-generated.R")) == GENERATED
+
+
+def test_every_wrapper_calls_its_engine_function():
+    from rkbridge.api import API
+    text = "".join((ROOT / "R" / name).read_text() for name in GENERATED)
+    missing = [n for n in API if f'rk_call("{n}", rk_capture())' in text and n not in text]
+    assert not missing
+    for name in ("layer_dense", "activation_relu", "regularizer_l1_l2", "k_mean",
+                 "pad_sequences", "learning_rate_schedule_cosine_decay"):
+        assert f'{name} <- function(' in text and f'rk_call("{name}", rk_capture())' in text
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="needs R")
+def test_man_and_namespace_are_current(tmp_path):
+    """roxygen2 on a copy of the package must not change man/ or NAMESPACE."""
+    copy = tmp_path / "pkg"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "*.o", "*.so", "__pycache__", "*.Rcheck", "*.tar.gz", "vignettes"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    subprocess.run([sys.executable, "tools/generate_r.py"], cwd=copy, env=env, check=True,
+                   capture_output=True)
+    res = subprocess.run(["Rscript", "-e", "roxygen2::roxygenise(load_code = 'source')"],
+                         cwd=copy, env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-2000:]
+    cmp = filecmp.dircmp(ROOT / "man", copy / "man")
+    changed = cmp.diff_files + cmp.left_only + cmp.right_only
+    assert not changed, f"man/ is stale for {changed[:10]}: run roxygen2::roxygenise()"
+    assert (ROOT / "NAMESPACE").read_text() == (copy / "NAMESPACE").read_text()
