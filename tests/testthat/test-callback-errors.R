@@ -58,8 +58,8 @@ test_that("R functions that work are called with their values", {
   m <- fresh_model()
   seen <- integer()
   cb <- callback_lambda(on_epoch_end = function(epoch, logs) { seen <<- c(seen, epoch); NULL })
-  sched <- callback_learning_rate_scheduler(function(epoch, lr) 0.5^(epoch + 1))
+  sched <- callback_learning_rate_scheduler(function(epoch, lr) 0.5^epoch)  # epochs 1-based
   fit(m, x, y, epochs = 3, verbose = 0, callbacks = list(cb, sched))
-  expect_equal(seen, 0:2)
+  expect_equal(seen, 1:3)
   expect_equal(as.numeric(as.array(m$optimizer$learning_rate)), 0.125, tolerance = 1e-6)
 })

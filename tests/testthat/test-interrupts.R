@@ -20,7 +20,7 @@ test_that("SIGINT during fit() returns to R within 2 s, keeping weights and hist
     "finished <- 0",
     sprintf("started <- '%s'", started),
     "note <- callback_lambda(on_epoch_end = function(epoch, logs) {",
-    "  finished <<- epoch + 1; if (finished == 2) file.create(started); NULL })",
+    "  finished <<- epoch; if (finished == 2) file.create(started); NULL })",  # 1-based
     "res <- tryCatch(fit(model, x, y, epochs = 500, batch_size = 32, verbose = 0,",
     "                    callbacks = list(note)),",
     "                interrupt = function(e) e)",
