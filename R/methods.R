@@ -62,8 +62,8 @@ magrittr::`%>%`
 #'
 #' The `tensorflow` module (`tf$ones(shape(3, 3))`), loaded on first use so that
 #' `library(rkbridge)` stays quick. The R package 'tensorflow' is not needed.
-#' @format A Python module.
+#' @format A Python module (a stand-in that imports it at the first `tf$...`).
 #' @examples
 #' if (rkbridge_available()) tf$ones(shape(2, 2))
 #' @export
-tf <- NULL
+tf <- structure(list(), class = "rkbridge_lazy_module")

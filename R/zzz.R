@@ -7,12 +7,26 @@ NULL
   # load when the first model is built. The py_to_r_wrapper() method is registered lazily
   # by NAMESPACE (S3method(reticulate::py_to_r_wrapper, ...)).
   configure_python()
-  ns <- asNamespace(pkgname)
-  if (exists("tf", envir = ns, inherits = FALSE)) rm("tf", envir = ns)
-  makeActiveBinding("tf", function() tf_module(), ns)
 }
 
-# `tf`, the TensorFlow module, imported (with the engine) on first use.
+# `tf` (R/methods.R) stands in for the TensorFlow module until it is used: `tf$name` imports
+# it (with the engine) and looks `name` up. Nothing but `$` touches Python, so R CMD check
+# and tools that list the namespace's objects do not import TensorFlow.
+#' @export
+`$.rkbridge_lazy_module` <- function(x, name) {
+  module <- tf_module()
+  eval(call("$", module, name))
+}
+
+#' @export
+`[[.rkbridge_lazy_module` <- function(x, i, ...) `$.rkbridge_lazy_module`(x, i)
+
+#' @export
+print.rkbridge_lazy_module <- function(x, ...) {
+  if (is.null(.rk$tf)) cat("Module(tensorflow), imported at its first use\n") else print(.rk$tf)
+  invisible(x)
+}
+
 tf_module <- function() {
   if (is.null(.rk$tf)) {
     bridge()
