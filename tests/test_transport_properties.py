@@ -86,6 +86,7 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 @settings(max_examples=int(os.environ.get("RK_PROPERTY_EXAMPLES", "60")), deadline=None,
+          database=None,  # no .hypothesis folder left in the package
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(arrays)
 def test_python_r_engine_r_python_roundtrip(case):
