@@ -40,7 +40,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || \
 fi
 
 # The R package, reinstalled when its sources change.
-rstamp="$(cat DESCRIPTION NAMESPACE configure src/*.c R/*.R | sha1sum | cut -c1-40)"
+# (the checkout's path counts: the installed package records this checkout's .venv)
+rstamp="$( (cat DESCRIPTION NAMESPACE configure src/*.c R/*.R; echo "$root") | sha1sum | cut -c1-40)"
 installed="$(Rscript -e 'cat(tryCatch(readLines(system.file("rkbridge-src-hash", package = "rkbridge")), error = function(e) ""))' 2>/dev/null || true)"
 if [ "$installed" != "$rstamp" ]; then
   echo "setup: installing the R package rkbridge"

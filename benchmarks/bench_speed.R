@@ -11,6 +11,7 @@
 #   evaluate() (1000 rows)                    <= 1.1x Keras evaluate()
 #   R -> engine, 24 MB array                  <= 1 ms, no copy
 #   engine -> R, 24 MB array                  <= 9 ms; peak extra memory <= 1x the array
+#   predict() of that array through Flatten   <= 1.1x Keras predict() on the same NumPy array
 #   library(rkbridge)                         < 0.5 s
 #   cold start (load, TF import, build and compile the seed MLP)   <= 1.2x plain Python
 #
@@ -136,6 +137,20 @@ add("R -> engine, 24 MB (ms)", to_engine_ms, 1, "target", to_engine_ms / 1,
     "<= 1 ms, no copy", to_engine_ms <= 1 && no_copy && py_peak_in < 1)
 add("engine -> R, 24 MB (ms)", to_r_ms, 9, "target", to_r_ms / 9, "<= 9 ms", to_r_ms <= 9)
 add("engine -> R peak memory (x array)", extra, 1, "target", extra, "<= 1x", extra <= 1.05)
+
+# -- predict() of the 24 MB array through a Flatten model (foundation issue) ------------------
+flat <- keras_model_sequential(input_shape = c(100, 100, 3)) %>% layer_flatten()
+np_big <- base$as_c_order(rkbridge:::to_py(big))  # the same values as a Python user holds them
+p_flat <- predict(flat, big)
+stopifnot(identical(dim(p_flat), c(100L, 30000L)),
+          abs(p_flat[7, (3 - 1) * 300 + (4 - 1) * 3 + 2] - big[7, 3, 4, 2]) < 1e-6)
+rm(p_flat)
+invisible(py_num(base$predict_s(flat, np_big)))
+tm <- interleave(function() py_num(base$predict_s(flat, np_big)),
+                 timed(function() predict(flat, big)), n = 3L * rounds)
+rflat <- tm[["ratio"]]
+add("predict() through Flatten, 24 MB (ms)", tm[["ours"]] * 1000, tm[["keras"]] * 1000,
+    "Keras predict()", rflat, "<= 1.1x", rflat <= 1.1)
 
 # -- library() and cold start (fresh processes) -----------------------------------------------
 rscript <- file.path(R.home("bin"), "Rscript")

@@ -33,6 +33,12 @@ def as_float32(x):
     return np.ascontiguousarray(x, dtype="float32")
 
 
+def as_c_order(x):
+    """A C-ordered copy, as a Python user's own array would be."""
+    import numpy as np
+    return np.ascontiguousarray(x)
+
+
 def predict(model, x):
     return model.predict(x, verbose=0)
 
