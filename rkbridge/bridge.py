@@ -69,7 +69,7 @@ def _run(fn: Any, args: Any, kwargs: Any) -> Any:
         warnings.simplefilter("always", RkDeprecationWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
         try:
-            value = fn(*(args or ()), **(kwargs or {}))
+            value = transport.box_arrays(fn(*(args or ()), **(kwargs or {})))
         except BaseException as e:  # everything, KeyboardInterrupt included, goes to R
             return Failure(e)
     if not caught:

@@ -66,7 +66,33 @@ def owned(x: Any) -> Any:
     return x
 
 
+class ArrayBox:
+    """An engine array on its way to R. R copies it out and the box then lets go of it, so
+    its memory returns at once: a reticulate handle is tiny to R's garbage collector, which
+    would otherwise keep large dead arrays alive for many calls (and slow everything down)."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray):
+        self.array: np.ndarray | None = array
+
+
+def box_arrays(x: Any) -> Any:
+    """Box the arrays of a result (also inside the lists, tuples and dicts R converts)."""
+    if isinstance(x, np.ndarray):
+        return ArrayBox(x)
+    if type(x) is list:
+        return [box_arrays(i) for i in x]
+    if type(x) is tuple:
+        return tuple(box_arrays(i) for i in x)
+    if type(x) is dict:
+        return {k: box_arrays(v) for k, v in x.items()}
+    return x
+
+
 def _result_array(x: Any) -> np.ndarray | None:
+    if isinstance(x, ArrayBox):
+        return x.array
     if isinstance(x, (bytes, bytearray)):
         return np.frombuffer(x, dtype=np.uint8)
     if isinstance(x, np.ndarray):
@@ -109,6 +135,8 @@ def to_r_info(x: Any) -> list:
 def to_r_fill(x: Any, addr: float, kind: str) -> None:
     """Copy `x` into R's freshly allocated vector at `addr` in column-major order."""
     arr = _result_array(x)
+    if isinstance(x, ArrayBox):
+        x.array = None
     if arr is None or arr.size == 0:
         return
     dest = _view(addr, tuple(arr.shape) if arr.ndim else (1,), kind)
@@ -119,6 +147,8 @@ def to_r_fill(x: Any, addr: float, kind: str) -> None:
 def to_r_strings(x: Any) -> list[str]:
     """Character arrays go to R as a flat list in column-major order."""
     arr = _result_array(x)
+    if isinstance(x, ArrayBox):
+        x.array = None
     return [str(v) for v in np.ravel(arr, order="F")]
 
 
