@@ -129,10 +129,6 @@ def named(r_name: str) -> Named:
     return Named(r_name)
 
 
-def is_same(a: Any, b: Any) -> bool:
-    return a is b
-
-
 info = transport.to_r_info
 fill = transport.to_r_fill
 strings = transport.to_r_strings

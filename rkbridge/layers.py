@@ -127,10 +127,10 @@ def compose(object: Any, layer: Any) -> Any:
         f"tensors, not {type(object).__name__}.")
 
 
-def _input_request(cls: type, kwargs: dict[str, Any]) -> tuple | None:
+def _input_request(spec: LayerSpec, kwargs: dict[str, Any]) -> tuple | None:
     """Pop the input-shape arguments (`input_shape`, legacy `batch_input_shape`, `input_dim`,
     `input_length`) into (shape, batch_size, dtype) for the Input a Sequential model needs."""
-    own = set(_init_params_cached(cls))
+    own = set(spec.param_names)
     shape = kwargs.pop("input_shape", None)
     batch_size = kwargs.pop("batch_size", None) if "batch_size" not in own else None
     batch_input_shape = kwargs.pop("batch_input_shape", None)
@@ -150,15 +150,6 @@ def _input_request(cls: type, kwargs: dict[str, Any]) -> tuple | None:
     return (A.as_shape(shape, "input_shape"), A.as_integer(batch_size, "batch_size"), dtype)
 
 
-_PARAM_CACHE: dict[type, tuple[str, ...]] = {}
-
-
-def _init_params_cached(cls: type) -> tuple[str, ...]:
-    if cls not in _PARAM_CACHE:
-        _PARAM_CACHE[cls] = tuple(p.name for p in _init_params(cls))
-    return _PARAM_CACHE[cls]
-
-
 def bind_positional(names: tuple[str, ...], args: tuple, kwargs: dict[str, Any],
                     what: str) -> dict[str, Any]:
     if len(args) > len(names):
@@ -174,7 +165,7 @@ def bind_positional(names: tuple[str, ...], args: tuple, kwargs: dict[str, Any],
 
 def make_layer(spec: LayerSpec, kwargs: dict[str, Any]) -> Any:
     kwargs = dict(kwargs)
-    wanted = _input_request(spec.cls, kwargs)
+    wanted = _input_request(spec, kwargs)
     kwargs = _resolve_named(A.normalize(kwargs))
     for sub in ("layer", "backward_layer", "cell"):  # wrappers take a layer argument
         if sub in kwargs and isinstance(kwargs[sub], np.ndarray):
