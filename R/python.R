@@ -72,7 +72,7 @@ bridge <- function() {
   .rk$fill <- b$fill
   b$set_writer(function(text) { cat(text); utils::flush.console(); NULL }, interactive())
   # asked now, not when the module was imported (Python may have imported it before rpy2)
-  if (isTRUE(b$embedding$embedded_by_rpy2())) guard_reticulate_decref()
+  if (isTRUE(b$embedding$embedded_by_rpy2())) guard_reticulate_in_rpy2()
   .rk$bridge <- b
   b
 }
@@ -94,9 +94,11 @@ last_error <- function() {
   invisible(tb)
 }
 
-# Inside rpy2, R may release Python objects without the GIL (see src/embedded.c).
-guard_reticulate_decref <- function() {
+# Inside rpy2, R may release Python objects without the GIL, and reticulate's polling thread
+# may schedule calls into a finalized Python at exit (see src/embedded.c).
+guard_reticulate_in_rpy2 <- function() {
   dll <- getLoadedDLLs()[["reticulate"]]
   if (is.null(dll)) return(invisible(FALSE))
-  invisible(.Call(rk_guard_decref, dll[["path"]]))
+  invisible(.Call(rk_guard_decref, dll[["path"]]) &&
+              .Call(rk_guard_pending_calls, dll[["path"]]))
 }

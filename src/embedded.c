@@ -5,8 +5,14 @@
  * without it; when R held the last reference, Python frees the object without a thread
  * state and aborts ("PyThreadState_Get: ... the GIL is released"). reticulate calls Python
  * through function pointers it looks up at start-up; rk_guard_decref() wraps its Py_DecRef
- * pointer so that a release from a thread without the GIL first takes it. Installed only
- * when the engine finds itself inside rpy2. */
+ * pointer so that a release from a thread without the GIL first takes it.
+ *
+ * reticulate also runs a background thread that schedules its event polling with
+ * Py_AddPendingCall every 250 ms. When Python (not R) owns the process, Python finalizes its
+ * interpreter at exit while that thread still runs, and a call scheduled then dereferences
+ * the freed interpreter (a segfault after the program's last line, in about one run of four).
+ * rk_guard_pending_calls() wraps that pointer too, so nothing is scheduled once Python is no
+ * longer initialized. Both are installed only when the engine finds itself inside rpy2. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <R.h>
@@ -16,11 +22,15 @@ typedef void (*decref_fn)(void *);
 typedef int (*gil_check_fn)(void);
 typedef int (*gil_ensure_fn)(void);
 typedef void (*gil_release_fn)(int);
+typedef int (*pending_call_fn)(int (*)(void *), void *);
+typedef int (*is_initialized_fn)(void);
 
 static decref_fn original_decref = NULL;
 static gil_check_fn gil_check = NULL;
 static gil_ensure_fn gil_ensure = NULL;
 static gil_release_fn gil_release = NULL;
+static pending_call_fn original_pending_call = NULL;
+static is_initialized_fn is_initialized = NULL;
 
 static void decref_with_gil(void *object) {
   if (gil_check() == 0) {
@@ -44,5 +54,25 @@ SEXP rk_guard_decref(SEXP reticulate_path) {
     return Rf_ScalarLogical(FALSE);
   original_decref = *slot;
   *slot = decref_with_gil;
+  return Rf_ScalarLogical(TRUE);
+}
+
+/* Py_IsInitialized() turns false at the start of Py_FinalizeEx, long before the interpreter
+ * state is freed, and stays false afterwards. */
+static int pending_call_while_alive(int (*func)(void *), void *arg) {
+  if (!is_initialized()) return -1;
+  return original_pending_call(func, arg);
+}
+
+SEXP rk_guard_pending_calls(SEXP reticulate_path) {
+  if (original_pending_call != NULL) return Rf_ScalarLogical(TRUE);
+  void *lib = dlopen(CHAR(STRING_ELT(reticulate_path, 0)), RTLD_NOW | RTLD_NOLOAD);
+  if (lib == NULL) return Rf_ScalarLogical(FALSE);
+  pending_call_fn *slot =
+    (pending_call_fn *) dlsym(lib, "_ZN10reticulate9libpython17Py_AddPendingCallE");
+  is_initialized = (is_initialized_fn) dlsym(RTLD_DEFAULT, "Py_IsInitialized");
+  if (slot == NULL || *slot == NULL || is_initialized == NULL) return Rf_ScalarLogical(FALSE);
+  original_pending_call = *slot;
+  *slot = pending_call_while_alive;
   return Rf_ScalarLogical(TRUE);
 }

@@ -40,6 +40,7 @@ static SEXP rk_alloc(SEXP kind, SEXP dims) {
 
 /* src/embedded.c */
 SEXP rk_guard_decref(SEXP reticulate_path);
+SEXP rk_guard_pending_calls(SEXP reticulate_path);
 /* src/model_state.c */
 SEXP rk_state_new(SEXP model);
 SEXP rk_state_saved(SEXP x);
@@ -48,6 +49,7 @@ void rk_register_model_state(DllInfo *dll);
 
 static const R_CallMethodDef calls[] = {
   {"rk_guard_decref", (DL_FUNC) &rk_guard_decref, 1},
+  {"rk_guard_pending_calls", (DL_FUNC) &rk_guard_pending_calls, 1},
   {"rk_address", (DL_FUNC) &rk_address, 1},
   {"rk_alloc", (DL_FUNC) &rk_alloc, 2},
   {"rk_state_new", (DL_FUNC) &rk_state_new, 1},

@@ -89,8 +89,10 @@ def test_model_from_r_is_the_same_object_in_python(r, rk, shared):
 
 
 def test_python_program_driving_r_exits_cleanly():
-    """rpy2 + reticulate used to abort at exit ('GIL is released'); the engine's exit hook
-    fixes that, so a plain program exits 0."""
+    """rpy2 + reticulate used to abort at exit: 'GIL is released' from R's finalizers, and a
+    segfault in about one run of four from reticulate's polling thread scheduling a call into
+    the finalized interpreter. Both are guarded (src/embedded.c), so a plain program exits 0;
+    three runs, since the second failure was a race."""
     prog = textwrap.dedent("""
         import rpy2.robjects as ro
         ro.r('suppressPackageStartupMessages(library(rkbridge))')
@@ -98,8 +100,9 @@ def test_python_program_driving_r_exits_cleanly():
         ro.r('p <- predict(m, matrix(runif(4), 2)); stopifnot(identical(dim(p), c(2L, 1L)))')
         print("DRIVEN")
     """)
-    res = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True,
-                         timeout=300, cwd=ROOT)
-    assert res.returncode == 0, res.stderr[-2000:]
-    assert "DRIVEN" in res.stdout
-    assert "GIL" not in res.stderr
+    for _ in range(3):
+        res = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True,
+                             timeout=300, cwd=ROOT)
+        assert res.returncode == 0, res.stderr[-2000:]
+        assert "DRIVEN" in res.stdout
+        assert "GIL" not in res.stderr
