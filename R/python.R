@@ -22,10 +22,14 @@ rkbridge_python <- function() {
   NULL
 }
 
-recorded_python <- function() {
+# inst/python-path (written by configure): the engine's Python, then its libpython.
+recorded <- function(line) {
   f <- system.file("python-path", package = "rkbridge")
-  if (nzchar(f)) trimws(readLines(f, n = 1L, warn = FALSE)) else ""
+  if (!nzchar(f)) return("")
+  lines <- trimws(readLines(f, warn = FALSE))
+  if (length(lines) >= line) lines[[line]] else ""
 }
+recorded_python <- function() recorded(1L)
 
 venv_upwards <- function(dir) {
   repeat {
@@ -62,6 +66,7 @@ no_engine_error <- function(reason) {
 bridge <- function() {
   b <- .rk$bridge
   if (!is.null(b)) return(b)
+  start_engine_early()
   configure_python()
   b <- tryCatch(reticulate::import("rkbridge.bridge", convert = TRUE),
                 error = function(e) stop(no_engine_error(conditionMessage(e))))
@@ -102,3 +107,36 @@ guard_reticulate_in_rpy2 <- function() {
   invisible(.Call(rk_guard_decref, dll[["path"]]) &&
               .Call(rk_guard_pending_calls, dll[["path"]]))
 }
+
+# The engine's import (TensorFlow, ~2.5 s) runs on a Python thread while reticulate loads
+# (~0.8 s): see src/early_python.c. Only for a fresh session with the Python recorded at
+# install time (whose libpython is the one reticulate will load); anything else, and
+# options(rkbridge.early_start = FALSE), leaves Python's start to reticulate.
+start_engine_early <- function() {
+  if (!isTRUE(getOption("rkbridge.early_start", TRUE)) || .Platform$OS.type != "unix" ||
+      isNamespaceLoaded("reticulate"))
+    return(invisible(FALSE))
+  python <- rkbridge_python()
+  libpython <- recorded(2L)
+  wanted <- Sys.getenv("RETICULATE_PYTHON")
+  if (is.null(python) || !identical(python, recorded_python()) || !nzchar(libpython) ||
+      !file.exists(libpython) || (nzchar(wanted) && !identical(wanted, python)))
+    return(invisible(FALSE))
+  started <- .Call(rk_python_early, libpython, python, early_import_code)
+  if (!isTRUE(started)) return(invisible(FALSE))
+  on.exit(.Call(rk_python_resume))  # the main thread must hold the GIL before reticulate runs
+  loadNamespace("reticulate")
+  invisible(TRUE)
+}
+
+# Failures are left to the main thread's import, which reports them.
+early_import_code <- paste(
+  "import threading",
+  "def _rkbridge_early_import():",
+  "    try:",
+  "        __import__('rkbridge.bridge')",
+  "    except BaseException:",
+  "        pass",
+  "threading.Thread(target=_rkbridge_early_import, name='rkbridge-import', daemon=True).start()",
+  "del threading, _rkbridge_early_import",
+  sep = "\n")

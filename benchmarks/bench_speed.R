@@ -95,7 +95,7 @@ fit_once <- function() {
   s <- now(); fit(m, x_train, y_train, epochs = 20, batch_size = 128, verbose = 0); now() - s
 }
 invisible(py_num(base$fit_s(np_x, np_y, 1L))); invisible(fit(seed_mlp(), x_train, y_train, epochs = 1, verbose = 0))
-tm <- interleave(function() py_num(base$fit_s(np_x, np_y)), fit_once, n = 2L * rounds)
+tm <- interleave(function() py_num(base$fit_s(np_x, np_y)), fit_once, n = 3L * rounds)
 rfit <- tm[["ratio"]]
 add("fit(), seed MLP (ms)", tm[["ours"]] * 1000, tm[["keras"]] * 1000,
     "Keras fit() in Python", rfit, "<= 1.05x", rfit <= 1.05)

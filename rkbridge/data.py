@@ -8,6 +8,7 @@ import numpy as np
 
 from ._keras import keras, tf
 from .errors import RkShapeError, RkTypeError, RkValueError, r_dims
+from . import transport as T
 from .transport import RDataFrame, RFactor
 
 
@@ -149,7 +150,7 @@ def cast_for_model(model: Any, x: Any) -> Any:
             return a
         if dtype is None:
             dtype = keras.config.floatx() if a.dtype.kind in "fb" else a.dtype
-        return np.ascontiguousarray(a, dtype=dtype)
+        return T.row_major(a, dtype)
 
     if isinstance(x, dict):
         return {k: cast(v, None) for k, v in x.items()}
@@ -164,7 +165,7 @@ def cast_targets(y: Any) -> Any:
     (R doubles arrive as float64, often as a column-major view). Integer labels stay."""
     def cast(a: Any) -> Any:
         if isinstance(a, np.ndarray) and a.dtype.kind == "f":
-            return np.ascontiguousarray(a, dtype=keras.config.floatx())
+            return T.row_major(a, keras.config.floatx())
         return a
     if isinstance(y, dict):
         return {k: cast(v) for k, v in y.items()}

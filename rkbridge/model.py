@@ -6,6 +6,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import args as A
+from . import batches as B
 from . import data as D
 from . import fast_predict
 from ._keras import keras
@@ -198,11 +199,16 @@ def evaluate(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any 
     _check_compiled(object, "evaluate")
     x, y = _prepare_xy(object, x, y, bool(allow_na), "evaluate")
     v = A.scalar(verbose)
-    out = object.evaluate(x=x, y=y, batch_size=A.as_integer(batch_size, "batch_size"),
-                          verbose=0 if v == "auto" else int(v),
-                          sample_weight=D.as_data(sample_weight, "sample_weight"),
-                          steps=A.as_integer(steps, "steps"), callbacks=callbacks,
-                          return_dict=True, **kwargs)
+    batch_size = A.as_integer(batch_size, "batch_size")
+    steps = A.as_integer(steps, "steps")
+    sample_weight = D.as_data(sample_weight, "sample_weight")
+    batches = B.as_batches(x, y, batch_size) \
+        if steps is None and sample_weight is None and y is not None else None
+    if batches is not None:
+        x, y, batch_size = batches, None, None
+    out = object.evaluate(x=x, y=y, batch_size=batch_size,
+                          verbose=0 if v == "auto" else int(v), sample_weight=sample_weight,
+                          steps=steps, callbacks=callbacks, return_dict=True, **kwargs)
     return {k: float(v) for k, v in out.items()}
 
 
@@ -218,9 +224,13 @@ def predict(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 
     if fast is not None:
         return fast
     v = A.scalar(verbose)
-    return object.predict(x, batch_size=A.as_integer(batch_size, "batch_size"),
-                          verbose=0 if v == "auto" else int(v),
-                          steps=A.as_integer(steps, "steps"), callbacks=callbacks, **kwargs)
+    batch_size = A.as_integer(batch_size, "batch_size")
+    steps = A.as_integer(steps, "steps")
+    batches = B.as_batches(x, batch_size=batch_size) if steps is None else None
+    if batches is not None:
+        x, batch_size = batches, None
+    return object.predict(x, batch_size=batch_size, verbose=0 if v == "auto" else int(v),
+                          steps=steps, callbacks=callbacks, **kwargs)
 
 
 def predict_proba(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 0,

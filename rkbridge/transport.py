@@ -9,11 +9,16 @@ that keeps an array beyond the call must copy it (`owned()`).
 Engine -> R: `to_r_info()` tells R which vector type and `dim()` to allocate; R allocates
 uninitialised memory and `to_r_fill()` writes into it with a single NumPy copy (casting and
 reordering in one pass). Neither direction loops over elements in Python.
+
+Reordering between R's column-major layout and the row-major arrays Keras wants is the one
+place where large arrays cost real time; `copy_reordered()` does it in parallel slabs.
 """
 from __future__ import annotations
 
 import ctypes
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Sequence
 
 import numpy as np
@@ -132,6 +137,62 @@ def to_r_info(x: Any) -> list:
     return [kind, *[int(d) for d in arr.shape]]
 
 
+# Below this many elements one thread is quicker than handing out slabs.
+_PARALLEL_MIN_ELEMENTS = 1 << 20
+_SLABS = 4
+_pool: ThreadPoolExecutor | None = None
+
+
+def _workers() -> ThreadPoolExecutor | None:
+    global _pool
+    if _pool is None:
+        n = min(_SLABS, os.cpu_count() or 1)
+        if n < 2:
+            return None
+        _pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="rkbridge-reorder")
+    return _pool
+
+
+def copy_reordered(dest: np.ndarray, src: np.ndarray) -> None:
+    """`np.copyto(dest, src, casting="unsafe")` for arrays of the same shape in different
+    memory orders, in parallel for large arrays.
+
+    NumPy's strided copy between column- and row-major layouts is memory-bound and
+    cache-unfriendly (about 10 ms for a 24 MB array); cutting it into slabs along the
+    slowest axis of the column-major side (whole contiguous blocks of R's memory) and
+    copying them on a few threads (NumPy releases the GIL) takes a third to a half of that.
+    """
+    pool = _workers() if src.size >= _PARALLEL_MIN_ELEMENTS and src.ndim >= 2 else None
+    axes = [i for i, d in enumerate(src.shape) if d > 1]
+    if pool is None or not axes:
+        np.copyto(dest, src, casting="unsafe")
+        return
+    ax = axes[-1]
+    n = src.shape[ax]
+    k = min(_SLABS, n)
+    bounds = [(i * n // k, (i + 1) * n // k) for i in range(k)]
+    lead = (slice(None),) * ax
+
+    def slab(b: tuple[int, int]) -> None:
+        where = lead + (slice(*b),)
+        np.copyto(dest[where], src[where], casting="unsafe")
+
+    for _ in pool.map(slab, bounds):
+        pass
+
+
+def row_major(a: np.ndarray, dtype: Any = None) -> np.ndarray:
+    """`np.ascontiguousarray(a, dtype)`, with large reorders done by `copy_reordered()`."""
+    dtype = a.dtype if dtype is None else np.dtype(dtype)
+    if a.flags.c_contiguous and a.dtype == dtype and a.ndim:
+        return a
+    if a.size < _PARALLEL_MIN_ELEMENTS or a.flags.c_contiguous:
+        return np.ascontiguousarray(a, dtype=dtype)
+    out = np.empty(a.shape, dtype=dtype)
+    copy_reordered(out, a)
+    return out
+
+
 def to_r_fill(x: Any, addr: float, kind: str) -> None:
     """Copy `x` into R's freshly allocated vector at `addr` in column-major order."""
     arr = _result_array(x)
@@ -141,7 +202,7 @@ def to_r_fill(x: Any, addr: float, kind: str) -> None:
         return
     dest = _view(addr, tuple(arr.shape) if arr.ndim else (1,), kind)
     dest.flags.writeable = True
-    np.copyto(dest, arr.reshape(dest.shape), casting="unsafe")
+    copy_reordered(dest, arr.reshape(dest.shape))
 
 
 def to_r_strings(x: Any) -> list[str]:

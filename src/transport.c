@@ -41,6 +41,9 @@ static SEXP rk_alloc(SEXP kind, SEXP dims) {
 /* src/embedded.c */
 SEXP rk_guard_decref(SEXP reticulate_path);
 SEXP rk_guard_pending_calls(SEXP reticulate_path);
+/* src/early_python.c */
+SEXP rk_python_early(SEXP libpython, SEXP program, SEXP code);
+SEXP rk_python_resume(void);
 /* src/model_state.c */
 SEXP rk_state_new(SEXP model);
 SEXP rk_state_saved(SEXP x);
@@ -51,6 +54,8 @@ static const R_CallMethodDef calls[] = {
   {"rk_guard_decref", (DL_FUNC) &rk_guard_decref, 1},
   {"rk_guard_pending_calls", (DL_FUNC) &rk_guard_pending_calls, 1},
   {"rk_address", (DL_FUNC) &rk_address, 1},
+  {"rk_python_early", (DL_FUNC) &rk_python_early, 3},
+  {"rk_python_resume", (DL_FUNC) &rk_python_resume, 0},
   {"rk_alloc", (DL_FUNC) &rk_alloc, 2},
   {"rk_state_new", (DL_FUNC) &rk_state_new, 1},
   {"rk_state_saved", (DL_FUNC) &rk_state_saved, 1},
