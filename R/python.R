@@ -9,6 +9,11 @@
 #' and `.venv/bin/python` in the working directory or one of its parents. When R itself is
 #' embedded in Python (rpy2), the running interpreter is used.
 #'
+#' On the first engine call of a session, the package starts that Python itself and imports
+#' the engine (TensorFlow) on a Python thread while reticulate loads; reticulate then uses
+#' the running interpreter. Set `options(rkbridge.early_start = FALSE)` before the first
+#' call to leave Python's start to reticulate.
+#'
 #' @return The path of the Python executable, or `NULL` if none was found.
 #' @examples
 #' rkbridge_python()
