@@ -826,12 +826,12 @@ application_mobilenet_v3_small <- function(input_shape = NULL, alpha = 1.0, mini
 #' # Builds a whole network: can take seconds and much memory.
 #' \donttest{
 #' if (rkbridge_available()) {
-#'   model <- application_nasnet_large(weights = NULL)
+#'   model <- application_nasnetlarge(weights = NULL)
 #' }
 #' }
 #' @export
-application_nasnet_large <- function(input_shape = NULL, include_top = TRUE, weights = "imagenet", input_tensor = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "nasnet_large", ...) {
-  rk_call("application_nasnet_large", rk_capture())
+application_nasnetlarge <- function(input_shape = NULL, include_top = TRUE, weights = "imagenet", input_tensor = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "nasnet_large", ...) {
+  rk_call("application_nasnetlarge", rk_capture())
 }
 
 #' Instantiates a Mobile NASNet model in ImageNet mode
@@ -853,12 +853,12 @@ application_nasnet_large <- function(input_shape = NULL, include_top = TRUE, wei
 #' # Builds a whole network: can take seconds and much memory.
 #' \donttest{
 #' if (rkbridge_available()) {
-#'   model <- application_nasnet_mobile(weights = NULL)
+#'   model <- application_nasnetmobile(weights = NULL)
 #' }
 #' }
 #' @export
-application_nasnet_mobile <- function(input_shape = NULL, include_top = TRUE, weights = "imagenet", input_tensor = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "nasnet_mobile", ...) {
-  rk_call("application_nasnet_mobile", rk_capture())
+application_nasnetmobile <- function(input_shape = NULL, include_top = TRUE, weights = "imagenet", input_tensor = NULL, pooling = NULL, classes = 1000L, classifier_activation = "softmax", name = "nasnet_mobile", ...) {
+  rk_call("application_nasnetmobile", rk_capture())
 }
 
 #' Instantiates the ResNet101 architecture

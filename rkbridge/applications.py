@@ -29,7 +29,8 @@ def app_r_name(cls_name: str) -> str:
     s = cls_name.lower().replace("inceptionresnetv2", "inception_resnet_v2")
     s = re.sub(r"^(efficientnet)(b\d)$", r"\1_\2", s)
     s = re.sub(r"^(efficientnet|mobilenet|resnet\d+|inception)(v\d)", r"\1_\2", s)
-    s = re.sub(r"(nasnet|convnext|_v3)(xlarge|large|small|mobile|base|tiny)$", r"\1_\2", s)
+    # NASNet keeps the R interface's names (application_nasnetlarge, application_nasnetmobile).
+    s = re.sub(r"(convnext|_v3)(xlarge|large|small|mobile|base|tiny)$", r"\1_\2", s)
     return s
 
 

@@ -158,7 +158,8 @@ def test_application_names():
     assert applications.app_r_name("EfficientNetV2B0") == "efficientnet_v2b0"
     assert applications.app_r_name("ResNet50V2") == "resnet50_v2"
     assert applications.app_r_name("InceptionResNetV2") == "inception_resnet_v2"
-    assert applications.app_r_name("NASNetMobile") == "nasnet_mobile"
+    assert applications.app_r_name("NASNetMobile") == "nasnetmobile"  # as the R interface
+    assert applications.app_r_name("NASNetLarge") == "nasnetlarge"
     for name in ("application_xception", "application_vgg16", "application_resnet50",
                  "application_mobilenet_v2", "application_efficientnet_b0",
                  "xception_preprocess_input", "imagenet_preprocess_input",
