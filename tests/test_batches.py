@@ -8,15 +8,11 @@ import pytest
 import rkbridge as rk
 from rkbridge import batches
 from rkbridge._keras import keras, tf
+from test_functional import two_in_two_out as two_inputs_two_outputs
 
 
 def two_in_two_out():
-    a = rk.layer_input(shape=[4], name="a")
-    b = rk.layer_input(shape=[3], name="b")
-    h = rk.layer_dense(rk.layer_concatenate([a, b]), 8, activation="relu")
-    reg = rk.layer_dense(h, 1, name="reg")
-    cls = rk.layer_dense(h, 3, activation="softmax", name="cls")
-    m = rk.keras_model(inputs=[a, b], outputs=[reg, cls])
+    m = two_inputs_two_outputs()  # the model of test_functional.py
     rk.compile(m, optimizer="adam", loss={"reg": "mse", "cls": "categorical_crossentropy"},
                metrics={"cls": "accuracy"})
     return m
