@@ -109,8 +109,7 @@ last_error <- function() {
 guard_reticulate_in_rpy2 <- function() {
   dll <- getLoadedDLLs()[["reticulate"]]
   if (is.null(dll)) return(invisible(FALSE))
-  invisible(.Call(rk_guard_decref, dll[["path"]]) &&
-              .Call(rk_guard_pending_calls, dll[["path"]]))
+  invisible(.Call(rk_guard_reticulate, dll[["path"]]))
 }
 
 # The engine's import (TensorFlow, ~2.5 s) runs on a Python thread while reticulate loads

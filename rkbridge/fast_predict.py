@@ -20,9 +20,8 @@ from typing import Any
 import numpy as np
 
 from ._keras import keras, tf
+from .batches import DEFAULT_BATCH  # inputs up to this many rows are one batch
 
-# Keras's default predict() batch size: inputs up to this many rows are one batch.
-DEFAULT_BATCH = 32
 
 def _structure(model: Any) -> tuple:
     return (tuple(id(v) for v in model.variables), tuple(id(l) for l in model.layers))

@@ -183,12 +183,9 @@ def copy_reordered(dest: np.ndarray, src: np.ndarray) -> None:
 
 def row_major(a: np.ndarray, dtype: Any = None) -> np.ndarray:
     """`np.ascontiguousarray(a, dtype)`, with large reorders done by `copy_reordered()`."""
-    dtype = a.dtype if dtype is None else np.dtype(dtype)
-    if a.flags.c_contiguous and a.dtype == dtype and a.ndim:
-        return a
-    if a.size < _PARALLEL_MIN_ELEMENTS or a.flags.c_contiguous:
+    if a.size < _PARALLEL_MIN_ELEMENTS or a.flags.c_contiguous:  # no reorder to speed up
         return np.ascontiguousarray(a, dtype=dtype)
-    out = np.empty(a.shape, dtype=dtype)
+    out = np.empty(a.shape, dtype=a.dtype if dtype is None else dtype)
     copy_reordered(out, a)
     return out
 

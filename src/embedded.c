@@ -4,15 +4,16 @@
  * calls, but its finalizers (run by R's garbage collector at any allocation) call Py_DecRef
  * without it; when R held the last reference, Python frees the object without a thread
  * state and aborts ("PyThreadState_Get: ... the GIL is released"). reticulate calls Python
- * through function pointers it looks up at start-up; rk_guard_decref() wraps its Py_DecRef
+ * through function pointers it looks up at start-up; the Py_DecRef guard wraps its Py_DecRef
  * pointer so that a release from a thread without the GIL first takes it.
  *
  * reticulate also runs a background thread that schedules its event polling with
  * Py_AddPendingCall every 250 ms. When Python (not R) owns the process, Python finalizes its
  * interpreter at exit while that thread still runs, and a call scheduled then dereferences
  * the freed interpreter (a segfault after the program's last line, in about one run of four).
- * rk_guard_pending_calls() wraps that pointer too, so nothing is scheduled once Python is no
- * longer initialized. Both are installed only when the engine finds itself inside rpy2. */
+ * The second guard wraps that pointer too, so nothing is scheduled once Python is no
+ * longer initialized. rk_guard_reticulate() installs both, only when the engine finds
+ * itself inside rpy2. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <R.h>
@@ -42,19 +43,16 @@ static void decref_with_gil(void *object) {
   }
 }
 
-SEXP rk_guard_decref(SEXP reticulate_path) {
-  if (original_decref != NULL) return Rf_ScalarLogical(TRUE);  /* already installed */
-  void *lib = dlopen(CHAR(STRING_ELT(reticulate_path, 0)), RTLD_NOW | RTLD_NOLOAD);
-  if (lib == NULL) return Rf_ScalarLogical(FALSE);
+static int guard_decref(void *lib) {
+  if (original_decref != NULL) return 1;  /* already installed */
   decref_fn *slot = (decref_fn *) dlsym(lib, "_ZN10reticulate9libpython9Py_DecRefE");
   gil_check = (gil_check_fn) dlsym(RTLD_DEFAULT, "PyGILState_Check");
   gil_ensure = (gil_ensure_fn) dlsym(RTLD_DEFAULT, "PyGILState_Ensure");
   gil_release = (gil_release_fn) dlsym(RTLD_DEFAULT, "PyGILState_Release");
-  if (slot == NULL || *slot == NULL || !gil_check || !gil_ensure || !gil_release)
-    return Rf_ScalarLogical(FALSE);
+  if (slot == NULL || *slot == NULL || !gil_check || !gil_ensure || !gil_release) return 0;
   original_decref = *slot;
   *slot = decref_with_gil;
-  return Rf_ScalarLogical(TRUE);
+  return 1;
 }
 
 /* Py_IsInitialized() turns false at the start of Py_FinalizeEx, long before the interpreter
@@ -64,15 +62,22 @@ static int pending_call_while_alive(int (*func)(void *), void *arg) {
   return original_pending_call(func, arg);
 }
 
-SEXP rk_guard_pending_calls(SEXP reticulate_path) {
-  if (original_pending_call != NULL) return Rf_ScalarLogical(TRUE);
-  void *lib = dlopen(CHAR(STRING_ELT(reticulate_path, 0)), RTLD_NOW | RTLD_NOLOAD);
-  if (lib == NULL) return Rf_ScalarLogical(FALSE);
+static int guard_pending_calls(void *lib) {
+  if (original_pending_call != NULL) return 1;
   pending_call_fn *slot =
     (pending_call_fn *) dlsym(lib, "_ZN10reticulate9libpython17Py_AddPendingCallE");
   is_initialized = (is_initialized_fn) dlsym(RTLD_DEFAULT, "Py_IsInitialized");
-  if (slot == NULL || *slot == NULL || is_initialized == NULL) return Rf_ScalarLogical(FALSE);
+  if (slot == NULL || *slot == NULL || is_initialized == NULL) return 0;
   original_pending_call = *slot;
   *slot = pending_call_while_alive;
-  return Rf_ScalarLogical(TRUE);
+  return 1;
+}
+
+/* Installs both guards in the loaded reticulate library at `reticulate_path`. */
+SEXP rk_guard_reticulate(SEXP reticulate_path) {
+  void *lib = dlopen(CHAR(STRING_ELT(reticulate_path, 0)), RTLD_NOW | RTLD_NOLOAD);
+  if (lib == NULL) return Rf_ScalarLogical(FALSE);
+  int decref = guard_decref(lib);
+  int pending = guard_pending_calls(lib);
+  return Rf_ScalarLogical(decref && pending);
 }

@@ -39,8 +39,7 @@ static SEXP rk_alloc(SEXP kind, SEXP dims) {
 }
 
 /* src/embedded.c */
-SEXP rk_guard_decref(SEXP reticulate_path);
-SEXP rk_guard_pending_calls(SEXP reticulate_path);
+SEXP rk_guard_reticulate(SEXP reticulate_path);
 /* src/early_python.c */
 SEXP rk_python_early(SEXP libpython, SEXP program, SEXP code);
 SEXP rk_python_resume(void);
@@ -51,8 +50,7 @@ SEXP rk_state_set_live(SEXP x, SEXP model);
 void rk_register_model_state(DllInfo *dll);
 
 static const R_CallMethodDef calls[] = {
-  {"rk_guard_decref", (DL_FUNC) &rk_guard_decref, 1},
-  {"rk_guard_pending_calls", (DL_FUNC) &rk_guard_pending_calls, 1},
+  {"rk_guard_reticulate", (DL_FUNC) &rk_guard_reticulate, 1},
   {"rk_address", (DL_FUNC) &rk_address, 1},
   {"rk_python_early", (DL_FUNC) &rk_python_early, 3},
   {"rk_python_resume", (DL_FUNC) &rk_python_resume, 0},
