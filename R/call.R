@@ -59,7 +59,14 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
     pos <- unname(lapply(args[!nzchar(names(args))], to_py))
     args <- args[nzchar(names(args))]
   }
-  res <- .rk$call(name, pos, lapply(args, to_py))
+  kw <- lapply(args, to_py_or_loan)
+  lent <- vapply(kw, inherits, NA, "rkbridge_loan")
+  loans <- NULL
+  if (any(lent)) {
+    loans <- lapply(which(lent), function(i) c(names(kw)[i], unclass(kw[[i]])))
+    kw[lent] <- list(NULL)
+  }
+  res <- .rk$call(name, pos, kw, FALSE, unname(loans))
   res <- signal_outcome(res, call)
   first <- if (length(args)) args[[1L]] else NULL
   if (inherits(first, "python.builtin.object") && inherits(res, "python.builtin.object") &&

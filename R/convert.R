@@ -14,11 +14,27 @@ array_to_engine <- function(x) {
   .rk$array(.Call(rk_lend, x), as.list(as.integer(dims)), typeof(x))
 }
 
+# to_py(), except that a plain numeric or logical vector/array is returned as the loan for
+# the engine call to take along (rk_call(): `loans` of rkbridge/boundary/bridge.py's call()).
+to_py_or_loan <- function(x) {
+  if (!is.object(x) && (is.double(x) || is.integer(x) || is.logical(x)) &&
+      (length(x) != 1L || !is.null(dim(x))))
+    return(structure(list(.Call(rk_lend, x), as.list(as.integer(dim(x) %||% length(x))),
+                          typeof(x)), class = "rkbridge_loan"))
+  to_py(x)
+}
+
 `%||%` <- function(a, b) if (is.null(a)) b else a
 
 # One R value -> what the engine receives.
 to_py <- function(x) {
-  if (inherits(x, "python.builtin.object")) return(rk_revive(x))
+  if (inherits(x, "python.builtin.object")) {
+    x <- rk_revive(x)
+    # A callable (a model, a layer) is an R function holding its reference: passing the
+    # reference itself spares reticulate (1.28) a slow conversion of the function.
+    if (is.function(x)) return(attr(x, "py_object", exact = TRUE) %||% x)
+    return(x)
+  }
   if (is.null(x)) return(x)
   # A lone NA would reach Python as True (reticulate): the engine's marker instead, whose
   # meaning (unknown size in a shape, else an error) is rkbridge/args.py's resolve_na().
@@ -119,6 +135,10 @@ arrays_to_r <- function(x) {
                     "python.builtin.bytes")))
     return(array_to_r(x))
   if (is.list(x) && !inherits(x, "python.builtin.object")) {
+    # A small array sent inline: list(raw, kind, dims...). Results carry no other raw
+    # vectors (the engine boxes all bytes), so this cannot be a list of the user's.
+    if (length(x) && is.raw(x[[1L]]))
+      return(.Call(rk_from_raw, x[[2L]], as.integer(unlist(x[-(1:2)])), x[[1L]]))
     at <- attributes(x)
     x <- lapply(x, arrays_to_r)
     attributes(x) <- at

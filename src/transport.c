@@ -7,7 +7,7 @@
  * the last array made from it, queues the vector for R_ReleaseObject on R's thread
  * (rkbridge/boundary/transport.py); rk_release_address() gives it that function.
  * rk_alloc() makes an uninitialised vector with its dim() for the engine to fill in one
- * copy. Nothing here loops over elements. */
+ * copy; rk_from_raw() copies a small result the engine sent inline, in R's layout. Nothing here loops over elements. */
 #include <stdint.h>
 #include <string.h>
 #include <R.h>
@@ -63,6 +63,21 @@ static SEXP rk_alloc(SEXP kind, SEXP dims) {
   return out;
 }
 
+/* A vector of `kind` with dim() `dims` from the raw vector `bytes`: a small result that the
+ * engine sent inline, already in R's type and column-major order (inline() in
+ * rkbridge/boundary/transport.py). */
+static SEXP rk_from_raw(SEXP kind, SEXP dims, SEXP bytes) {
+  SEXP out = PROTECT(rk_alloc(kind, dims));
+  size_t size = TYPEOF(out) == REALSXP ? sizeof(double) :
+    TYPEOF(out) == RAWSXP ? 1 : sizeof(int);
+  size_t n = (size_t)XLENGTH(out) * size;
+  if (TYPEOF(bytes) != RAWSXP || (size_t)XLENGTH(bytes) != n)
+    Rf_error("rk_from_raw: %d bytes for %d needed", (int)XLENGTH(bytes), (int)n);
+  if (n) memcpy(data_address(out), RAW(bytes), n);
+  UNPROTECT(1);
+  return out;
+}
+
 /* The address of a vector R just allocated, for the engine to fill (rk_alloc's result). */
 static SEXP rk_address(SEXP x) {
   return Rf_ScalarReal((double)(uintptr_t)data_address(x));
@@ -91,6 +106,7 @@ static const R_CallMethodDef calls[] = {
   {"rk_python_early", (DL_FUNC) &rk_python_early, 3},
   {"rk_python_resume", (DL_FUNC) &rk_python_resume, 0},
   {"rk_alloc", (DL_FUNC) &rk_alloc, 2},
+  {"rk_from_raw", (DL_FUNC) &rk_from_raw, 3},
   {"rk_state_new", (DL_FUNC) &rk_state_new, 1},
   {"rk_state_saved", (DL_FUNC) &rk_state_saved, 1},
   {"rk_state_set_live", (DL_FUNC) &rk_state_set_live, 2},

@@ -154,3 +154,43 @@ def test_the_cache_does_not_keep_models_alive():
     del m
     gc.collect()
     assert ref() is None
+
+
+def test_concrete_function_shortcut_matches_predict_on_batch():
+    """The traced predict_function's concrete function is called directly (one array: by its
+    flat signature); results equal predict_on_batch() with the shortcut off, it is kept on the
+    predict_function (so compile() drops it), and integer and multi-input data use it too."""
+    m = seed_mlp()
+    rng = np.random.default_rng(11)
+    x = rng.random((3, 20)).astype("float32")
+    got = fast_predict.one_batch(m, x)
+    cache = getattr(m.predict_function, fast_predict._CACHE)
+    assert list(cache) == [((3, 20), "<f4")]
+    assert fast_predict._flat_call_works(cache[((3, 20), "<f4")]) == fast_predict._TF_FLAT_CALL
+    before = fast_predict.set_concrete_predict(False)
+    try:
+        assert np.array_equal(got, m.predict_on_batch(x))
+        assert np.array_equal(rk.predict(m, x), got)
+    finally:
+        fast_predict.set_concrete_predict(before)
+    old = m.predict_function
+    rk.compile(m, loss="mse", optimizer="sgd")
+    assert np.array_equal(rk.predict(m, x), got)
+    assert m.predict_function is not old and hasattr(m.predict_function, fast_predict._CACHE)
+    e = keras.layers.Embedding(10, 3)
+    inp = keras.Input((4,), dtype="int32")
+    emb = keras.Model(inp, e(inp))
+    codes = rng.integers(0, 10, (2, 4)).astype("int32")
+    assert np.array_equal(fast_predict.one_batch(emb, codes), emb.predict_on_batch(codes))
+    a, b = keras.Input((2,)), keras.Input((3,))
+    two = keras.Model([a, b], keras.layers.Dense(1)(keras.layers.Concatenate()([a, b])))
+    xs = (rng.random((4, 2), dtype=np.float32), rng.random((4, 3), dtype=np.float32))
+    assert np.array_equal(fast_predict.one_batch(two, xs), two.predict_on_batch(xs))
+
+
+def test_run_eagerly_models_use_predict_on_batch():
+    m = seed_mlp()
+    rk.compile(m, loss="mse", optimizer="sgd", run_eagerly=True)
+    x = np.random.default_rng(12).random((2, 20))
+    assert np.array_equal(rk.predict(m, x), keras_predict(m, x))
+    assert not hasattr(m.predict_function or (lambda: None), fast_predict._CACHE)

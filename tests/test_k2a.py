@@ -129,7 +129,9 @@ def test_bridge_keeps_results_unboxed_when_asked():
     kept = bridge.call("np_array", None, {"data": m}, True)
     assert isinstance(kept, bridge.Kept)
     assert isinstance(bridge.kept_value(kept), np.ndarray)
-    boxed = bridge.call("np_array", None, {"data": m})
-    assert isinstance(boxed, transport.ArrayBox)
+    boxed = bridge.call("np_array", None, {"data": m})  # small: sent inline
+    assert isinstance(boxed, list) and isinstance(boxed[0], bytearray) and boxed[1:] == ["double", 2, 2]
+    big = bridge.call("np_array", None, {"data": r_view(np.arange(5000.0), [5000])})
+    assert isinstance(big, transport.ArrayBox)
     failed = bridge.call("use_backend", None, {"backend": "theano"}, True)
     assert isinstance(failed, bridge.Failure) and failed.r_class == "rkbridge_value_error"

@@ -78,6 +78,23 @@ def test_info_kinds(arr, kind):
     assert info[0] == kind and info[1:] == list(arr.shape)
 
 
+def test_small_arrays_go_inline_in_r_layout():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)  # C order on the engine side
+    data, kind, *dims = transport.box_arrays(x)
+    assert kind == "double" and dims == [2, 3] and isinstance(data, bytearray)
+    assert list(np.frombuffer(data, np.float64)) == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]  # R's order
+    data, kind, *dims = transport.box_arrays(np.array([True, False, True]))
+    assert kind == "logical" and dims == [3] and list(np.frombuffer(data, np.int32)) == [1, 0, 1]
+    data, kind, *dims = transport.box_arrays(np.array([7, 2**40]))  # past R's integers
+    assert kind == "double" and list(np.frombuffer(data, np.float64)) == [7.0, 2.0**40]
+    data, kind, *dims = transport.box_arrays(np.float32(1.5))  # a NumPy scalar: no dims
+    assert kind == "double" and dims == [] and np.frombuffer(data, np.float64)[0] == 1.5
+    nested = transport.box_arrays({"a": [np.zeros(2, np.int64)], "b": np.zeros(5000)})
+    assert nested["a"][0][1:] == ["integer", 2] and isinstance(nested["b"], transport.ArrayBox)
+    assert isinstance(transport.box_arrays(b"\x01"), transport.ArrayBox)  # bytes: always boxed
+    assert isinstance(transport.box_arrays(np.array(["a"])), transport.ArrayBox)
+
+
 def test_fill_writes_column_major():
     x = np.arange(6, dtype=np.float32).reshape(2, 3)  # C order on the engine side
     dest = (ctypes.c_double * 6)()

@@ -14,7 +14,9 @@ Conversion (`transport`, `bridge`). R -> engine: doubles are views (no copy); in
 views unless they hold NA; logicals, factors (`RFactor`) and data.frames (`RDataFrame`) are
 described, and their meaning is decided by the engine's data rules. Engine -> R: every
 array, NumPy scalar and bytes value in a result is boxed (`ArrayBox`) and copied once into
-memory R allocated, reordered to column-major. reticulate never converts an array itself, so
+memory R allocated, reordered to column-major; small numeric arrays travel inline instead
+(`[bytearray, kind, dims...]`, already column-major: one call into Python fewer than a box).
+reticulate never converts an array itself, so
 the result is the same on Debian's reticulate 1.28 (which cannot convert NumPy 2) and on
 reticulate >= 1.38 (which would, with copies of its own); the constructors whose result must
 stay an array are fetched unconverted.

@@ -97,15 +97,27 @@ def _run(fn: Any, args: Any, kwargs: Any, keep: bool = False) -> Any:
     return Outcome(value, messages, others)
 
 
-def call(name: str, args: Any = None, kwargs: Any = None, keep: bool = False) -> Any:
-    """`keep`: the value is for R to keep as a Python object (a `Kept`), not to convert."""
+def call(name: str, args: Any = None, kwargs: Any = None, keep: bool = False,
+         loans: Any = None) -> Any:
+    """`keep`: the value is for R to keep as a Python object (a `Kept`), not to convert.
+    `loans`: keyword arguments that are R arrays, lent with the call itself (one crossing of
+    the boundary instead of one more per array), as [name, loan, dims, kind] each."""
+    if loans:  # first: from here on each loan is held by its view (see transport.from_r)
+        kwargs = dict(kwargs or {})
+        for key, loan, dims, kind in loans:
+            kwargs[key] = array(loan, dims, kind)
     transport.release_pending()
     fn = API.get(name)
     if fn is None:
         return Failure(RkError(f"rkbridge has no function `{name}`."))
     if kwargs:
         rfunctions.label_all(name, kwargs)
-    return _run(fn, args, kwargs, bool(keep))
+    if not loans:
+        return _run(fn, args, kwargs, bool(keep))
+    out = _run(fn, args, kwargs, bool(keep))
+    del kwargs  # the lent arrays' last reference unless the engine kept them: end their
+    transport.release_pending()  # loans now, not at the next call
+    return out
 
 
 def call_object(obj: Any, args: Any = None, kwargs: Any = None) -> Any:

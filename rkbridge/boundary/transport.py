@@ -169,12 +169,37 @@ class ArrayBox:
         self.array: Any = array
 
 
+# Numeric arrays up to this many elements travel inline (see inline()).
+INLINE_MAX_ELEMENTS = 4096
+
+
+def inline(arr: np.ndarray) -> list | None:
+    """A small numeric array as `[bytearray, kind, dim...]`: its elements already in R's type
+    and column-major order, which reticulate (every version) hands R as a raw vector for
+    `rk_from_raw()` (src/transport.c) to copy. This spares R the two calls into Python of a
+    box (`to_r_info()`, `to_r_fill()`), which cost more than a small array's copy. The form
+    cannot be mistaken for a result: results reach R with every bytes object boxed, so a raw
+    vector in a converted result is always this. None when `arr` does not qualify."""
+    if arr.size > INLINE_MAX_ELEMENTS or arr.dtype.kind not in "biuf":
+        return None
+    kind = _r_kind(arr)
+    dtype = np.dtype(_R_TYPES[kind][1])
+    data = bytearray(arr.size * dtype.itemsize)
+    out = np.frombuffer(data, dtype=dtype).reshape(arr.shape, order="F")
+    np.copyto(out, arr, casting="unsafe")  # what to_r_fill() does, straight into the bytes
+    return [data, kind, *[int(d) for d in arr.shape]]
+
+
 def box_arrays(x: Any) -> Any:
     """Box the arrays, bytes and NumPy scalars of a result (also inside the lists, tuples and
     dicts R converts), so that they reach R only through this transport, whatever
     reticulate's version would make of them (1.28 cannot convert NumPy 2 arrays; 1.4x would
-    convert them itself, with copies of its own, and bytes to integers)."""
-    if isinstance(x, (np.ndarray, np.generic, bytes, bytearray)):
+    convert them itself, with copies of its own, and bytes to integers). Small numeric
+    arrays go inline instead (`inline()`)."""
+    if isinstance(x, (np.ndarray, np.generic)):
+        small = inline(np.asarray(x))
+        return ArrayBox(x) if small is None else small
+    if isinstance(x, (bytes, bytearray)):
         return ArrayBox(x)
     if type(x) is list:
         return [box_arrays(i) for i in x]
@@ -211,6 +236,10 @@ def to_r_info(x: Any) -> list:
     arr = _result_array(x)
     if arr is None:
         return ["none"]
+    return [_r_kind(arr), *[int(d) for d in arr.shape]]
+
+
+def _r_kind(arr: np.ndarray) -> str:
     k = arr.dtype.kind
     if k == "b":
         kind = "logical"
@@ -225,7 +254,7 @@ def to_r_info(x: Any) -> list:
         kind = "character"
     else:
         kind = "double"
-    return [kind, *[int(d) for d in arr.shape]]
+    return kind
 
 
 # Below this many elements one thread is quicker than handing out slabs.
