@@ -514,7 +514,8 @@ def layer_feature_space(object: Any = None, features: Any = None, output_mode: A
     `get_vocabulary()` of its preprocessor, `space$preprocessors$name`). Elements of the data
     that are not features (a target column) are left out. For a functional model,
     `space$get_inputs()` and `space$get_encoded_features()` give the inputs and the
-    encoded tensor. keras3 calls the space on `object` instead, which only works for a
+    encoded tensor (fit() and predict() take numeric inputs only: with string features,
+    train on `space(data)` instead). keras3 calls the space on `object` instead, which only works for a
     space with nothing to adapt; here `object` is adapted to.
 
     Args:
