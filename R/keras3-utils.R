@@ -334,6 +334,31 @@ metric_mean_relative_error <- function(..., normalizer, name = "mean_relative_er
   rk_call("metric_mean_relative_error", rk_capture())
 }
 
+#' Element-wise mean of tensors (keras 2.x metric)
+#'
+#' keras 2.x's `metric_mean_tensor()`, which Keras 3 dropped: a metric whose result is the
+#' element-wise (weighted) mean of all the values it was updated with, an array of their
+#' shape (`total / count` element by element, 0 where the count is 0). Every update must
+#' have the same shape. `sample_weight` of an update weighs its values, by element or by
+#' leading axes (one weight per row of a matrix).
+#' @param ... Unused (the keras 2.x signature; arguments must be named).
+#' @param shape The values' shape, e.g. `c(2, 3)`; `NULL` takes the first update's.
+#' @param name Name of the metric.
+#' @param dtype Data type of the metric's values (default: Keras's float type).
+#' @return A metric object: `m(values)` or `m$update_state(values, sample_weight)` adds
+#'   values, `m$result()` is the mean so far (`as.array()` gives it), `reset_state(m)`
+#'   starts again.
+#' @examples
+#' if (rkbridge_available()) {
+#'   m <- metric_mean_tensor()
+#'   m(matrix(c(1, 3, 2, 4), 2))
+#'   as.array(m(matrix(c(3, 5, 6, 0), 2)))  # matrix(c(2, 4, 4, 2), 2)
+#' }
+#' @export
+metric_mean_tensor <- function(..., shape = NULL, name = "mean_tensor", dtype = NULL) {
+  rk_call("metric_mean_tensor", rk_capture())
+}
+
 #' Progress bar callback (keras 2.x)
 #'
 #' `fit()` prints progress as its `verbose` argument says, with or without this callback;

@@ -4,8 +4,8 @@
 #'
 #' bin boundaries, ...), before training.
 #'
-#' @param object A preprocessing layer, e.g. from `layer_text_vectorization()`, `layer_string_lookup()`, `layer_integer_lookup()`, `layer_normalization()` or `layer_discretization()`; it is changed in place.
-#' @param data The data: a character vector (texts or terms), a numeric array with samples first, or a TensorFlow dataset.
+#' @param object A preprocessing layer, e.g. from `layer_text_vectorization()`, `layer_string_lookup()`, `layer_integer_lookup()`, `layer_normalization()` or `layer_discretization()`, or a feature space (`layer_feature_space()`); it is changed in place.
+#' @param data The data: a character vector (texts or terms), a numeric array with samples first, or a TensorFlow dataset; for a feature space, a named list of vectors (one per feature), a data frame or a dataset of named features.
 #' @param batch_size Samples per batch when `data` is an array.
 #' @param steps Number of batches to draw when `data` is a dataset.
 #' @return `object`, invisibly.

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from . import (applications, axes, backend, callbacks, datasets, distributed, families,
-               generators, interop, keras3_utils, layers, legacy_image, legacy_text,
-               low_level, model, ops, preprocessing, rclasses, removed, saving,
+               feature_space, generators, interop, keras3_utils, layers, legacy_image,
+               legacy_text, low_level, model, ops, preprocessing, rclasses, removed, saving,
                tensor_methods, utils, vocabulary)
 
 API: dict[str, Callable[..., Any]] = {}
@@ -20,6 +20,7 @@ API.update(datasets.exported())
 API.update(legacy_text.exported())
 API.update(low_level.exported())
 API.update(vocabulary.exported())
+API.update(feature_space.exported())  # layer_feature_space() and the feature_*() specs
 API.update(saving.EXPORTS)
 API.update(rclasses.EXPORTS)  # classes defined in R (R/classes.R)
 API.update(legacy_image.EXPORTS)

@@ -1,8 +1,8 @@
 """keras3's serialization registry, model state and dataset utilities (`keras.saving.*`,
 `keras.utils.*`, `keras.Model.get_state_tree()`/`quantize()`/`export()`), by their keras3 R
-names, and two keras 2.x objects Keras 3 lacks (metric_mean_relative_error(),
-callback_progbar_logger()). `EXPORTS` is the table the API takes them from; the R functions
-in R/keras3-utils.R forward to them.
+names, and keras 2.x objects Keras 3 lacks (metric_mean_relative_error(),
+metric_mean_tensor(), callback_progbar_logger()). `EXPORTS` is the table the API takes them
+from; the R functions in R/keras3-utils.R forward to them.
 """
 from __future__ import annotations
 
@@ -259,6 +259,71 @@ def metric_mean_relative_error(normalizer: Any, name: Any = "mean_relative_error
     return MeanRelativeError(normalizer, name=str(A.scalar(name)), dtype=dtype)
 
 
+@keras.saving.register_keras_serializable(package=_OWN)
+class MeanTensor(keras.metrics.Metric):
+    """keras 2.x's MeanTensor: the element-wise (weighted) mean of the tensors it is given,
+    a tensor of their shape (`total / count`, element by element; 0 where a count is 0)."""
+
+    def __init__(self, name: str = "mean_tensor", dtype: Any = None,
+                 shape: Any = None) -> None:
+        super().__init__(name=name, dtype=dtype)
+        self._shape = None if shape is None else tuple(int(d) for d in shape)
+        self.total = self.count = None
+        if self._shape is not None:
+            self._build(self._shape)
+
+    def _build(self, shape: tuple[int, ...]) -> None:
+        self._shape = tuple(shape)
+        self.total = self.add_variable(shape=self._shape, initializer="zeros",
+                                       dtype=self.dtype, name="total")
+        self.count = self.add_variable(shape=self._shape, initializer="zeros",
+                                       dtype=self.dtype, name="count")
+
+    def update_state(self, values: Any, sample_weight: Any = None) -> None:
+        ops = keras.ops
+        values = ops.convert_to_tensor(values, dtype=self.dtype)
+        if self.total is None:
+            self._build(tuple(values.shape))
+        elif tuple(values.shape) != self._shape:
+            raise RkValueError(f"metric_mean_tensor(): the values have shape "
+                               f"c({', '.join(map(str, values.shape))}) but the metric's is "
+                               f"c({', '.join(map(str, self._shape))}): every update must "
+                               f"have the same shape.")
+        counts = ops.ones_like(values)
+        if sample_weight is not None:
+            weight = ops.convert_to_tensor(sample_weight, dtype=self.dtype)
+            while len(weight.shape) < len(values.shape):  # weights per leading axes
+                weight = ops.expand_dims(weight, -1)
+            counts = counts * weight
+            values = values * weight
+        self.total.assign_add(values)
+        self.count.assign_add(counts)
+
+    def result(self) -> Any:
+        if self.total is None:
+            raise RkValueError("metric_mean_tensor() has no value yet: update it with "
+                               "values first.")
+        ops = keras.ops
+        return ops.divide_no_nan(self.total, self.count)
+
+    def reset_state(self) -> None:
+        if self.total is not None:
+            for v in (self.total, self.count):
+                v.assign(keras.ops.zeros(self._shape, dtype=self.dtype))
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "dtype": self.dtype, "shape": self._shape}
+
+
+def metric_mean_tensor(shape: Any = None, name: Any = "mean_tensor",
+                       dtype: Any = None) -> Any:
+    """The element-wise (weighted) mean of the tensors it is given (keras 2.x's metric;
+    Keras 3 has none): its result has their shape. `shape` fixes it (else the first
+    values' shape is taken)."""
+    return MeanTensor(name=str(A.scalar(name)), dtype=dtype,
+                      shape=None if shape is None else A.as_shape(shape, "shape"))
+
+
 def callback_progbar_logger(count_mode: Any = "samples", stateful_metrics: Any = None) -> Any:
     """keras 2.x's progress bar callback. fit() shows progress as `verbose =` says, with or
     without it: Keras 3's ProgbarLogger, which counts steps, prints at the verbosity fit()
@@ -304,7 +369,7 @@ EXPORTS: dict[str, Callable[..., Any]] = {f.__name__: f for f in (
     custom_object_scope_enter, custom_object_scope_exit, get_source_inputs, keras_variable,
     split_dataset, image_from_array, get_state_tree, set_state_tree, quantize_weights,
     export_savedmodel, application_preprocess_inputs, application_decode_predictions,
-    metric_mean_relative_error, callback_progbar_logger)}
+    metric_mean_relative_error, metric_mean_tensor, callback_progbar_logger)}
 
 # Functions that change and return their first argument (CONVENTIONS 3).
 MUTATORS = frozenset({"set_state_tree", "quantize_weights", "export_savedmodel"})

@@ -10,6 +10,7 @@ from . import args as A
 from . import batches as B
 from . import data as D
 from . import distributed
+from . import feature_space as FS
 from . import fast_predict
 from . import generators as G
 from ._keras import keras
@@ -52,7 +53,10 @@ def keras_model(inputs: Any, outputs: Any = None, name: str | None = None,
 
 
 def compose_layer(object: Any, layer: Any) -> Any:
-    """Call `layer` (or a model used as one) on `object` with the object-first rules."""
+    """Call `layer` (or a model used as one) on `object` with the object-first rules; a
+    feature space encodes the data it is called on (feature_space.apply_space())."""
+    if isinstance(layer, FS.FeatureSpace):
+        return FS.apply_space(layer, object)
     return compose(object, layer)
 
 

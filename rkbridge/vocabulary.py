@@ -12,6 +12,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import args as A
+from . import feature_space as FS
 from .errors import RkTypeError, RkValueError
 from .boundary.transport import owned
 
@@ -52,15 +53,19 @@ def adapt(object: Any, data: Any, batch_size: Any = None, steps: Any = None) -> 
     Args:
         object: A preprocessing layer, e.g. from `layer_text_vectorization()`,
             `layer_string_lookup()`, `layer_integer_lookup()`, `layer_normalization()` or
-            `layer_discretization()`; it is changed in place.
+            `layer_discretization()`, or a feature space (`layer_feature_space()`); it is
+            changed in place.
         data: The data: a character vector (texts or terms), a numeric array with samples
-            first, or a TensorFlow dataset.
+            first, or a TensorFlow dataset; for a feature space, a named list of vectors
+            (one per feature), a data frame or a dataset of named features.
         batch_size: Samples per batch when `data` is an array.
         steps: Number of batches to draw when `data` is a dataset.
 
     Returns:
         `object`, invisibly.
     """
+    if isinstance(object, FS.FeatureSpace):
+        return FS.adapt_space(object, data, batch_size=batch_size, steps=steps)
     layer = _layer(object, "adapt")
     kwargs = {}
     if batch_size is not None:

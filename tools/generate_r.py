@@ -18,8 +18,9 @@ from typing import Any, Iterable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rkbridge import (applications, axes, backend, datasets, families, layers,  # noqa: E402
-                      legacy_text, low_level, ops, preprocessing, removed, vocabulary)
+from rkbridge import (applications, axes, backend, datasets, families,  # noqa: E402
+                      feature_space, layers, legacy_text, low_level, ops, preprocessing,
+                      removed, vocabulary)
 from tools import r_examples as EX  # noqa: E402
 
 R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE",
@@ -538,6 +539,8 @@ def generated() -> dict[str, list[str]]:
         "methods-generated.R": [utility_block(n, f, "model and layer methods")
                                 for n, f in sorted({**low_level.exported(),
                                                     **vocabulary.exported()}.items())],
+        "feature-space-generated.R": [utility_block(n, f, "feature space")
+                                      for n, f in sorted(feature_space.exported().items())],
         "applications-generated.R": (
             [application_block(s) for _, s in sorted(applications.APPLICATIONS.items())]
             + [preprocessor_block(n) for n in sorted(applications.PREPROCESSORS)]),

@@ -573,6 +573,76 @@ OP_OVERRIDES: dict[str, list[str]] = {
 }
 OVERRIDES.update(OP_OVERRIDES)
 
+# layer_feature_space() and its feature specifications: a space, its data, its output.
+_HOUSES = ['houses <- list(age = c(31, 45, 27, 60), city = c("Oslo", "Rome", "Oslo", "Lima"),',
+           '               rooms = c(2, 3, 2, 4))']
+FEATURE_SPACE: dict[str, list[str]] = {
+    "layer_feature_space": _HOUSES + [
+        'space <- layer_feature_space(features = list(age = "float_normalized",',
+        '  city = "string_categorical", rooms = "integer_categorical"),',
+        '  crosses = list(c("city", "rooms")), crossing_dim = 8)',
+        'adapt(space, houses)',
+        'x <- space(houses)',
+        'dim(x)  # 4 x 17: age (1), city (4), rooms (4), city_X_rooms (8)',
+        'get_vocabulary(space$preprocessors$city)  # the columns of the city block',
+        '# given the data, the space comes back adapted',
+        'space <- layer_feature_space(houses, features = list(age = "float_normalized"))',
+        'space(list(age = c(30, 50)))'],
+    "feature_float": [
+        'space <- layer_feature_space(features = list(x = feature_float()))',
+        'space(list(x = c(1.5, 2, -3)))  # nothing to adapt: a 3 x 1 matrix'],
+    "feature_float_rescaled": [
+        'space <- layer_feature_space(features = list(',
+        '  x = feature_float_rescaled(scale = 2, offset = 1)))',
+        'space(list(x = c(0, 1, 2)))  # 1, 3, 5'],
+    "feature_float_normalized": [
+        'data <- list(x = c(1, 2, 3, 4))',
+        'space <- layer_feature_space(data, features = list(x = feature_float_normalized()))',
+        'space(data)  # (x - mean(x)) / sqrt(mean((x - mean(x))^2))'],
+    "feature_float_discretized": [
+        'data <- list(x = c(0.5, 1.5, 2.5, 3.5, 4.5, 5.5))',
+        'space <- layer_feature_space(data, features = list(',
+        '  x = feature_float_discretized(num_bins = 3)))',
+        'space(list(x = c(1, 5)))  # one-hot: the lowest bin, the highest bin',
+        '# fixed bins: their indices (from 0), in a named list',
+        'space <- layer_feature_space(features = list(',
+        '  x = feature_float_discretized(bin_boundaries = c(0, 10), output_mode = "int")),',
+        '  output_mode = "dict")',
+        'space(list(x = c(-5, 5, 15)))$x  # 0, 1, 2'],
+    "feature_integer_categorical": [
+        'data <- list(rooms = c(2, 3, 2, 4))',
+        'space <- layer_feature_space(data, features = list(',
+        '  rooms = feature_integer_categorical()))',
+        'get_vocabulary(space$preprocessors$rooms)  # -1 (out of vocabulary), 2, ...',
+        'space(list(rooms = c(2, 5)))  # 5 was not seen: column 1'],
+    "feature_string_categorical": [
+        'data <- list(city = c("Oslo", "Rome", "Oslo", "Lima"))',
+        'space <- layer_feature_space(data, features = list(',
+        '  city = feature_string_categorical(max_tokens = 3)))',
+        'get_vocabulary(space$preprocessors$city)  # "[UNK]" "Oslo" ...',
+        'space(list(city = c("Oslo", "Paris")))'],
+    "feature_integer_hashed": [
+        'space <- layer_feature_space(features = list(id = feature_integer_hashed(num_bins = 4)))',
+        'space(list(id = c(10, 11, 10)))  # one 1 per row; equal ids, equal columns'],
+    "feature_string_hashed": [
+        'space <- layer_feature_space(features = list(',
+        '  word = feature_string_hashed(num_bins = 4)))',
+        'space(list(word = c("a", "b", "a")))'],
+    "feature_cross": [
+        'data <- list(city = c("Oslo", "Rome", "Oslo"), rooms = c(2, 3, 2))',
+        'space <- layer_feature_space(data,',
+        '  features = list(city = "string_categorical", rooms = "integer_categorical"),',
+        '  crosses = list(feature_cross(c("city", "rooms"), crossing_dim = 4)))',
+        'dim(space(data))  # 3 x 10: city (3), rooms (3), city_X_rooms (4)'],
+    "feature_custom": [
+        'data <- list(text = c("a red car", "a blue car", "red red"))',
+        'space <- layer_feature_space(data, features = list(text = feature_custom(',
+        '  dtype = "string", output_mode = "float",',
+        '  preprocessor = layer_text_vectorization(output_mode = "tf_idf"))))',
+        'round(space(data), 2)'],
+}
+OVERRIDES.update(FEATURE_SPACE)
+
 # Functions whose example is shown but not run, and why.
 NOT_RUN: dict[str, str] = {
     "dataset_mnist": "downloads the dataset into the Keras cache (once)",
