@@ -98,6 +98,22 @@ py_require_legacy_keras <- function(...) invisible(NULL)
 # (local_py_capture_output(), the teardown). Tests that call them directly also see these.
 if (!exists("import", mode = "function")) import <- reticulate::import
 if (!exists("py_to_r", mode = "function")) py_to_r <- reticulate::py_to_r
+# Internal functions of keras/keras3 that the tests reach through the package namespace and
+# that only probe the environment or make test data (functional internals are not shimmed).
+have_module <- function(m) reticulate::py_module_available(m)
+have_h5py <- function() have_module("h5py")
+have_pillow <- function() have_module("PIL")
+have_pyyaml <- function() have_module("yaml")
+is_windows <- function() identical(.Platform$OS.type, "windows")
+is_mac_arm64 <- function() FALSE
+keras_version <- function() package_version(keras$`__version__`)
+if (!exists("is_keras_available", mode = "function"))
+  is_keras_available <- function(version = NULL) TRUE
+is_tensorflow_implementation <- function(...) TRUE
+is_keras_implementation <- function(...) FALSE
+get_keras_implementation <- function(...) "tensorflow"
+if (!exists("random_array", mode = "function"))
+  random_array <- function(..., dim = unlist(c(...))) array(stats::runif(prod(dim)), dim = dim)
 '
 
 # Loaded after the suite's helpers: replaces helper code that needs a newer reticulate than
