@@ -120,6 +120,9 @@ if (!exists("random_array", mode = "function"))
 # the one installed here and only hides output.
 POSTLUDE <- '
 # Written by rkbridge tools/heldout.R.
+# testthat >= 3.1.7 expectation the suites use; the installed testthat may be older.
+if (!exists("expect_contains", mode = "function"))
+  expect_contains <- function(object, expected) expect_true(all(expected %in% object))
 local_py_capture_output <- function(...) invisible(NULL)
 '
 
