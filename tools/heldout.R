@@ -9,8 +9,8 @@
 # --repo is a (bare) git directory; the suite is read from it at run time with
 # `git archive TAG tests/testthat` into a temporary directory -- none of it is kept in this
 # repository. In the extracted copy, `library()`/`require()` of keras, keras3, tensorflow and
-# tfdatasets become `library(rkbridge)`, `keras::`/`keras3::` (and `:::`) become
-# `rkbridge::`/`rkbridge:::`, and `tensorflow::`/`tfdatasets::` are dropped, so that such
+# tfdatasets become `library(rkbridge)`, `keras::`/`keras3::` become `rkbridge::`, and
+# `keras:::`, `tensorflow::` and `tfdatasets::` are dropped, so that such
 # names resolve against rkbridge's exports (which include `tf`) or the few shims below. A name
 # rkbridge lacks is then an error in the test that uses it, which is what we want to see.
 #
@@ -81,7 +81,9 @@ rewrite_source <- function(lines) {
   pkgs <- "(keras3|keras|tensorflow|tfdatasets)"
   lines <- gsub(sprintf("\\b(library|require|requireNamespace)\\(\\s*[\"']?%s[\"']?\\s*\\)", pkgs),
                 "\\1(rkbridge)", lines, perl = TRUE)
-  lines <- gsub("(?<![A-Za-z0-9._])keras3?(:::?)", "rkbridge\\1", lines, perl = TRUE)
+  # keras:::internal -> internal (a shim below, or missing); keras::name -> rkbridge::name
+  lines <- gsub("(?<![A-Za-z0-9._])keras3?:::", "", lines, perl = TRUE)
+  lines <- gsub("(?<![A-Za-z0-9._])keras3?::", "rkbridge::", lines, perl = TRUE)
   lines <- gsub("(?<![A-Za-z0-9._])(tensorflow|tfdatasets):::?", "", lines, perl = TRUE)
   lines
 }
