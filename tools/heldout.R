@@ -3,7 +3,7 @@
 # keras 2.x at v2.*, keras3 at v1.*) against rkbridge, and report what passes.
 #
 #   Rscript tools/heldout.R --repo /work/.mirror/rstudio+keras3/repo --tag v1.5.1 \
-#       [--file test-layers.R] [--out results.csv] [--timeout 300]
+#       [--file test-a.R,test-b.R] [--out results.csv] [--timeout 300]
 #   Rscript tools/heldout.R --summary results.csv     # re-mark and re-summarise a saved run
 #
 # --repo is a (bare) git directory; the suite is read from it at run time with
@@ -245,7 +245,7 @@ main <- function() {
   }
   dir <- extract_suite(opts$repo, opts$tag)
   prepare_suite(dir)
-  files <- if (!is.null(opts$file)) opts$file
+  files <- if (!is.null(opts$file)) strsplit(opts$file, ",", fixed = TRUE)[[1]]
            else sort(list.files(dir, pattern = "^test.*\\.[Rr]$"))
   rows <- NULL
   for (f in files) {
