@@ -83,3 +83,17 @@ def test_salt_and_bin_boundaries_reach_keras_in_its_types():
     inp = np.array([[-1.5, 1.0, 3.4, 0.5], [0.0, 3.0, 1.3, 0.0]])
     np.testing.assert_array_equal(np.asarray(keras.layers.Discretization(**b)(inp)),
                                   [[0, 2, 3, 1], [1, 3, 2, 1]])
+
+
+def test_one_axis_permute_and_lambda_output_shape_reach_keras():
+    """`layer_permute(dims = c(1))` (a number from R) and `layer_lambda(output_shape = c(784))`
+    (a tuple Keras adds the batch size to) build (held-out keras3 suite, test-layers)."""
+    import keras
+    from rkbridge import layers as L
+    fns = L.exported()
+    m = keras.Sequential([keras.Input((784,)), keras.layers.Dense(32)])
+    fns["layer_permute"](m, dims=1.0)
+    assert m.output_shape == (None, 32)
+    m = keras.Sequential([keras.Input((784,)), keras.layers.Dense(32)])
+    fns["layer_lambda"](m, lambda t: t, output_shape=784.0)
+    assert m.output_shape == (None, 784)  # what Keras reports for output_shape=(784,)
