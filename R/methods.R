@@ -54,6 +54,27 @@ format.keras.src.models.model.Model <- function(x, ...) {
 #' @export
 as.array.python.builtin.object <- function(x, ...) rk_call("as_numpy", list(x = x))
 
+#' @rdname as.array.python.builtin.object
+#' @return `as.matrix()`: the same value as a matrix (a one-dimensional tensor is a
+#'   one-column matrix, as `as.matrix()` of an R vector).
+#' @examples
+#' if (rkbridge_available()) as.matrix(tf$ones(shape(2, 3)))
+#' @export
+as.matrix.python.builtin.object <- function(x, ...) as.matrix(as.array(x))
+
+#' The sizes of a TensorFlow shape as an R list
+#'
+#' @param x A `TensorShape` (the `$shape` of a TensorFlow tensor).
+#' @param ... Unused.
+#' @return A list with one element per dimension: an integer, or `NULL` where unknown;
+#'   `as.list(shape(32, 4))` gives the same list.
+#' @examples
+#' if (rkbridge_available()) as.list(tf$ones(shape(2, 3))$shape)
+#' @export
+as.list.tensorflow.python.framework.tensor_shape.TensorShape <- function(x, ...) {
+  lapply(as.list(x$as_list()), function(d) if (is.null(d) || is.na(d)) NULL else as.integer(d))
+}
+
 #' @importFrom magrittr %>%
 #' @export
 magrittr::`%>%`

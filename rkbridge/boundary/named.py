@@ -21,7 +21,10 @@ def resolve(x: Any) -> Any:
     """`x` with every `Named` (also inside lists and dicts) replaced by what it names."""
     if isinstance(x, Named):
         return resolve_named(x.r_name)
-    if isinstance(x, (list, tuple)):
+    if isinstance(x, tuple):  # a tuple stays a tuple (Lambda's `output_shape` is added to one)
+        return type(x)(*(resolve(i) for i in x)) if hasattr(x, "_fields") \
+            else tuple(resolve(i) for i in x)
+    if isinstance(x, list):
         return [resolve(i) for i in x]
     if isinstance(x, dict):
         return {k: resolve(v) for k, v in x.items()}
