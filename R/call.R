@@ -59,14 +59,25 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
     pos <- unname(lapply(args[!nzchar(names(args))], to_py))
     args <- args[nzchar(names(args))]
   }
-  kw <- lapply(args, to_py_or_loan)
-  lent <- vapply(kw, inherits, NA, "rkbridge_loan")
-  loans <- NULL
-  if (any(lent)) {
-    loans <- lapply(which(lent), function(i) c(names(kw)[i], unclass(kw[[i]])))
-    kw[lent] <- list(NULL)
+  # Plain numeric and logical arrays go along with the call as loans, flat (see
+  # rkbridge/boundary/bridge.py, call()): one crossing in all, and nothing classed for
+  # reticulate to convert through R
+  kw <- args
+  lent <- NULL
+  for (i in seq_along(args)) {
+    a <- args[[i]]
+    if (lendable(a)) lent <- c(lent, i)
+    else if (!is.null(a)) kw[i] <- list(to_py(a))
   }
-  res <- .rk$call(name, pos, kw, FALSE, unname(loans))
+  loans <- NULL
+  for (i in lent) {  # after every conversion that could fail: a loan must reach the engine
+    a <- args[[i]]
+    d <- dim(a) %||% length(a)
+    loans <- c(loans, .Call(rk_lend, a), kind_code(a), length(d), d)
+    kw[i] <- list(NULL)
+  }
+  loan_names <- names(args)[lent]
+  res <- .rk$call(name, pos, kw, FALSE, loan_names, loans)
   res <- signal_outcome(res, call)
   first <- if (length(args)) args[[1L]] else NULL
   if (inherits(first, "python.builtin.object") && inherits(res, "python.builtin.object") &&
@@ -74,6 +85,9 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
     return(invisible(first))
   res
 }
+
+# The code of a vector's kind in a loan (rkbridge/boundary/transport.py, KIND_CODES).
+kind_code <- function(x) if (is.double(x)) 1 else if (is.integer(x)) 2 else 3
 
 # options(rkbridge.axis) reaches the engine, which holds the rule (rkbridge/axes.py): sent
 # only when it differs from what was last sent, so a call costs one getOption(). Unset, the

@@ -14,15 +14,10 @@ array_to_engine <- function(x) {
   .rk$array(.Call(rk_lend, x), as.list(as.integer(dims)), typeof(x))
 }
 
-# to_py(), except that a plain numeric or logical vector/array is returned as the loan for
-# the engine call to take along (rk_call(): `loans` of rkbridge/boundary/bridge.py's call()).
-to_py_or_loan <- function(x) {
-  if (!is.object(x) && (is.double(x) || is.integer(x) || is.logical(x)) &&
-      (length(x) != 1L || !is.null(dim(x))))
-    return(structure(list(.Call(rk_lend, x), as.list(as.integer(dim(x) %||% length(x))),
-                          typeof(x)), class = "rkbridge_loan"))
-  to_py(x)
-}
+# Is `x` an R vector the engine borrows (a loan, src/transport.c) rather than converts?
+lendable <- function(x)
+  !is.object(x) && (is.double(x) || is.integer(x) || is.logical(x)) &&
+    (length(x) != 1L || !is.null(dim(x)))
 
 `%||%` <- function(a, b) if (is.null(a)) b else a
 
@@ -131,14 +126,13 @@ array_to_r <- function(x) {
 # reticulate converts the engine's lists, dicts and scalars but (with NumPy 2) leaves NumPy
 # arrays as Python objects: convert those with the transport, wherever they are.
 arrays_to_r <- function(x) {
+  # A small array sent inline (rkbridge/boundary/transport.py, inline()). Results carry no
+  # other raw vectors (the engine boxes all bytes), so this is never a value of the user's.
+  if (is.raw(x)) return(.Call(rk_from_raw, x))
   if (inherits(x, c("rkbridge.boundary.transport.ArrayBox", "numpy.ndarray", "numpy.generic",
                     "python.builtin.bytes")))
     return(array_to_r(x))
   if (is.list(x) && !inherits(x, "python.builtin.object")) {
-    # A small array sent inline: list(raw, kind, dims...). Results carry no other raw
-    # vectors (the engine boxes all bytes), so this cannot be a list of the user's.
-    if (length(x) && is.raw(x[[1L]]))
-      return(.Call(rk_from_raw, x[[2L]], as.integer(unlist(x[-(1:2)])), x[[1L]]))
     at <- attributes(x)
     x <- lapply(x, arrays_to_r)
     attributes(x) <- at

@@ -63,18 +63,34 @@ static SEXP rk_alloc(SEXP kind, SEXP dims) {
   return out;
 }
 
-/* A vector of `kind` with dim() `dims` from the raw vector `bytes`: a small result that the
- * engine sent inline, already in R's type and column-major order (inline() in
- * rkbridge/boundary/transport.py). */
-static SEXP rk_from_raw(SEXP kind, SEXP dims, SEXP bytes) {
-  SEXP out = PROTECT(rk_alloc(kind, dims));
-  size_t size = TYPEOF(out) == REALSXP ? sizeof(double) :
-    TYPEOF(out) == RAWSXP ? 1 : sizeof(int);
-  size_t n = (size_t)XLENGTH(out) * size;
-  if (TYPEOF(bytes) != RAWSXP || (size_t)XLENGTH(bytes) != n)
-    Rf_error("rk_from_raw: %d bytes for %d needed", (int)XLENGTH(bytes), (int)n);
-  if (n) memcpy(data_address(out), RAW(bytes), n);
-  UNPROTECT(1);
+/* The R vector a small engine array was sent as, inline (inline() in
+ * rkbridge/boundary/transport.py): "RKA1", then int32 kind code (1 double, 2 integer,
+ * 3 logical, 4 raw), number of dims and the dims, then from the next multiple of 8 bytes
+ * the elements, already in R's type and column-major order. */
+static SEXP rk_from_raw(SEXP bytes) {
+  if (TYPEOF(bytes) != RAWSXP || XLENGTH(bytes) < 12 || memcmp(RAW(bytes), "RKA1", 4))
+    Rf_error("rk_from_raw: not an inline array");
+  const unsigned char *p = RAW(bytes);
+  int32_t code, nd;
+  memcpy(&code, p + 4, 4);
+  memcpy(&nd, p + 8, 4);
+  size_t start = ((4 + 4 * (size_t)(2 + nd)) + 7) / 8 * 8;
+  if (nd < 0 || (size_t)XLENGTH(bytes) < start) Rf_error("rk_from_raw: bad header");
+  SEXPTYPE type = code == 1 ? REALSXP : code == 2 ? INTSXP : code == 3 ? LGLSXP : RAWSXP;
+  size_t size = type == REALSXP ? sizeof(double) : type == RAWSXP ? 1 : sizeof(int);
+  R_xlen_t n = 1;
+  SEXP dims = PROTECT(Rf_allocVector(INTSXP, nd));
+  for (int i = 0; i < nd; i++) {
+    int32_t d;
+    memcpy(&d, p + 12 + 4 * (size_t)i, 4);
+    INTEGER(dims)[i] = d;
+    n *= d;
+  }
+  if ((size_t)XLENGTH(bytes) != start + (size_t)n * size) Rf_error("rk_from_raw: bad length");
+  SEXP out = PROTECT(Rf_allocVector(type, n));
+  if (n) memcpy(data_address(out), p + start, (size_t)n * size);
+  if (nd > 1) Rf_setAttrib(out, R_DimSymbol, dims);
+  UNPROTECT(2);
   return out;
 }
 
@@ -106,7 +122,7 @@ static const R_CallMethodDef calls[] = {
   {"rk_python_early", (DL_FUNC) &rk_python_early, 3},
   {"rk_python_resume", (DL_FUNC) &rk_python_resume, 0},
   {"rk_alloc", (DL_FUNC) &rk_alloc, 2},
-  {"rk_from_raw", (DL_FUNC) &rk_from_raw, 3},
+  {"rk_from_raw", (DL_FUNC) &rk_from_raw, 1},
   {"rk_state_new", (DL_FUNC) &rk_state_new, 1},
   {"rk_state_saved", (DL_FUNC) &rk_state_saved, 1},
   {"rk_state_set_live", (DL_FUNC) &rk_state_set_live, 2},

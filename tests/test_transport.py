@@ -78,21 +78,40 @@ def test_info_kinds(arr, kind):
     assert info[0] == kind and info[1:] == list(arr.shape)
 
 
+def _inline(data):
+    """Decode an inline array the way src/transport.c's rk_from_raw() does."""
+    assert bytes(data[:4]) == b"RKA1"
+    code, nd = np.frombuffer(data, np.int32, 2, 4)
+    dims = list(np.frombuffer(data, np.int32, nd, 12))
+    start = -(-(12 + 4 * nd) // 8) * 8
+    kind = transport.KIND_CODES[int(code)]
+    values = np.frombuffer(data, transport._R_TYPES[kind][1], offset=start)
+    assert len(values) == int(np.prod(dims))
+    return kind, dims, list(values)
+
+
 def test_small_arrays_go_inline_in_r_layout():
     x = np.arange(6, dtype=np.float32).reshape(2, 3)  # C order on the engine side
-    data, kind, *dims = transport.box_arrays(x)
-    assert kind == "double" and dims == [2, 3] and isinstance(data, bytearray)
-    assert list(np.frombuffer(data, np.float64)) == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]  # R's order
-    data, kind, *dims = transport.box_arrays(np.array([True, False, True]))
-    assert kind == "logical" and dims == [3] and list(np.frombuffer(data, np.int32)) == [1, 0, 1]
-    data, kind, *dims = transport.box_arrays(np.array([7, 2**40]))  # past R's integers
-    assert kind == "double" and list(np.frombuffer(data, np.float64)) == [7.0, 2.0**40]
-    data, kind, *dims = transport.box_arrays(np.float32(1.5))  # a NumPy scalar: no dims
-    assert kind == "double" and dims == [] and np.frombuffer(data, np.float64)[0] == 1.5
+    kind, dims, values = _inline(transport.box_arrays(x))
+    assert kind == "double" and dims == [2, 3]
+    assert values == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]  # R's order: x[1,1], x[2,1], ...
+    assert _inline(transport.box_arrays(np.array([True, False, True]))) == \
+        ("logical", [3], [1, 0, 1])
+    assert _inline(transport.box_arrays(np.array([7, 2**40]))) == \
+        ("double", [2], [7.0, 2.0**40])  # past R's integers
+    assert _inline(transport.box_arrays(np.int64(-3))) == ("integer", [], [-3])  # no dims
+    assert _inline(transport.box_arrays(np.zeros((0, 4)))) == ("double", [0, 4], [])
     nested = transport.box_arrays({"a": [np.zeros(2, np.int64)], "b": np.zeros(5000)})
-    assert nested["a"][0][1:] == ["integer", 2] and isinstance(nested["b"], transport.ArrayBox)
+    assert _inline(nested["a"][0]) == ("integer", [2], [0, 0])
+    assert isinstance(nested["b"], transport.ArrayBox)
     assert isinstance(transport.box_arrays(b"\x01"), transport.ArrayBox)  # bytes: always boxed
     assert isinstance(transport.box_arrays(np.array(["a"])), transport.ArrayBox)
+
+
+def test_loans_unpack():
+    flat = [10.0, 20.0, 1, 2, 3, 4, 30.0, 40.0, 3, 1, 5]
+    assert transport.unpack_loans(flat) == [(10.0, 20.0, "double", [3, 4]),
+                                            (30.0, 40.0, "logical", [5])]
 
 
 def test_fill_writes_column_major():

@@ -98,14 +98,17 @@ def _run(fn: Any, args: Any, kwargs: Any, keep: bool = False) -> Any:
 
 
 def call(name: str, args: Any = None, kwargs: Any = None, keep: bool = False,
-         loans: Any = None) -> Any:
+         loan_names: Any = None, loans: Any = None) -> Any:
     """`keep`: the value is for R to keep as a Python object (a `Kept`), not to convert.
-    `loans`: keyword arguments that are R arrays, lent with the call itself (one crossing of
-    the boundary instead of one more per array), as [name, loan, dims, kind] each."""
+    `loan_names`, `loans`: keyword arguments that are R arrays, lent with the call itself
+    (one crossing of the boundary instead of one more per array). Flat, because reticulate
+    converts plain vectors fastest: per name, `loans` holds the data's and the vector's
+    addresses, the kind's code (`transport.KIND_CODES`), the number of dims, the dims."""
     if loans:  # first: from here on each loan is held by its view (see transport.from_r)
         kwargs = dict(kwargs or {})
-        for key, loan, dims, kind in loans:
-            kwargs[key] = array(loan, dims, kind)
+        for key, (data, sexp, kind, dims) in zip(_as_list(loan_names),
+                                                 transport.unpack_loans(loans)):
+            kwargs[key] = transport.from_r(data, sexp, dims, kind)
     transport.release_pending()
     fn = API.get(name)
     if fn is None:
@@ -118,6 +121,10 @@ def call(name: str, args: Any = None, kwargs: Any = None, keep: bool = False,
     del kwargs  # the lent arrays' last reference unless the engine kept them: end their
     transport.release_pending()  # loans now, not at the next call
     return out
+
+
+def _as_list(x: Any) -> list:
+    return [x] if isinstance(x, str) else list(x)
 
 
 def call_object(obj: Any, args: Any = None, kwargs: Any = None) -> Any:

@@ -169,25 +169,50 @@ class ArrayBox:
         self.array: Any = array
 
 
+# The kinds of R vectors by the codes R sends with a loan (R/call.R, rk_call()) and that
+# inline() writes; src/transport.c uses the same codes.
+KIND_CODES = {1: "double", 2: "integer", 3: "logical", 4: "raw"}
+_CODE_OF = {v: k for k, v in KIND_CODES.items()}
+
+
+def unpack_loans(flat: Any) -> list[tuple[float, float, str, list[int]]]:
+    """R's flat loan list -> (data address, vector address, kind, dims) per loan."""
+    flat = [flat] if isinstance(flat, (int, float)) else list(flat)
+    out, i = [], 0
+    while i < len(flat):
+        data, sexp, code, nd = flat[i:i + 4]
+        dims = [int(d) for d in flat[i + 4:i + 4 + int(nd)]]
+        out.append((data, sexp, KIND_CODES[int(code)], dims))
+        i += 4 + int(nd)
+    return out
+
+
 # Numeric arrays up to this many elements travel inline (see inline()).
 INLINE_MAX_ELEMENTS = 4096
+_MAGIC = b"RKA1"
 
 
-def inline(arr: np.ndarray) -> list | None:
-    """A small numeric array as `[bytearray, kind, dim...]`: its elements already in R's type
-    and column-major order, which reticulate (every version) hands R as a raw vector for
-    `rk_from_raw()` (src/transport.c) to copy. This spares R the two calls into Python of a
-    box (`to_r_info()`, `to_r_fill()`), which cost more than a small array's copy. The form
-    cannot be mistaken for a result: results reach R with every bytes object boxed, so a raw
-    vector in a converted result is always this. None when `arr` does not qualify."""
+def inline(arr: np.ndarray) -> bytearray | None:
+    """A small numeric array as one bytearray: "RKA1", the kind's code and the number of dims
+    (int32 each), the dims (int32), then the elements in R's type and column-major order
+    (at an offset that is a multiple of 8). reticulate (every version) hands R a bytearray
+    as a raw vector, with nothing else to convert, for `rk_from_raw()` (src/transport.c) to
+    copy out. This spares R the two calls into Python of a box (`to_r_info()`,
+    `to_r_fill()`), which cost more than a small array's copy. It cannot be mistaken for a
+    result: results reach R with every bytes object boxed, so a raw vector in a converted
+    result is always this. None when `arr` does not qualify."""
     if arr.size > INLINE_MAX_ELEMENTS or arr.dtype.kind not in "biuf":
         return None
     kind = _r_kind(arr)
     dtype = np.dtype(_R_TYPES[kind][1])
-    data = bytearray(arr.size * dtype.itemsize)
-    out = np.frombuffer(data, dtype=dtype).reshape(arr.shape, order="F")
+    head = np.array([_CODE_OF[kind], arr.ndim, *arr.shape], dtype=np.int32)
+    start = -(-(4 + head.nbytes) // 8) * 8
+    data = bytearray(start + arr.size * dtype.itemsize)
+    data[:4] = _MAGIC
+    data[4:4 + head.nbytes] = head.tobytes()
+    out = np.frombuffer(data, dtype=dtype, offset=start).reshape(arr.shape, order="F")
     np.copyto(out, arr, casting="unsafe")  # what to_r_fill() does, straight into the bytes
-    return [data, kind, *[int(d) for d in arr.shape]]
+    return data
 
 
 def box_arrays(x: Any) -> Any:

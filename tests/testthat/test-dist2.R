@@ -57,8 +57,8 @@ test_that("a lonely worker stops within `timeout` with an error naming its peer"
     expect_true(grepl("within 5 seconds", r$message, fixed = TRUE))
     # about `timeout` seconds (worker 2: TensorFlow's connection retries add a few), not an hour
     expect_gte(r$elapsed, 4)
-    expect_lt(r$elapsed, 30)
-    expect_lt(r$wall, 75)
+    expect_lt(r$elapsed, 60)  # generous: a loaded machine slows the retries
+    expect_lt(r$wall, 120)
     expect_length(r$loss, 1)
     expect_gt(r$loss, 0)
   }
