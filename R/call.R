@@ -54,6 +54,7 @@ signal_outcome <- function(res, call) {
 rk_call <- function(name, args = list(), call = sys.call(-1L)) {
   bridge()
   sync_axis_rule(call)
+  given <- args
   pos <- NULL
   if (length(args) && !is.null(names(args)) && any(!nzchar(names(args)))) {
     pos <- unname(lapply(args[!nzchar(names(args))], to_py))
@@ -64,10 +65,22 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
   # reticulate to convert through R
   kw <- args
   lent <- NULL
+  held <- NULL    # layers and models the engine knows by id (see held_id())
+  fresh <- NULL   # ... and those it will know after this call
   for (i in seq_along(args)) {
     a <- args[[i]]
     if (lendable(a)) lent <- c(lent, i)
-    else if (!is.null(a)) kw[i] <- list(to_py(a))
+    else if (!is.null(a)) {
+      id <- held_id(a)
+      if (is.null(id)) kw[i] <- list(to_py(a))
+      else if (isTRUE(.rk$held[[id]])) {
+        held <- c(held, i)
+        kw[i] <- list(NULL)
+      } else {
+        fresh <- c(fresh, id)
+        kw[i] <- list(to_py(a))
+      }
+    }
   }
   loans <- NULL
   for (i in lent) {  # after every conversion that could fail: a loan must reach the engine
@@ -77,13 +90,31 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
     kw[i] <- list(NULL)
   }
   loan_names <- names(args)[lent]
-  res <- .rk$call(name, pos, kw, FALSE, loan_names, loans)
+  held_ids <- if (length(held)) vapply(args[held], reticulate::py_id, "")
+  res <- .rk$call(name, pos, kw, FALSE, loan_names, loans, names(args)[held],
+                  if (length(held)) as.numeric(held_ids))
+  if (length(held) && inherits(res, "rkbridge.boundary.bridge.Failure") &&
+      identical(res$r_class, "rkbridge_stale_handle")) {
+    # an id whose object died and was taken again: send the objects themselves
+    rm(list = held_ids, envir = .rk$held)
+    return(rk_call(name, given, call))
+  }
+  for (id in fresh) .rk$held[[id]] <- TRUE
   res <- signal_outcome(res, call)
   first <- if (length(args)) args[[1L]] else NULL
   if (inherits(first, "python.builtin.object") && inherits(res, "python.builtin.object") &&
       identical(reticulate::py_id(first), reticulate::py_id(res)))
     return(invisible(first))
   res
+}
+
+# For a Keras layer or model, the id the engine may know it by (rkbridge/boundary/bridge.py,
+# `_held`): reticulate converts an R handle on a Python object by calling back into R, which
+# costs as much as predicting one row; a number costs nothing. NULL for anything else.
+held_id <- function(x) {
+  if (!inherits(x, "keras.src.layers.layer.Layer") || reticulate::py_is_null_xptr(x))
+    return(NULL)
+  reticulate::py_id(x)
 }
 
 # The code of a vector's kind in a loan (rkbridge/boundary/transport.py, KIND_CODES).

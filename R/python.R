@@ -133,6 +133,7 @@ bridge <- function() {
   # asked now, not when the module was imported (Python may have imported it before rpy2)
   if (isTRUE(b$embedding$embedded_by_rpy2())) guard_reticulate_in_rpy2(b)
   .rk$pid <- Sys.getpid()
+  .rk$held <- new.env(hash = TRUE, parent = emptyenv())  # R/call.R, held_id()
   .rk$bridge <- b
   rk_make_pending_classes()  # classes defined in R before the engine started (R/classes.R)
   b

@@ -157,3 +157,21 @@ def test_row_major_keeps_small_and_ready_arrays():
     out = transport.row_major(small, np.float32)
     assert out.flags.c_contiguous and np.array_equal(out, ready)
     assert transport.row_major(np.float64(2.5)).shape == (1,)
+
+
+def test_layers_are_held_by_id_for_later_calls():
+    import gc
+    import weakref
+    from rkbridge.boundary import bridge
+    from rkbridge._keras import keras
+    m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    x = np.arange(3.0).reshape(1, 3)
+    first = bridge.call("predict", None, {"object": m, "x": x})
+    again = bridge.call("predict", None, {"x": x}, False, None, None, "object", float(id(m)))
+    assert bytes(first) == bytes(again)  # the same model, named by its id
+    stale = bridge.call("predict", None, {"x": x}, False, None, None, ["object"], [12345.0])
+    assert isinstance(stale, bridge.Failure) and stale.r_class == "rkbridge_stale_handle"
+    ref = weakref.ref(m)
+    del m, first, again
+    gc.collect()
+    assert ref() is None  # held weakly: R's handle is what keeps a model alive

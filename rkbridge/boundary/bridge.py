@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import traceback
 import warnings
+import weakref
 from typing import Any
 
 import numpy as np
 
 from .. import diagnose
 from . import embedding, rfunctions, transport
+from .._keras import keras
 from ..api import API
 from ..args import NA as na, RkDeprecationWarning, resolve_na  # noqa: F401  (na: R's NA)
 from ..errors import RkError
@@ -97,14 +99,40 @@ def _run(fn: Any, args: Any, kwargs: Any, keep: bool = False) -> Any:
     return Outcome(value, messages, others)
 
 
+# Keras layers and models R has passed to call(), by id(), for R to name by that id next
+# time: reticulate converts an R handle on a Python object by calling back into R (about as
+# long as a small model's prediction), a number without. Weak: R's handle keeps the
+# object alive, and an id whose object died is gone from here too.
+_held: "weakref.WeakValueDictionary[int, Any]" = weakref.WeakValueDictionary()
+
+
+class StaleHandle(RkError):
+    """R named a layer by an id this side no longer has (R resends the object itself)."""
+    r_class = "rkbridge_stale_handle"
+
+
 def call(name: str, args: Any = None, kwargs: Any = None, keep: bool = False,
-         loan_names: Any = None, loans: Any = None) -> Any:
+         loan_names: Any = None, loans: Any = None, held_names: Any = None,
+         held: Any = None) -> Any:
     """`keep`: the value is for R to keep as a Python object (a `Kept`), not to convert.
     `loan_names`, `loans`: keyword arguments that are R arrays, lent with the call itself
     (one crossing of the boundary instead of one more per array). Flat, because reticulate
     converts plain vectors fastest: per name, `loans` holds the data's and the vector's
-    addresses, the kind's code (`transport.KIND_CODES`), the number of dims, the dims."""
-    if loans:  # first: from here on each loan is held by its view (see transport.from_r)
+    addresses, the kind's code (`transport.KIND_CODES`), the number of dims, the dims.
+    `held_names`, `held`: keyword arguments that are layers or models R passed before,
+    named by their ids (see `_held`)."""
+    if held is not None:
+        kwargs = dict(kwargs or {})
+        for key, ident in zip(_as_list(held_names), _as_numbers(held)):
+            obj = _held.get(int(ident))
+            if obj is None:
+                return Failure(StaleHandle(f"no layer with id {int(ident)}"))
+            kwargs[key] = obj
+    if kwargs:
+        for v in kwargs.values():
+            if isinstance(v, keras.layers.Layer):
+                _held[id(v)] = v
+    if loans:  # from here on each loan is held by its view (see transport.from_r)
         kwargs = dict(kwargs or {})
         for key, (data, sexp, kind, dims) in zip(_as_list(loan_names),
                                                  transport.unpack_loans(loans)):
@@ -125,6 +153,10 @@ def call(name: str, args: Any = None, kwargs: Any = None, keep: bool = False,
 
 def _as_list(x: Any) -> list:
     return [x] if isinstance(x, str) else list(x)
+
+
+def _as_numbers(x: Any) -> list:
+    return [x] if isinstance(x, (int, float)) else list(x)
 
 
 def call_object(obj: Any, args: Any = None, kwargs: Any = None) -> Any:

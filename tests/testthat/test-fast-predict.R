@@ -22,3 +22,21 @@ test_that("one-row and small predict() from R equal Keras's predict() exactly", 
   x <- matrix(runif(6), 1, 6)
   expect_identical(predict(model, x), keras_predict(x))
 })
+
+test_that("layers and models reach the engine by id after the first call; a lost id is resent", {
+  skip_if_no_engine()
+  m <- keras_model_sequential(input_shape = 3) %>% layer_dense(2)
+  x <- matrix((1:6) / 6, 2)
+  p1 <- predict(m, x)
+  id <- reticulate::py_id(m)
+  expect_true(isTRUE(rkbridge:::.rk$held[[id]]))  # known by id from now on
+  expect_identical(predict(m, x), p1)
+  engine <- reticulate::import("rkbridge.boundary.bridge", convert = FALSE)
+  engine$`_held`$clear()  # as if the id had been given up: R must send the model itself
+  expect_identical(predict(m, x), p1)
+  expect_true(isTRUE(rkbridge:::.rk$held[[id]]))
+  m2 <- keras_model_sequential(input_shape = 3) %>% layer_dense(2)
+  expect_false(identical(predict(m2, x), p1))  # another model is another model
+  e <- evaluate(compile(m2, loss = "mse", optimizer = "sgd"), x, x[, 1:2], verbose = 0)
+  expect_equal(unname(unlist(e)[1]), mean((predict(m2, x) - x[, 1:2])^2), tolerance = 1e-6)
+})
