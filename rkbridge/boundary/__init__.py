@@ -7,8 +7,15 @@ Ownership (`transport`). An R vector reaches the engine as a loan: R preserves i
 it not mutable (`rk_lend()` in src/transport.c), and the engine wraps its memory as a
 read-only column-major NumPy view whose base object holds the loan. The loan ends when NumPy
 frees the last array made from the view; the R vector is then released on R's thread at the
-next engine call. So anything the engine keeps (a layer argument, an initializer's value, a
-cached tensor) keeps its R vector alive, and no garbage collection changes a result.
+next engine call (or at the end of the call that lent it). So anything the engine keeps (a
+layer argument, an initializer's value, a cached tensor) keeps its R vector alive, and no
+garbage collection changes a result.
+
+One crossing per call (`bridge.call()`). reticulate's cost is per crossing and per classed R
+object it converts (it calls back into R for each), so the common case crosses once with
+plain vectors only: R arrays given as arguments travel as loans inside the call (flat
+numbers: addresses, kind, dims), layers and models R has passed before are named by their
+id (held weakly here), and small results come back inline (below).
 
 Conversion (`transport`, `bridge`). R -> engine: doubles are views (no copy); integers are
 views unless they hold NA; logicals, factors (`RFactor`) and data.frames (`RDataFrame`) are
