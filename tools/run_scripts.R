@@ -12,9 +12,11 @@
 # The scripts run offline: KERAS_HOME points at a private Keras cache seeded by
 # tools/script_data.py with small synthetic stand-ins in the exact file formats Keras reads
 # (mnist.npz, the fashion-mnist gz files, the CIFAR tarballs, imdb/reuters .npz and word
-# indexes, boston_housing.npz, nietzsche.txt, paris.jpg, and random weights for the
+# indexes, boston_housing.npz, the bAbI tarball, nietzsche.txt, the Quora questions TSV,
+# paris.jpg, and random weights for the
 # ImageNet applications the scripts use). Their size (--rows training rows, a quarter for
-# testing) is the one knob that makes the scripts' own epochs cheap. Anything else a script
+# testing) is the one knob that makes the scripts' own epochs cheap; the scripts in
+# FULL_ROWS below hard-code MNIST's real row counts and get them. Anything else a script
 # downloads fails fast (rkbridge's get_file() has a 10 s timeout).
 #
 # Each script runs in its own `Rscript` child with a timeout. Recorded per script:
@@ -22,14 +24,20 @@
 #   error    the first error message (Keras-2-only APIs that Keras 3 cannot express count
 #            here, with the reason rkbridge gives)
 #   timeout  still running after --timeout seconds
-#   skipped  not runnable here, with the reason: an R package that is not installed, or a
-#            download that is not a Keras-cache file (arbitrary URLs, corpora); --force
-#            runs these too
+#   skipped  not runnable here, with the reason: an R package that is not installed, a
+#            download that is not a Keras-cache file (arbitrary URLs, corpora), or files
+#            of the user's own that the package does not ship; --force runs these too
+#   stub     the tag's file holds no code (only a title or `library(keras)`); such files
+#            are listed but left out of the count (11 at v2.16.1, leaving 43 scripts)
 #
+# Rscript reads its file as it runs: run a copy when editing this one meanwhile.
 # Usage (from the repository root, with the package installed and the usual environment:
 # RKBRIDGE_PYTHON, R_LIBS):
 #   Rscript tools/run_scripts.R [--only=mnist_mlp,imdb_cnn] [--timeout=240] [--rows=512]
-#       [--out=DIR] [--tag=v2.16.1] [--repo=GITDIR] [--force]
+#       [--out=DIR] [--tag=v2.16.1] [--repo=GITDIR] [--lib=DIR] [--force]
+# --lib (default $RK_SCRIPTS_LIB): an extra R library holding the CRAN packages the scripts
+# use themselves (dplyr, readr, abind, ...), searched before R_LIBS by the children; e.g.
+# Debian's r-cran-* packages unpacked there (`apt-get download` then `dpkg -x`).
 # Writes DIR/results.tsv, DIR/results.md and DIR/logs/NAME.log (default DIR: a new
 # temporary directory, printed), and prints the table. Exit status 0 whatever the results.
 
@@ -47,6 +55,8 @@ rows <- as.integer(opt("rows", 512))
 force <- isTRUE(opt("force", FALSE))
 only <- opt("only", "")
 out <- opt("out", tempfile("rk-scripts-"))
+lib <- opt("lib", Sys.getenv("RK_SCRIPTS_LIB"))
+if (nzchar(lib)) .libPaths(c(lib, .libPaths()))
 root <- normalizePath(".")
 stopifnot(file.exists(file.path(root, "tools", "script_data.py")))
 
@@ -74,7 +84,25 @@ rewrite <- function(lines) {
 }
 
 # Why a script cannot run here, or NA ---------------------------------------------------
-not_runnable <- function(lines) {
+# Inputs that are neither downloads nor files of the package, by script.
+OWN_FILES <- c(
+  eager_styletransfer = "reads the user's own images isar.jpg and The_Great_Wave_off_Kanagawa.jpg",
+  eager_pix2pix = "reads the facades image set from a local folder",
+  lstm_seq2seq = "reads fra.txt (English-French sentence pairs) from the working directory",
+  unet = "reads the Carvana images from a local folder",
+  unet_linux = "reads the Carvana images from a local folder")
+
+# Scripts that hard-code the real row counts of MNIST / Fashion-MNIST (60000, 10000).
+FULL_ROWS <- c("mnist_acgan", "eager_cvae", "mmd_cvae")
+
+code_of <- function(lines) {
+  code <- trimws(sub("#.*$", "", lines))
+  code[nzchar(code)]
+}
+is_stub <- function(lines)
+  !length(grep("^(library|require)\\(", code_of(lines), value = TRUE, invert = TRUE))
+
+not_runnable <- function(name, lines) {
   code <- sub("#.*$", "", lines)
   used <- c(regmatches(code, regexpr("(?<=library\\(|require\\()[A-Za-z0-9.]+", code,
                                      perl = TRUE)),
@@ -90,6 +118,7 @@ not_runnable <- function(lines) {
   urls <- grep("download\\.file\\(|curl::|httr::", code, value = TRUE)
   if (length(urls))
     why <- c(why, "downloads a file outside the Keras cache (download.file())")
+  if (name %in% names(OWN_FILES)) why <- c(why, OWN_FILES[[name]])
   if (length(why)) paste(why, collapse = "; ") else NA_character_
 }
 
@@ -103,6 +132,7 @@ seed <- function(...) {
 }
 seed("datasets", home, rows)
 seed("files", home)
+home_full <- file.path(out, "keras_home_full")  # made when a FULL_ROWS script runs
 
 first_error <- function(log) {
   at <- grep("^Error|^Fehler|Execution halted", log)
@@ -119,15 +149,29 @@ apps <- c(vgg16 = "application_vgg16", vgg19 = "application_vgg19",
 for (i in seq_along(scripts)) {
   name <- scripts[i]
   lines <- git("show", sprintf("%s:vignettes/examples/%s.R", tag, name))
-  why <- not_runnable(rewrite(lines))
+  if (is_stub(lines)) {
+    results$status[i] <- "stub"
+    cat(sprintf("%-32s stub\n", name))
+    next
+  }
+  why <- not_runnable(name, rewrite(lines))
   if (!is.na(why) && !force) {
     results$status[i] <- "skipped"
     results$detail[i] <- why
     cat(sprintf("%-32s skipped  %s\n", name, why))
     next
   }
+  cache <- home
+  if (name %in% FULL_ROWS) {
+    cache <- home_full
+    if (!dir.exists(cache)) {
+      dir.create(cache)
+      seed("datasets", cache, "full")
+      seed("files", cache)
+    }
+  }
   needs <- names(apps)[vapply(apps, function(a) any(grepl(a, lines, fixed = TRUE)), NA)]
-  if (length(needs)) seed("weights", home, needs)
+  if (length(needs)) seed("weights", cache, needs)
   dir <- file.path(out, "work", name)
   dir.create(dir, recursive = TRUE, showWarnings = FALSE)
   # files that sit beside the scripts in the package (images the scripts read)
@@ -141,22 +185,28 @@ for (i in seq_along(scripts)) {
   rc <- system2("timeout", c("--kill-after=10", timeout_s, "Rscript", "--no-save",
                              shQuote(paste0(name, ".R"))),
                 stdout = log, stderr = log,
-                env = c(paste0("KERAS_HOME=", home), "TF_CPP_MIN_LOG_LEVEL=2"))
+                env = c(paste0("KERAS_HOME=", cache), "TF_CPP_MIN_LOG_LEVEL=2",
+                        if (nzchar(lib)) sprintf("R_LIBS='%s'", paste(c(lib, Sys.getenv("R_LIBS")[nzchar(Sys.getenv("R_LIBS"))]), collapse = ":"))))
   setwd(owd)
   results$seconds[i] <- round(as.numeric(difftime(Sys.time(), started, units = "secs")), 1)
   text <- readLines(log, warn = FALSE)
   results$status[i] <- if (rc == 0) "ran" else if (rc %in% c(124, 137)) "timeout" else "error"
   if (results$status[i] == "error") results$detail[i] <- first_error(text)
+  if (results$status[i] == "timeout") {  # how far it got
+    epochs <- regmatches(text, regexpr("Epoch [0-9]+/[0-9]+", text))
+    if (length(epochs)) results$detail[i] <- paste("reached", tail(epochs, 1))
+  }
   cat(sprintf("%-32s %-8s %6.1fs %s\n", name, results$status[i], results$seconds[i],
               if (is.na(results$detail[i])) "" else substr(results$detail[i], 1, 160)))
+  flush(stdout())
 }
 
 write.table(results, file.path(out, "results.tsv"), sep = "\t", row.names = FALSE,
             quote = FALSE)
-md <- c(sprintf("keras %s examples: %d of %d ran to the end (%d error, %d timeout, %d skipped)",
-                tag, sum(results$status == "ran"), nrow(results),
+md <- c(sprintf("keras %s examples: %d of %d ran to the end (%d error, %d timeout, %d skipped; %d stubs not counted)",
+                tag, sum(results$status == "ran"), sum(results$status != "stub"),
                 sum(results$status == "error"), sum(results$status == "timeout"),
-                sum(results$status == "skipped")), "",
+                sum(results$status == "skipped"), sum(results$status == "stub")), "",
         "| script | status | s | detail |", "| --- | --- | ---: | --- |",
         sprintf("| %s | %s | %s | %s |", results$script, results$status,
                 ifelse(is.na(results$seconds), "", results$seconds),

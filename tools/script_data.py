@@ -7,7 +7,7 @@ of that for testing), so a script's own epochs stay cheap. Labels carry signal (
 brightens its own band of pixels, or favours its own words), so accuracy printed by a script
 that works is well above chance, which makes wrong numbers visible.
 
-    python tools/script_data.py datasets KERAS_HOME [ROWS]
+    python tools/script_data.py datasets KERAS_HOME [ROWS]   # ROWS "full": see datasets()
     python tools/script_data.py weights KERAS_HOME vgg16 vgg19 inception_v3 mobilenet
     python tools/script_data.py files KERAS_HOME      # get_file() stand-ins (text, images)
 
@@ -72,7 +72,7 @@ def _word_index(vocab: int = 5000) -> dict[str, int]:
 def _cifar_tar(path: str, folder: str, files: dict[str, dict[bytes, Any]]) -> None:
     with tarfile.open(path, "w:gz") as tar:
         for name, content in files.items():
-            data = pickle.dumps(content, protocol=2)
+            data = pickle.dumps(content)
             info = tarfile.TarInfo(f"{folder}/{name}")
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
@@ -84,10 +84,15 @@ def _cifar_rows(n: int, classes: int) -> tuple[np.ndarray, list[int]]:
     return x.transpose(0, 3, 1, 2).reshape(n, 3072), [int(v) for v in y]
 
 
-def datasets(home: str, rows: int) -> None:
+def datasets(home: str, rows: int | None) -> None:
+    """Every dataset with `rows` training rows (a quarter of that for testing); `None`:
+    MNIST and Fashion-MNIST with their real row counts, 60,000 and 10,000 (for the scripts
+    that hard-code them), the others with 512."""
     d = os.path.join(home, "datasets")
     os.makedirs(os.path.join(d, "fashion-mnist"), exist_ok=True)
-    test = max(8, rows // 4)
+    full = rows is None
+    rows = 60000 if full else rows
+    test = 10000 if full else max(8, rows // 4)
 
     x_tr, y_tr = _images(rows, (28, 28), 10)
     x_te, y_te = _images(test, (28, 28), 10)
@@ -103,6 +108,8 @@ def datasets(home: str, rows: int) -> None:
                        "wb") as f:
             f.write(b"\0" * 16 + x.tobytes())
 
+    if full:
+        rows, test = 512, 128
     per_batch = max(1, rows // 5)
     batches: dict[str, dict[bytes, Any]] = {}
     for i in range(1, 6):
@@ -150,10 +157,65 @@ def _text(n_words: int) -> str:
     return "\n".join(out) + "\n"
 
 
+PEOPLE = ("Mary", "John", "Sandra", "Daniel")
+PLACES = ("bathroom", "hallway", "garden", "office", "kitchen", "bedroom")
+OBJECTS = ("football", "apple", "milk")
+
+
+def _babi(stories: int, two_facts: bool) -> str:
+    """bAbI task text: numbered lines, restarting at 1 for each story; a question line
+    holds question, tab, answer, tab, the ids of the supporting facts."""
+    out = []
+    for _ in range(stories):
+        where: dict[str, tuple[str, int]] = {}
+        held: dict[str, tuple[str, int]] = {}
+        n = 0
+        for _q in range(int(RNG.integers(1, 4))):
+            for _s in range(int(RNG.integers(2, 4))):
+                n += 1
+                who = PEOPLE[int(RNG.integers(len(PEOPLE)))]
+                if two_facts and where and RNG.random() < 0.3:
+                    obj = OBJECTS[int(RNG.integers(len(OBJECTS)))]
+                    out.append(f"{n} {who} picked up the {obj} there.")
+                    held[obj] = (who, n)
+                else:
+                    place = PLACES[int(RNG.integers(len(PLACES)))]
+                    out.append(f"{n} {who} went to the {place}.")
+                    where[who] = (place, n)
+            n += 1
+            if two_facts and any(w in where for w, _ in held.values()):
+                obj = next(o for o, (w, _) in held.items() if w in where)
+                who, fact = held[obj]
+                place, moved = where[who]
+                out.append(f"{n} Where is the {obj}? \t{place}\t{moved} {fact}")
+            else:
+                who = next(iter(where))
+                place, fact = where[who]
+                out.append(f"{n} Where is {who}? \t{place}\t{fact}")
+    return "\n".join(out) + "\n"
+
+
 def files(home: str) -> None:
     """Stand-ins for what the scripts fetch with get_file() under a fixed name."""
     d = os.path.join(home, "datasets")
     os.makedirs(d, exist_ok=True)
+    with tarfile.open(os.path.join(d, "babi-tasks-v1-2.tar.gz"), "w:gz") as tar:
+        for folder, task, two in (("en-10k", "qa1_single-supporting-fact", False),
+                                  ("en", "qa1_single-supporting-fact", False),
+                                  ("en-10k", "qa2_two-supporting-facts", True),
+                                  ("en", "qa2_two-supporting-facts", True)):
+            for part, n in (("train", 200), ("test", 50)):
+                data = _babi(n, two).encode()
+                info = tarfile.TarInfo(f"tasks_1-20_v1-2/{folder}/{task}_{part}.txt")
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    with open(os.path.join(d, "quora_duplicate_questions.tsv"), "w") as f:
+        f.write("id\tqid1\tqid2\tquestion1\tquestion2\tis_duplicate\n")
+        for i in range(400):
+            q1 = " ".join(WORDS[int(j)] for j in RNG.integers(0, len(WORDS), 8)) + "?"
+            dup = int(RNG.random() < 0.4)
+            q2 = q1 if dup else " ".join(WORDS[int(j)] for j in RNG.integers(0, len(WORDS), 8)) + "?"
+            f.write(f"{i}\t{2 * i + 1}\t{2 * i + 2}\t{q1}\t{q2}\t{dup}\n")
     with open(os.path.join(d, "nietzsche.txt"), "w") as f:
         f.write(_text(6000))
     from PIL import Image
@@ -205,7 +267,8 @@ def weights(home: str, names: list[str]) -> None:
 if __name__ == "__main__":
     what, home = sys.argv[1], sys.argv[2]
     if what == "datasets":
-        datasets(home, int(sys.argv[3]) if len(sys.argv) > 3 else 512)
+        size = sys.argv[3] if len(sys.argv) > 3 else "512"
+        datasets(home, None if size == "full" else int(size))
     elif what == "files":
         files(home)
     elif what == "weights":
