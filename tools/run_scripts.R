@@ -15,8 +15,8 @@
 # indexes, boston_housing.npz, the bAbI tarball, nietzsche.txt, the Quora questions TSV,
 # paris.jpg, and random weights for the
 # ImageNet applications the scripts use). Their size (--rows training rows, a quarter for
-# testing) is the one knob that makes the scripts' own epochs cheap; the scripts in
-# FULL_ROWS below hard-code MNIST's real row counts and get them. Anything else a script
+# testing) is the one knob that makes the scripts' own epochs cheap (SCRIPT_ROWS below sets
+# it for a few scripts). Anything else a script
 # downloads fails fast (rkbridge's get_file() has a 10 s timeout).
 #
 # Each script runs in its own `Rscript` child with a timeout. Recorded per script:
@@ -92,8 +92,9 @@ OWN_FILES <- c(
   unet = "reads the Carvana images from a local folder",
   unet_linux = "reads the Carvana images from a local folder")
 
-# Scripts that hard-code the real row counts of MNIST / Fashion-MNIST (60000, 10000).
-FULL_ROWS <- c("mnist_acgan", "eager_cvae", "mmd_cvae")
+# Rows by script, where --rows does not fit: "full" for the scripts that hard-code the real
+# row counts of MNIST / Fashion-MNIST (60000, 10000).
+SCRIPT_ROWS <- c(mnist_acgan = "full", eager_cvae = "full", mmd_cvae = "full")
 
 code_of <- function(lines) {
   code <- trimws(sub("#.*$", "", lines))
@@ -132,7 +133,15 @@ seed <- function(...) {
 }
 seed("datasets", home, rows)
 seed("files", home)
-home_full <- file.path(out, "keras_home_full")  # made when a FULL_ROWS script runs
+cache_for <- function(size) {  # a cache seeded with `size` rows, made at first use
+  dir <- file.path(out, paste0("keras_home_", size))
+  if (!dir.exists(dir)) {
+    dir.create(dir)
+    seed("datasets", dir, size)
+    seed("files", dir)
+  }
+  dir
+}
 
 first_error <- function(log) {
   at <- grep("^Error|^Fehler|Execution halted", log)
@@ -161,15 +170,7 @@ for (i in seq_along(scripts)) {
     cat(sprintf("%-32s skipped  %s\n", name, why))
     next
   }
-  cache <- home
-  if (name %in% FULL_ROWS) {
-    cache <- home_full
-    if (!dir.exists(cache)) {
-      dir.create(cache)
-      seed("datasets", cache, "full")
-      seed("files", cache)
-    }
-  }
+  cache <- if (name %in% names(SCRIPT_ROWS)) cache_for(SCRIPT_ROWS[[name]]) else home
   needs <- names(apps)[vapply(apps, function(a) any(grepl(a, lines, fixed = TRUE)), NA)]
   if (length(needs)) seed("weights", cache, needs)
   dir <- file.path(out, "work", name)
