@@ -15,7 +15,11 @@ apt_pkgs=(r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-knitr
           r-cran-rmarkdown r-cran-magrittr r-cran-r6 r-cran-ggplot2 r-cran-roxygen2 r-cran-pkgbuild
           r-cran-codetools pandoc
           r-cran-rcpp r-cran-rcpptoml r-cran-here r-cran-png r-cran-rappdirs r-cran-withr
-          r-cran-jsonlite r-cran-rlang r-cran-matrix)
+          r-cran-jsonlite r-cran-rlang r-cran-matrix
+          # what the keras 2.x example scripts load themselves (tools/run_scripts.R)
+          r-cran-readr r-cran-dplyr r-cran-purrr r-cran-stringr r-cran-tibble r-cran-glue
+          r-cran-abind r-cran-progress r-cran-tokenizers r-cran-data.table r-cran-rjson
+          r-cran-magick)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -146,6 +146,25 @@ def convert(function: str, kwargs: dict[str, Any]) -> tuple[dict[str, Any], tupl
     return out, tuple(done)
 
 
+def keras2_hint(function: str, kwargs: dict[str, Any]) -> str:
+    """For an error Keras raised while `function` (a merge or dot) was applied: when an
+    axis argument of the keras 2.x R interface's 0-based kind was given and the keras3 rule
+    read it, a sentence saying so (a keras 2.x script's `layer_dot(axes = c(2, 2))` meant
+    Keras's axes 2, not 1); "" otherwise."""
+    if _rule != KERAS3:
+        return ""
+    for arg, value in kwargs.items():
+        if value is None or _DECLARED.get((function, arg)) != SELECTABLE:
+            continue
+        items = A._as_list(value)
+        shown = ", ".join(str(A.as_integer(v, arg)) for v in (items or [value]))
+        shown = f"c({shown})" if items is not None and len(items) > 1 else shown
+        return (f" (`{arg} = {shown}` was read with the keras3 rule: 1-based, 1 the batch "
+                f"axis. The keras 2.x R interface passed `{arg}` to Keras unchanged, "
+                f"0-based; run keras 2.x scripts with options(rkbridge.axis = \"keras2\").)")
+    return ""
+
+
 def _unchanged(value: Any, arg: str) -> Any:
     """Whole numbers as Keras wants them: a list for several, an int for one."""
     if isinstance(value, str):

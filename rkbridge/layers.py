@@ -259,8 +259,15 @@ def _merge_call(spec: LayerSpec, names: tuple[str, ...], args: tuple,
         if first is None:
             raise RkTypeError(f"{spec.r_name}(): the inputs are missing.")
         first = (list(first) if isinstance(first, (list, tuple)) else [first]) + more
-    layer = make_layer(spec, bind_positional(names, tuple(args), kwargs, spec.r_name))
-    return compose(first, layer)
+    bound = bind_positional(names, tuple(args), kwargs, spec.r_name)
+    layer = make_layer(spec, dict(bound))
+    try:
+        return compose(first, layer)
+    except ValueError as e:  # Keras's shape check: say how the axis was read
+        hint = AX.keras2_hint(spec.r_name, bound)
+        if not hint:
+            raise
+        raise RkValueError(f"{e}{hint}") from None
 
 
 def layer_function(spec: LayerSpec) -> Callable[..., Any]:
