@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import diagnose
+from ..layers import layer_input_value
 from . import embedding, rfunctions, transport
 from ..api import API
 from ..args import NA as na, RkDeprecationWarning, resolve_na  # noqa: F401  (na: R's NA)
@@ -130,7 +131,10 @@ def call_object(obj: Any, args: Any = None, kwargs: Any = None) -> Any:
         if isinstance(x, dict):
             return {k: owned_all(v) for k, v in x.items()}
         return transport.owned(x)
-    return _run(obj, owned_all(list(args or [])), owned_all(dict(kwargs or {})))
+    args = owned_all(list(args or []))
+    if args:
+        args[0] = layer_input_value(obj, args[0])
+    return _run(obj, args, owned_all(dict(kwargs or {})))
 
 
 def last_traceback() -> str:
