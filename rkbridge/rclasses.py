@@ -246,6 +246,19 @@ def _add_weight(base: type) -> Callable[..., Any]:
     return add_weight
 
 
+def _first_call_mask(which: str) -> Callable[[Any], Any]:
+    """keras 2.x's `layer$input_mask` / `layer$output_mask` (Keras 3 dropped them): the
+    mask of the input / output of the layer's first call, NULL when it has none."""
+    def mask(self: Any) -> Any:
+        nodes = getattr(self, "_inbound_nodes", None)
+        if not nodes:
+            raise RkValueError(f"The layer \"{self.name}\" has not been called yet: it has "
+                               f"no {which.split('_')[0]} mask.")
+        masks = [getattr(t, "_keras_mask", None) for t in getattr(nodes[0], which)]
+        return masks[0] if len(masks) == 1 else masks
+    return mask
+
+
 def new_class(classname: str, methods: Mapping[str, Any] | None = None,
               signatures: Mapping[str, Any] | None = None,
               fields: Mapping[str, Any] | None = None, inherit: Any = "layer",
@@ -289,6 +302,10 @@ def new_class(classname: str, methods: Mapping[str, Any] | None = None,
         # `self$model$stop_training <- TRUE` in R assigns `self$model` back as well
         body["model"] = property(base.model.fget,
                                  lambda self, value: self.set_model(value))
+    if kind in ("layer", "model"):
+        for name, which in (("input_mask", "input_tensors"), ("output_mask", "output_tensors")):
+            if name not in body and not hasattr(base, name):
+                body[name] = property(_first_call_mask(which))
     if kind in ("layer", "model", "metric") and "add_weight" not in body:
         body["add_weight"] = _add_weight(base)
     if kind == "layer" and "call" not in body and r6:

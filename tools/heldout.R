@@ -116,6 +116,7 @@ if (!exists("py_to_r", mode = "function")) py_to_r <- reticulate::py_to_r
 # reticulate functions that keras and keras3 import (not export): testthat runs their suites
 # in the package namespace, where the tests call them unqualified.
 if (!exists("py_eval", mode = "function")) py_eval <- reticulate::py_eval
+if (!exists("R6Class", mode = "function")) R6Class <- R6::R6Class  # imported from R6
 # Internal functions of keras/keras3 that the tests reach through the package namespace and
 # that only probe the environment or make test data (functional internals are not shimmed).
 have_module <- function(m) reticulate::py_module_available(m)
