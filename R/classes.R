@@ -41,7 +41,12 @@ rk_method <- function(fn, name, classname, shared) {
     value <- tryCatch(if (takes_self) rk_user_method(self, ...) else rk_user_method(...),
                       error = function(e) stop(rk_method_message(e, name, classname),
                                                call. = FALSE))
-    if (name %in% c("initialize", "__init__", "build") || grepl("^on_", name)) return(NULL)
+    if (name %in% c("initialize", "__init__", "build")) return(NULL)
+    # a callback hook's value goes back only when it is a named list: the engine adds it
+    # to Keras's `logs` (keras3's Callback() rule); anything else is its side effect's
+    if (grepl("^on_", name))
+      return(if (is.list(value) && !is.object(value) && length(value) &&
+                 !is.null(names(value)) && all(nzchar(names(value)))) value)
     value
   }
 }
@@ -99,6 +104,9 @@ rk_super_getter <- function(self, shared) {
 # The Python class for R members: methods (functions) and fields (other values).
 rk_new_class <- function(classname, members, private = list(), inherit = "layer",
                          r6 = FALSE) {
+  # an R6 field declared `NULL` is a field (None) all the same; elsewhere NULL keeps the
+  # parent's member
+  null_fields <- if (r6) as.list(names(members)[vapply(members, is.null, TRUE)])
   members <- members[!vapply(members, is.null, TRUE)]
   if (length(members) && (is.null(names(members)) || any(!nzchar(names(members)))))
     stop(rk_condition(sprintf("%s: every member must be named.", classname),
@@ -111,7 +119,8 @@ rk_new_class <- function(classname, members, private = list(), inherit = "layer"
   signatures <- lapply(members[is_fn], rk_signature)
   cls <- rk_call("new_class", list(classname = classname, methods = methods,
                                    signatures = signatures, fields = members[!is_fn],
-                                   inherit = rk_inherit(inherit), r6 = r6))
+                                   inherit = rk_inherit(inherit), r6 = r6,
+                                   null_fields = null_fields))
   shared$cls <- cls
   cls
 }
@@ -156,21 +165,26 @@ rk_make_pending_classes <- function() {
 
 # The R function that makes instances of a class: its arguments are `initialize`'s (plus
 # `object` first for layers, which then compose as layer_*() functions do).
-rk_class_generator <- function(lazy, init, composing) {
+rk_class_generator <- function(lazy, init, composing, kind = NULL) {
   init_formals <- if (is.function(init)) formals(init) else alist(... = )
   init_formals$self <- NULL
   frmls <- if (composing) c(alist(object = ), init_formals) else init_formals
   body <- quote({
-    args <- rk_capture()
+    args <- rk_capture(unnamed = TRUE)
     object <- args$object
     args$object <- NULL
-    instance <- rk_call("instantiate", list(cls = rk_class_get(lazy), kwargs = args))
+    # unnamed arguments through `initialize(...)` are positional ones
+    named <- if (is.null(names(args))) rep(FALSE, length(args)) else nzchar(names(args))
+    instance <- rk_call("instantiate", list(cls = rk_class_get(lazy),
+                                            args = unname(args[!named]),
+                                            kwargs = args[named]))
     if (is.null(object)) instance
     else rk_call("compose_layer", list(object = object, layer = instance))
   })
   gen <- as.function(c(frmls, body),
                      envir = list2env(list(lazy = lazy), parent = asNamespace("rkbridge")))
-  structure(gen, rk_class = lazy, class = c("rkbridge_class_generator", "function"))
+  structure(gen, rk_class = lazy, rk_kind = kind,
+            class = c("rkbridge_class_generator", "function"))
 }
 
 #' @export
@@ -191,7 +205,7 @@ rk_define <- function(kind, classname, members, public = list(), private = list(
   lazy <- rk_lazy_class(function() rk_new_class(classname, members, private,
                                                 rk_inherit(inherit %||% kind)))
   init <- members$initialize %||% members$`__init__`
-  rk_class_generator(lazy, init, composing = kind == "layer")
+  rk_class_generator(lazy, init, composing = kind == "layer", kind = kind)
 }
 
 #' Define Keras classes in R
@@ -373,8 +387,15 @@ Constraint <- function(classname, call = NULL, get_config = NULL, ..., public = 
   members <- as.list(members_env, all.names = TRUE)
   lazy <- rk_lazy_class(function() rk_new_class(classname, members,
                                                 inherit = rk_inherit(inherit)))
-  kind <- rk_call("class_kind", list(cls = rk_class_get(lazy)))
-  gen <- rk_class_generator(lazy, members$initialize, composing = identical(kind, "layer"))
+  # whether the generator composes as a layer: known without Python for a plain class or
+  # one inheriting an R-defined class (so that a package may define classes at load time)
+  kind <- if (identical(inherit, "object")) "other"
+          else if (inherits(inherit, "rkbridge_class_generator"))
+            attr(inherit, "rk_kind", exact = TRUE) %||%
+              rk_call("class_kind", list(cls = rk_class_get(inherit)))
+          else rk_call("class_kind", list(cls = rk_class_get(lazy)))
+  gen <- rk_class_generator(lazy, members$initialize, composing = identical(kind, "layer"),
+                            kind = kind)
   assign(classname, gen, envir = env)
   invisible(gen)
 }

@@ -1,7 +1,8 @@
 # The training history: print(), plot() and as.data.frame() (CONVENTIONS.md section 4).
 
 new_history <- function(h) {
-  metrics <- lapply(arrays_to_r(h$metrics), as.numeric)
+  metrics <- lapply(arrays_to_r(h$metrics),
+                    function(v) if (is.integer(v)) as.vector(v) else as.numeric(v))
   structure(list(params = arrays_to_r(h$params), metrics = metrics),
             class = "keras_training_history")
 }

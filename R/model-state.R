@@ -142,6 +142,8 @@ rk_revive <- function(x) {
 #' @export
 `$.keras.src.layers.layer.Layer` <- function(x, name) {
   rk_revive(x)
+  if (name %in% c("input", "output") && inherits(x, "keras.src.models.sequential.Sequential"))
+    return(rk_call("sequential_io", list(object = x, name = name)))
   NextMethod()
 }
 

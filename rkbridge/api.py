@@ -37,6 +37,7 @@ API.update(
     keras_model_sequential=model.keras_model_sequential,
     keras_model=model.keras_model,
     compose_layer=model.compose_layer,
+    sequential_io=model.sequential_io,  # model$input / model$output (R/model-state.R)
     compile=model.compile,
     fit=model.fit,
     evaluate=model.evaluate,

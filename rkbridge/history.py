@@ -6,6 +6,16 @@ from typing import Any
 import numpy as np
 
 
+def _values(values: Any) -> np.ndarray:
+    """One metric's values per epoch: doubles, or integers (R integers) when a callback
+    logged Python integers (`logs[["my_epoch"]] <- epoch`), as keras3 returns them."""
+    values = list(values)
+    if values and all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+                      and abs(int(v)) < 2**31 - 1 for v in values):
+        return np.asarray(values, dtype=np.int32)
+    return np.asarray(values, dtype=np.float64)
+
+
 class History:
     """What `fit()` returns: `params` (dict) and `metrics` (name -> one value per epoch)."""
 
@@ -17,8 +27,7 @@ class History:
     def from_keras(cls, h: Any, extra: dict[str, Any]) -> "History":
         def order(name: str) -> tuple:  # loss first, then metrics; validation after training
             return (name.startswith("val_"), name.removeprefix("val_") != "loss")
-        metrics = {k: np.asarray(h.history[k], dtype=np.float64)
-                   for k in sorted(h.history, key=order)}
+        metrics = {k: _values(h.history[k]) for k in sorted(h.history, key=order)}
         params = {k: v for k, v in dict(h.params or {}).items()}
         params.update(extra)
         params["metrics"] = list(metrics)

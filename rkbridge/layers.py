@@ -126,6 +126,16 @@ def _is_tensor_input(x: Any) -> bool:
     return _is_symbolic(x) or isinstance(x, np.ndarray)
 
 
+def layer_input_value(obj: Any, x: Any) -> Any:
+    """The first argument of a layer or model called from R with more arguments
+    (`model(1, training = TRUE)`): an R number is an input like an array (Keras takes only
+    tensors by position)."""
+    if (isinstance(obj, keras.layers.Layer) and isinstance(x, (int, float))
+            and not isinstance(x, bool)):
+        return np.asarray(x)
+    return x
+
+
 def _as_call_input(x: Any) -> Any:
     if isinstance(x, (list, tuple)):
         return [_as_call_input(i) for i in x]
@@ -159,7 +169,8 @@ def add_to_sequential(model: keras.Sequential, layer: Any) -> keras.Sequential:
 
 def compose(object: Any, layer: Any) -> Any:
     """CONVENTIONS.md 3: nothing -> the layer; a Sequential model -> add to it (returned);
-    a tensor, an array or a list of them -> apply the layer and return the output."""
+    a tensor, an array, a number or a list of them -> apply the layer and return the
+    output."""
     if object is None:
         return layer
     if isinstance(object, keras.Sequential):
@@ -168,6 +179,8 @@ def compose(object: Any, layer: Any) -> Any:
                                    and all(isinstance(s, str) for s in object)):
         # an R character vector: the input of a text or string lookup layer
         object = np.array([object] if isinstance(object, str) else list(object), dtype=str)
+    if isinstance(object, (int, float)) and not isinstance(object, bool):
+        object = np.asarray(object)  # an R number: `layer(1)` applies the layer to it
     if _is_tensor_input(object):
         return layer(_as_call_input(object))
     raise RkTypeError(

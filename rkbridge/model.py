@@ -92,6 +92,21 @@ def compile(object: keras.Model, optimizer: Any = "rmsprop", loss: Any = None,
     return object
 
 
+def sequential_io(object: keras.Sequential, name: str) -> Any:
+    """`model$input` / `model$output` of a Sequential model, as keras 2.x gave them: those
+    of the functional graph Keras 3 builds once the input shape is known (Keras 3's
+    Sequential has `inputs`/`outputs` but its `input`/`output` look for a call of the
+    model itself, and fail)."""
+    name = str(name)
+    functional = getattr(object, "_functional", None)
+    if functional is None:
+        raise RkValueError(
+            f"The Sequential model \"{object.name}\" has no {name} yet: give its input shape "
+            f"(`keras_model_sequential(input_shape = ...)` or `input_shape =` of the first "
+            f"layer) or call it on data first.")
+    return getattr(functional, name)
+
+
 def _check_model(object: Any, fn: str) -> None:
     if not isinstance(object, keras.Model):
         raise RkTypeError(f"{fn}() needs a Keras model as `object`, not "

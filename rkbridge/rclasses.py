@@ -145,14 +145,24 @@ def _hook(classname: str, name: str, fn: Callable[..., Any]) -> Callable[..., An
     if name in EPOCH_HOOKS or name in BATCH_HOOKS:
         def hook(self: Any, index: int, logs: Mapping[str, Any] | None = None) -> None:
             with method_errors():
-                fn(self, int(index) + 1, plain_logs(logs))
+                value = fn(self, int(index) + 1, plain_logs(logs))
+            _update_logs(logs, value)
     else:
         def hook(self: Any, logs: Mapping[str, Any] | None = None) -> None:
             with method_errors():
-                fn(self, plain_logs(logs))
+                value = fn(self, plain_logs(logs))
+            _update_logs(logs, value)
     hook.__name__ = name
     hook.__qualname__ = f"{classname}.{name}"
     return hook
+
+
+def _update_logs(logs: Any, value: Any) -> None:
+    """A hook that returns a named list (its modified `logs`) updates Keras's `logs` with
+    it, so later callbacks and the history see the new entries (keras3's Callback() rule;
+    R cannot change the dict it was given in place)."""
+    if isinstance(value, Mapping) and isinstance(logs, dict):
+        logs.update(value)
 
 
 def _base(inherit: Any) -> type:
@@ -177,9 +187,12 @@ def _kind(base: type) -> str:
 
 def _init(classname: str, base: type, r_init: Callable[..., Any] | None,
           spec: Mapping[str, Any], r6: bool) -> Callable[..., Any]:
-    """`__init__`: the R `initialize`. One that does not call `super$initialize()` (the R6
-    form of keras 2.x never does) has the Keras base initialised first, with the arguments
-    it does not name (`name`, `input_shape`, ...)."""
+    """`__init__`: the R `initialize`. One that does not call `super$initialize()`, and
+    every one of a keras 2.x R6 class (`inherit = KerasLayer`: its `super` is the R6
+    parent, never Keras), has the Keras base initialised first, with the arguments it does
+    not name (`name`, `input_shape`, `layer`, ...). An R6 class inheriting a Keras class
+    (`inherit = keras$layers$Wrapper`) that calls `super$initialize(...)` initialises it
+    itself, as Layer() classes do."""
     own = {n for n, _ in _formals(spec)}
     calls_super = bool(spec.get("calls_super"))
     kind = _kind(base)
@@ -233,13 +246,28 @@ def _add_weight(base: type) -> Callable[..., Any]:
     return add_weight
 
 
+def _first_call_mask(which: str) -> Callable[[Any], Any]:
+    """keras 2.x's `layer$input_mask` / `layer$output_mask` (Keras 3 dropped them): the
+    mask of the input / output of the layer's first call, NULL when it has none."""
+    def mask(self: Any) -> Any:
+        nodes = getattr(self, "_inbound_nodes", None)
+        if not nodes:
+            raise RkValueError(f"The layer \"{self.name}\" has not been called yet: it has "
+                               f"no {which.split('_')[0]} mask.")
+        masks = [getattr(t, "_keras_mask", None) for t in getattr(nodes[0], which)]
+        return masks[0] if len(masks) == 1 else masks
+    return mask
+
+
 def new_class(classname: str, methods: Mapping[str, Any] | None = None,
               signatures: Mapping[str, Any] | None = None,
               fields: Mapping[str, Any] | None = None, inherit: Any = "layer",
-              r6: bool = False) -> type:
+              r6: bool = False, null_fields: Any = None) -> type:
     """A subclass of `inherit` named `classname` whose methods are the R functions in
     `methods` (with their R arguments in `signatures`) and whose class attributes are
-    `fields`; registered for saving under `classname`."""
+    `fields`; registered for saving under `classname`. `null_fields` names R6 fields
+    declared `NULL`: None in the class unless the base has the attribute (a Callback's
+    `model`, a Layer's `trainable`), which a None would hide."""
     classname = str(A.scalar(classname))
     if not classname.isidentifier():
         raise RkValueError(f"`classname` must be a syntactic name, not \"{classname}\".")
@@ -249,6 +277,10 @@ def new_class(classname: str, methods: Mapping[str, Any] | None = None,
     signatures = {R_NAMES.get(k, k): v for k, v in dict(signatures or {}).items()}
     body: dict[str, Any] = {"__module__": __name__, "_rk_r_class": True}
     body.update(fields or {})
+    nulls = [null_fields] if isinstance(null_fields, str) else list(null_fields or [])
+    for name in nulls:
+        if name not in body and not hasattr(base, name):
+            body[name] = None
     for name, fn in methods.items():
         if not callable(fn):
             raise RkTypeError(f"Method `{name}` of {classname} must be a function.")
@@ -264,11 +296,16 @@ def new_class(classname: str, methods: Mapping[str, Any] | None = None,
         else:
             body[name] = _method(classname, name, fn, spec)
     body["__init__"] = _init(classname, base, methods.get("__init__"),
-                             signatures.get("__init__") or {}, r6)
+                             signatures.get("__init__") or {},
+                             r6 and isinstance(inherit, str))
     if kind == "callback" and "model" not in body:
         # `self$model$stop_training <- TRUE` in R assigns `self$model` back as well
         body["model"] = property(base.model.fget,
                                  lambda self, value: self.set_model(value))
+    if kind in ("layer", "model"):
+        for name, which in (("input_mask", "input_tensors"), ("output_mask", "output_tensors")):
+            if name not in body and not hasattr(base, name):
+                body[name] = property(_first_call_mask(which))
     if kind in ("layer", "model", "metric") and "add_weight" not in body:
         body["add_weight"] = _add_weight(base)
     if kind == "layer" and "call" not in body and r6:

@@ -97,7 +97,11 @@ def _round(x: Any, digits: Any = 0) -> Any:
 def _log(x: Any, base: Any = None) -> Any:
     if base is None:
         return ops.log(x)
-    return ops.divide(ops.log(_float(x)), math.log(float(A.scalar(base))))
+    x = _float(x)
+    if ops.is_tensor(base) or isinstance(base, keras.KerasTensor):
+        # a tensor base (symbolic too): log(x) / log(base), in x's float type
+        return ops.divide(ops.log(x), ops.log(ops.cast(base, x.dtype)))
+    return ops.divide(ops.log(x), math.log(float(A.scalar(base))))
 
 
 def _pi_times(f: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -77,15 +77,28 @@ extract_suite <- function(repo, tag) {
   file.path(dir, "tests", "testthat")
 }
 
-rewrite_source <- function(lines) {
+rewrite_source <- function(lines, exports = rkbridge_exports()) {
   pkgs <- "(keras3|keras|tensorflow|tfdatasets)"
   lines <- gsub(sprintf("\\b(library|require|requireNamespace)\\(\\s*[\"']?%s[\"']?\\s*\\)", pkgs),
                 "\\1(rkbridge)", lines, perl = TRUE)
   # keras:::internal -> internal (a shim below, or missing); keras::name -> rkbridge::name
   lines <- gsub("(?<![A-Za-z0-9._])keras3?:::", "", lines, perl = TRUE)
   lines <- gsub("(?<![A-Za-z0-9._])keras3?::", "rkbridge::", lines, perl = TRUE)
+  # tensorflow::name -> rkbridge::name where rkbridge exports it (a test that defines its own
+  # `shape <- function(...) tf$TensorShape(tensorflow::shape(...))` must not call itself),
+  # otherwise the bare name
+  pattern <- "(?<![A-Za-z0-9._])(tensorflow|tfdatasets):::?([A-Za-z.][A-Za-z0-9._]*)"
+  m <- gregexpr(pattern, lines, perl = TRUE)
+  regmatches(lines, m) <- lapply(regmatches(lines, m), function(x) {
+    name <- sub("^[a-z]+:::?", "", x)
+    ifelse(name %in% exports, paste0("rkbridge::", name), name)
+  })
   lines <- gsub("(?<![A-Za-z0-9._])(tensorflow|tfdatasets):::?", "", lines, perl = TRUE)
   lines
+}
+
+rkbridge_exports <- function() {
+  tryCatch(getNamespaceExports("rkbridge"), error = function(e) character())
 }
 
 # Loaded before the suite's own helpers (helper files are sourced in name order).
@@ -100,6 +113,10 @@ py_require_legacy_keras <- function(...) invisible(NULL)
 # (local_py_capture_output(), the teardown). Tests that call them directly also see these.
 if (!exists("import", mode = "function")) import <- reticulate::import
 if (!exists("py_to_r", mode = "function")) py_to_r <- reticulate::py_to_r
+# reticulate functions that keras and keras3 import (not export): testthat runs their suites
+# in the package namespace, where the tests call them unqualified.
+if (!exists("py_eval", mode = "function")) py_eval <- reticulate::py_eval
+if (!exists("R6Class", mode = "function")) R6Class <- R6::R6Class  # imported from R6
 # Internal functions of keras/keras3 that the tests reach through the package namespace and
 # that only probe the environment or make test data (functional internals are not shimmed).
 have_module <- function(m) reticulate::py_module_available(m)
@@ -114,6 +131,14 @@ if (!exists("is_keras_available", mode = "function"))
 is_tensorflow_implementation <- function(...) TRUE
 is_keras_implementation <- function(...) FALSE
 get_keras_implementation <- function(...) "tensorflow"
+# keras 2.x internal (helper-utils.R expect_tensor()): tf$is_tensor(), true for KerasTensors
+is_keras_tensor <- function(x) isTRUE(tf$is_tensor(x)) || isTRUE(k_is_keras_tensor(x))
+# keras internal: an R array as a NumPy array of the Keras float type (floatx)
+if (!exists("keras_array", mode = "function"))
+  keras_array <- function(x, dtype = NULL) {
+    if (is.null(x) || inherits(x, "python.builtin.object")) return(x)
+    r_to_py(if (is.null(dim(x))) array(x) else x)$astype(if (is.null(dtype)) "float32" else dtype)
+  }
 if (!exists("random_array", mode = "function"))
   random_array <- function(..., dim = unlist(c(...))) array(stats::runif(prod(dim)), dim = dim)
 '
@@ -129,9 +154,10 @@ local_py_capture_output <- function(...) invisible(NULL)
 '
 
 prepare_suite <- function(dir) {
+  exports <- rkbridge_exports()
   for (f in list.files(dir, pattern = "\\.[Rr]$", full.names = TRUE)) {
     lines <- readLines(f, warn = FALSE)
-    writeLines(rewrite_source(lines), f)
+    writeLines(rewrite_source(lines, exports), f)
   }
   writeLines(PRELUDE, file.path(dir, "helper-000-rkbridge.R"))
   writeLines(POSTLUDE, file.path(dir, "helper-zzz-rkbridge.R"))

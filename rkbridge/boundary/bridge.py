@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import diagnose
+from ..layers import layer_input_value
 from . import embedding, rfunctions, transport
 from .._keras import keras
 from ..api import API
@@ -169,7 +170,10 @@ def call_object(obj: Any, args: Any = None, kwargs: Any = None) -> Any:
         if isinstance(x, dict):
             return {k: owned_all(v) for k, v in x.items()}
         return transport.owned(x)
-    return _run(obj, owned_all(list(args or [])), owned_all(dict(kwargs or {})))
+    args = owned_all(list(args or []))
+    if args:
+        args[0] = layer_input_value(obj, args[0])
+    return _run(obj, args, owned_all(dict(kwargs or {})))
 
 
 def last_traceback() -> str:
