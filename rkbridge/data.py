@@ -131,14 +131,34 @@ def named_inputs(model: Any) -> bool:
 
 
 def input_names(model: Any) -> list[str] | None:
+    """The names a named list of inputs is matched by: the names of the list the model was
+    built from (in the order of model.inputs), else the input tensors' names."""
     if not getattr(model, "built", False) or not getattr(model, "inputs", None):
         return None
+    struct = getattr(model, "_inputs_struct", None)
+    if isinstance(struct, dict):
+        keys = keras.tree.flatten({k: k for k in struct})
+        if len(keys) == len(model.inputs):
+            return [str(k) for k in keys]
     return [getattr(t, "name", None) for t in model.inputs]
 
 
 def output_names(model: Any) -> list[str] | None:
+    """The names a named list of targets is matched by: those of the list of outputs the
+    model was built from, else Keras's output names."""
+    struct = getattr(model, "_outputs_struct", None)
+    outputs = getattr(model, "outputs", None) if getattr(model, "built", False) else None
+    if isinstance(struct, dict) and outputs:
+        keys = keras.tree.flatten({k: k for k in struct})
+        if len(keys) == len(outputs):
+            return [str(k) for k in keys]
     names = getattr(model, "output_names", None)
     return list(names) if names else None
+
+
+def named_outputs(model: Any) -> bool:
+    """Whether `model` was built with a named list (dict) of outputs."""
+    return isinstance(getattr(model, "_outputs_struct", None), dict)
 
 
 def _is_number_list(x: Any) -> bool:

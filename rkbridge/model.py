@@ -32,6 +32,10 @@ def keras_model_sequential(layers: Any = None, name: str | None = None,
                            trainable: bool = True, **kwargs: Any) -> keras.Sequential:
     """An empty (or pre-filled) Sequential model; `input_shape` adds its Input first."""
     model = keras.Sequential(name=name, trainable=A.as_bool(trainable))
+    if input_dtype is None and input_shape is not None:
+        input_dtype = kwargs.pop("dtype", None)  # keras 2.x: `...` went to the input layer
+    if input_dtype is not None and not isinstance(input_dtype, str):
+        input_dtype = getattr(input_dtype, "name", input_dtype)  # a tf.DType (tf$string)
     if input_shape is not None:
         bs = input_batch_size if input_batch_size is not None else batch_size
         model.add(keras.Input(shape=A.as_shape(input_shape, "input_shape"),
@@ -139,7 +143,8 @@ def _prepare_xy(object: Any, x: Any, y: Any, allow_na: bool, fn: str) -> tuple[A
     _check_some_rows(x, fn)
     x = D.by_name(D.as_data(x, "x", object), D.input_names(object), "x", "input",
                   D.named_inputs(object))
-    y = D.by_name(D.as_data(y, "y"), D.output_names(object), "y", "output") \
+    y = D.by_name(D.as_data(y, "y"), D.output_names(object), "y", "output",
+                  D.named_outputs(object)) \
         if y is not None else None
     if not allow_na:
         D.check_finite(x, "x")
