@@ -46,3 +46,31 @@ test_that("a model called on a named list of arrays gives named outputs", {
   expect_equal(dim(as.array(res$ob)), c(2L, 4L))
   expect_equal(as.array(res$oa), predict(model, x)$oa, tolerance = 1e-6)
 })
+
+test_that("keras_model_sequential(dtype =) sets the input's dtype (keras 2.x)", {
+  skip_if_no_engine()
+  tv <- layer_text_vectorization(output_sequence_length = 3)
+  adapt(tv, c("foo", "bar", "baz"))
+  vocab <- get_vocabulary(tv)
+  model <- keras_model_sequential(layers = tv, input_shape = 1, dtype = tf$string)
+  p <- predict(model, rbind("foo qux", "baz"))
+  expect_equal(p, rbind(c(match("foo", vocab) - 1, 1, 0), c(match("baz", vocab) - 1, 0, 0)),
+               ignore_attr = TRUE)
+})
+
+test_that("named lists of data match the names of the lists the model was built from", {
+  skip_if_no_engine()
+  inputs <- list(t1 = layer_input(1, name = "t1_name"), t2 = layer_input(2, name = "t2_name"))
+  outputs <- list(o1 = layer_dense(inputs$t1, 4), o2 = layer_dense(inputs$t2, 5))
+  m <- suppressWarnings(keras_model(inputs, outputs))
+  compile(m, loss = "mse", optimizer = "adam")
+  x <- list(t2 = matrix(1:6, 3), t1 = matrix(1:3, 3))  # order does not matter
+  y <- list(o2 = matrix(0, 3, 5), o1 = matrix(0, 3, 4))
+  h <- fit(m, x, y, epochs = 1, verbose = 0)
+  expect_true(all(c("o1_loss", "o2_loss") %in% names(h$metrics)))
+  p <- predict(m, x)
+  expect_identical(names(p), c("o1", "o2"))
+  expect_equal(dim(p$o2), c(3L, 5L))
+  expect_error(predict(m, list(t1_name = x$t1, t2_name = x$t2)),
+               "the model's inputs are named 't1', 't2'")
+})
