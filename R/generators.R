@@ -12,6 +12,13 @@ as_batch_source <- function(x, expr, arg, fn) {
   bridge()$r_function(function() to_py(x()), label = label)
 }
 
+# The keras 2.x R interface deprecated the *_generator() functions (fit() and friends take
+# generators); they still work, with its warning.
+deprecated_generator_function <- function(fn) {
+  warning(sprintf("`%s_generator()` is deprecated: use %s(), which takes generators.", fn, fn),
+          call. = FALSE)
+}
+
 generator_args <- function(args, x_expr, val_expr, fn) {
   if (!is.null(args$x)) args$x <- as_batch_source(args$x, x_expr, "x", fn)
   if (!is.null(args$validation_data))
@@ -28,7 +35,8 @@ generator_args <- function(args, x_expr, val_expr, fn) {
 #' image iterator from `flow_images_from_*()`. The generator is called on R's thread, in
 #' order, `steps_per_epoch` (`steps`) times per epoch; an error inside it is an R error
 #' (class `rkbridge_callback_error`) naming the generator. Results equal those of the same
-#' batches given as arrays with `shuffle = FALSE`.
+#' batches given as arrays with `shuffle = FALSE`. As in the keras 2.x R interface, each
+#' call warns that the function is deprecated.
 #'
 #' @param object A compiled model.
 #' @param generator The generator.
@@ -71,6 +79,7 @@ fit_generator <- function(object, generator, steps_per_epoch, epochs = 1,
                                                  "validation_data", "fit_generator"),
                validation_steps = validation_steps, class_weight = class_weight,
                initial_epoch = initial_epoch)
+  deprecated_generator_function("fit")
   history <- tryCatch(rk_call("fit", args[!vapply(args, is.null, TRUE)]),
                       rkbridge_interrupt = fit_interrupted)
   new_history(history)
@@ -84,6 +93,7 @@ evaluate_generator <- function(object, generator, steps, max_queue_size = 10, wo
                x = as_batch_source(generator, substitute(generator), "generator",
                                    "evaluate_generator"),
                steps = steps, callbacks = callbacks)
+  deprecated_generator_function("evaluate")
   rk_call("evaluate", args[!vapply(args, is.null, TRUE)])
 }
 
@@ -95,6 +105,7 @@ predict_generator <- function(object, generator, steps, max_queue_size = 10, wor
                x = as_batch_source(generator, substitute(generator), "generator",
                                    "predict_generator"),
                steps = steps, verbose = verbose, callbacks = callbacks)
+  deprecated_generator_function("predict")
   rk_call("predict", args[!vapply(args, is.null, TRUE)])
 }
 

@@ -135,6 +135,7 @@ bridge <- function() {
   .rk$pid <- Sys.getpid()
   .rk$held <- new.env(hash = TRUE, parent = emptyenv())  # R/call.R, held_id()
   .rk$bridge <- b
+  register_tensor_class()
   rk_make_pending_classes()  # classes defined in R before the engine started (R/classes.R)
   b
 }
@@ -227,3 +228,17 @@ early_import_code <- paste(
   "threading.Thread(target=_rkbridge_early_import, name='rkbridge-import', daemon=True).start()",
   "del threading, _rkbridge_early_import",
   sep = "\n")
+
+# TensorFlow tensors also carry the class "tensorflow.tensor" that the tensorflow R package
+# gives them, so that code testing for it (inherits(x, "tensorflow.tensor")) recognises
+# them. It is added just before "python.builtin.object": rkbridge's methods for the Python
+# classes are found first.
+register_tensor_class <- function() {
+  tensor_classes <- c("tensorflow.python.types.core.Tensor",
+                      "tensorflow.python.ops.variables.Variable")
+  reticulate::register_class_filter(function(classes) {
+    if (!any(tensor_classes %in% classes) || "tensorflow.tensor" %in% classes) return(classes)
+    at <- match("python.builtin.object", classes, nomatch = length(classes) + 1L)
+    append(classes, "tensorflow.tensor", after = at - 1L)
+  })
+}

@@ -6,7 +6,7 @@ from typing import Any, Callable
 from . import (applications, axes, backend, callbacks, datasets, distributed, families,
                feature_space, generators, interop, keras3_utils, layers, legacy_image,
                legacy_text, low_level, model, ops, preprocessing, rclasses, removed, runs,
-               saving, tensor_methods, utils, vocabulary)
+               saving, tensor_methods, tfdatasets, utils, vocabulary)
 
 API: dict[str, Callable[..., Any]] = {}
 API.update(layers.exported())
@@ -25,6 +25,7 @@ API.update(saving.EXPORTS)
 API.update(rclasses.EXPORTS)  # classes defined in R (R/classes.R)
 API.update(legacy_image.EXPORTS)
 API.update(keras3_utils.EXPORTS)  # keras3's registry, state tree, dataset utilities
+API.update(tfdatasets.EXPORTS)  # the tfdatasets R package's core over tf.data
 API.update(interop.EXPORTS)  # reticulate's and tensorflow's helpers; keras 2.x switches
 API.update(runs.EXPORTS)  # tfruns's flags(), the tensorflow R package's tensorboard()
 API["callback_r"] = callbacks.callback_r  # R6 / new_callback_class() callbacks

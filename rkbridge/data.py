@@ -39,8 +39,9 @@ def _pandas_to_matrix(df: Any, arg: str) -> np.ndarray:
     return np.column_stack(cols) if cols else np.zeros((len(df), 0))
 
 
-def as_array(x: Any, arg: str = "x") -> Any:
-    """One input or target, as an array with samples first (or a tensor, left alone)."""
+def as_array(x: Any, arg: str = "x", strings: bool = False) -> Any:
+    """One input or target, as an array with samples first (or a tensor, left alone).
+    `strings`: character data is allowed (the model input it goes to takes strings)."""
     if x is None or tf.is_tensor(x) or isinstance(x, keras.KerasTensor):
         return x
     if isinstance(x, RDataFrame):
@@ -52,24 +53,62 @@ def as_array(x: Any, arg: str = "x") -> Any:
             return _pandas_to_matrix(x, arg)
         return x.to_numpy()
     arr = np.asarray(x)
-    if arr.dtype.kind in "USO":
+    if arr.dtype.kind in "USO" and not strings:
         raise RkTypeError(f"`{arg}` is a character {'matrix' if arr.ndim == 2 else 'array'}"
                           f": model inputs must be numeric.")
     return arr
 
 
-def as_data(x: Any, arg: str = "x") -> Any:
-    """Inputs or targets: one array, or an (unnamed or named) list of them."""
+def as_data(x: Any, arg: str = "x", model: Any = None) -> Any:
+    """Inputs or targets: one array, or an (unnamed or named) list of them. `model`: the
+    model `x` is input to, whose string inputs take character data, and whose inputs (more
+    than one) a list of as many numbers gives one number each."""
+    strings = string_inputs(model)
+    names = input_names(model) or []
     if isinstance(x, dict):
-        return {k: as_array(v, f"{arg}${k}") for k, v in x.items()}
-    if isinstance(x, (list, tuple)) and x and not _is_number_list(x):
-        return [as_array(v, f"{arg}[[{i + 1}]]") for i, v in enumerate(x)]
-    return as_array(x, arg)
+        return {k: _strings(v, f"{arg}${k}", k in names and strings[names.index(k)])
+                for k, v in x.items()}
+    n_inputs = len(names)
+    several = 1 < n_inputs == len(x) if isinstance(x, (list, tuple)) else False
+    if isinstance(x, list) and x and all(isinstance(v, str) for v in x) and not several:
+        x = np.array(x, dtype=str)  # an R character vector (reticulate gives a list)
+    if isinstance(x, (list, tuple)) and x and (not _is_number_list(x) or several):
+        return [one_row(_strings(v, f"{arg}[[{i + 1}]]", i < len(strings) and strings[i]))
+                for i, v in enumerate(x)]
+    return _strings(x, arg, len(strings) == 1 and strings[0])
 
 
-def by_name(x: Any, names: list[str] | None, arg: str, what: str) -> Any:
-    """A named list of inputs (targets) -> a list in the model's input (output) order;
-    anything else unchanged."""
+def one_row(a: Any) -> Any:
+    """A lone number as data (an input among several, a target): one sample (R's numbers
+    are vectors of length 1). Lists and dicts: each element."""
+    if isinstance(a, list):
+        return [one_row(v) for v in a]
+    if isinstance(a, dict):
+        return {k: one_row(v) for k, v in a.items()}
+    return a.reshape(1) if isinstance(a, np.ndarray) and a.ndim == 0 else a
+
+
+def string_inputs(model: Any) -> list[Any]:
+    """For each input of `model`: its rank if it takes strings, else False."""
+    inputs = getattr(model, "inputs", None) if getattr(model, "built", False) else None
+    return [len(i.shape) if str(getattr(i, "dtype", "")) == "string" else False
+            for i in inputs] if inputs else []
+
+
+def _strings(x: Any, arg: str, rank: Any) -> Any:
+    """`x` for an input of rank `rank` if it takes strings (else False): a character vector
+    is a column (Keras does not add the feature axis to string arrays)."""
+    a = as_array(x, arg, bool(rank))
+    if rank and isinstance(a, np.ndarray) and a.dtype.kind in "US" and a.ndim == rank - 1:
+        a = a.reshape(a.shape + (1,))
+    return a
+
+
+def by_name(x: Any, names: list[str] | None, arg: str, what: str,
+            as_dict: bool = False) -> Any:
+    """A named list of inputs (targets) -> a list in the model's input (output) order (a
+    dict in that order, `as_dict`, for a model built with named inputs); anything else
+    unchanged."""
     if not isinstance(x, dict) or not names:
         return x
     unknown = [k for k in x if k not in names]
@@ -81,18 +120,45 @@ def by_name(x: Any, names: list[str] | None, arg: str, what: str) -> Any:
     missing = [n for n in names if n not in x]
     if missing:
         raise RkValueError(f"`{arg}` has no element for the model's {what} \"{missing[0]}\".")
+    if as_dict:
+        return {n: x[n] for n in names}
     return [x[n] for n in names] if len(names) > 1 else x[names[0]]
 
 
+def named_inputs(model: Any) -> bool:
+    """Whether `model` was built with a named list (dict) of inputs."""
+    return isinstance(getattr(model, "_inputs_struct", None), dict)
+
+
 def input_names(model: Any) -> list[str] | None:
+    """The names a named list of inputs is matched by: the names of the list the model was
+    built from (in the order of model.inputs), else the input tensors' names."""
     if not getattr(model, "built", False) or not getattr(model, "inputs", None):
         return None
+    struct = getattr(model, "_inputs_struct", None)
+    if isinstance(struct, dict):
+        keys = keras.tree.flatten({k: k for k in struct})
+        if len(keys) == len(model.inputs):
+            return [str(k) for k in keys]
     return [getattr(t, "name", None) for t in model.inputs]
 
 
 def output_names(model: Any) -> list[str] | None:
+    """The names a named list of targets is matched by: those of the list of outputs the
+    model was built from, else Keras's output names."""
+    struct = getattr(model, "_outputs_struct", None)
+    outputs = getattr(model, "outputs", None) if getattr(model, "built", False) else None
+    if isinstance(struct, dict) and outputs:
+        keys = keras.tree.flatten({k: k for k in struct})
+        if len(keys) == len(outputs):
+            return [str(k) for k in keys]
     names = getattr(model, "output_names", None)
     return list(names) if names else None
+
+
+def named_outputs(model: Any) -> bool:
+    """Whether `model` was built with a named list (dict) of outputs."""
+    return isinstance(getattr(model, "_outputs_struct", None), dict)
 
 
 def _is_number_list(x: Any) -> bool:
@@ -170,7 +236,7 @@ def cast_for_model(model: Any, x: Any) -> Any:
     dtypes = [getattr(i, "dtype", None) for i in inputs] if inputs else []
 
     def cast(a: Any, dtype: Any) -> Any:
-        if not isinstance(a, np.ndarray):
+        if not isinstance(a, np.ndarray) or a.dtype.kind in "USO":
             return a
         if dtype is None:
             dtype = keras.config.floatx() if a.dtype.kind in "fb" else a.dtype

@@ -123,6 +123,8 @@ def _is_symbolic(x: Any) -> bool:
 def _is_tensor_input(x: Any) -> bool:
     if isinstance(x, (list, tuple)):
         return len(x) > 0 and all(_is_tensor_input(i) for i in x)
+    if isinstance(x, dict):  # a named list: the inputs of a model with named inputs
+        return len(x) > 0 and all(_is_tensor_input(i) for i in x.values())
     return _is_symbolic(x) or isinstance(x, np.ndarray)
 
 
@@ -139,6 +141,8 @@ def layer_input_value(obj: Any, x: Any) -> Any:
 def _as_call_input(x: Any) -> Any:
     if isinstance(x, (list, tuple)):
         return [_as_call_input(i) for i in x]
+    if isinstance(x, dict):
+        return {k: _as_call_input(v) for k, v in x.items()}
     if isinstance(x, np.ndarray):
         return ops.convert_to_tensor(owned(x))
     return x
@@ -184,8 +188,8 @@ def compose(object: Any, layer: Any) -> Any:
     if _is_tensor_input(object):
         return layer(_as_call_input(object))
     raise RkTypeError(
-        "`object` must be a Sequential model, a tensor (from layer_input()) or a list of "
-        f"tensors, not {type(object).__name__}.")
+        "`object` must be a Sequential model, a tensor (from layer_input()) or a (named) list "
+        f"of tensors, not {type(object).__name__}.")
 
 
 def _input_request(spec: LayerSpec, kwargs: dict[str, Any]) -> tuple | None:

@@ -32,6 +32,10 @@ def keras_model_sequential(layers: Any = None, name: str | None = None,
                            trainable: bool = True, **kwargs: Any) -> keras.Sequential:
     """An empty (or pre-filled) Sequential model; `input_shape` adds its Input first."""
     model = keras.Sequential(name=name, trainable=A.as_bool(trainable))
+    if input_dtype is None and input_shape is not None:
+        input_dtype = kwargs.pop("dtype", None)  # keras 2.x: `...` went to the input layer
+    if input_dtype is not None and not isinstance(input_dtype, str):
+        input_dtype = getattr(input_dtype, "name", input_dtype)  # a tf.DType (tf$string)
     if input_shape is not None:
         bs = input_batch_size if input_batch_size is not None else batch_size
         model.add(keras.Input(shape=A.as_shape(input_shape, "input_shape"),
@@ -131,7 +135,8 @@ def _validation(object: Any, validation_data: Any, steps: Any) -> Any:
     if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
         raise RkValueError("`validation_data` must be list(x_val, y_val) or "
                            "list(x_val, y_val, sample_weights).")
-    return tuple(D.as_data(v, f"validation_data[[{i + 1}]]")
+    return tuple(D.one_row(D.as_data(v, f"validation_data[[{i + 1}]]",
+                                     object if i == 0 else None))
                  for i, v in enumerate(validation_data))
 
 
@@ -151,8 +156,10 @@ def _check_some_rows(x: Any, fn: str) -> None:
 
 def _prepare_xy(object: Any, x: Any, y: Any, allow_na: bool, fn: str) -> tuple[Any, Any]:
     _check_some_rows(x, fn)
-    x = D.by_name(D.as_data(x, "x"), D.input_names(object), "x", "input")
-    y = D.by_name(D.as_data(y, "y"), D.output_names(object), "y", "output") \
+    x = D.by_name(D.as_data(x, "x", object), D.input_names(object), "x", "input",
+                  D.named_inputs(object))
+    y = D.by_name(D.as_data(y, "y"), D.output_names(object), "y", "output",
+                  D.named_outputs(object)) \
         if y is not None else None
     if not allow_na:
         D.check_finite(x, "x")
@@ -184,6 +191,10 @@ def fit(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = Non
     source = G.adapt(x, A.as_integer(steps_per_epoch, "steps_per_epoch"), object, "x", "fit")
     if source is not None or G.is_tf_dataset(x):
         _no_y(y, "fit")
+        if G.is_tf_dataset(x) and batch_size is not None:
+            raise RkValueError("fit(): `batch_size` must not be given when `x` is a "
+                               "TensorFlow dataset: its elements are the batches (set their "
+                               "size with dataset_batch()).")
         x = x if source is None else source
         shuffle = False  # the source gives its own order (Keras would only warn)
     else:
@@ -299,7 +310,8 @@ def predict(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 
         v = A.scalar(verbose)
         return object.predict(x if source is None else source, verbose=0 if v == "auto"
                               else int(v), steps=steps, callbacks=callbacks, **kwargs)
-    x = D.by_name(D.as_data(x, "x"), D.input_names(object), "x", "input")
+    x = D.by_name(D.as_data(x, "x", object), D.input_names(object), "x", "input",
+                  D.named_inputs(object))
     D.check_input_shape(object, x)
     x = fast_predict.as_adapter_would(D.cast_for_model(object, x))
     if D.nrows(x) == 0:  # Keras's predict() fails on no batches: no rows in, no rows out

@@ -53,9 +53,11 @@ test_that("evaluate() and predict() on generators equal the array results", {
 test_that("the keras 2.x *_generator() functions and a validation generator", {
   skip_if_no_engine()
   m1 <- seeded_model()
-  h <- fit_generator(m1, batches_of(gx, gy), steps_per_epoch = 4, epochs = 2, verbose = 0,
-                     validation_data = batches_of(gx[1:20, ], gy[1:20, , drop = FALSE]),
-                     validation_steps = 2)
+  expect_warning(
+    h <- fit_generator(m1, batches_of(gx, gy), steps_per_epoch = 4, epochs = 2, verbose = 0,
+                       validation_data = batches_of(gx[1:20, ], gy[1:20, , drop = FALSE]),
+                       validation_steps = 2),
+    "`fit_generator()` is deprecated", fixed = TRUE)
   m2 <- seeded_model()
   fit(m2, gx, gy, batch_size = 10, epochs = 2, shuffle = FALSE, verbose = 0)
   expect_equal(get_weights(m1), get_weights(m2), tolerance = 1e-6)
@@ -63,10 +65,11 @@ test_that("the keras 2.x *_generator() functions and a validation generator", {
   expect_equal(h$metrics$val_loss[2],
                evaluate(m1, gx[1:20, ], gy[1:20, , drop = FALSE], verbose = 0)$loss,
                tolerance = 1e-5)
-  expect_equal(evaluate_generator(m1, batches_of(gx, gy), steps = 4),
+  expect_equal(suppressWarnings(evaluate_generator(m1, batches_of(gx, gy), steps = 4)),
                evaluate(m1, gx, gy, verbose = 0), tolerance = 1e-6)
-  expect_equal(predict_generator(m1, batches_of(gx), steps = 4), predict(m1, gx),
-               tolerance = 1e-6)
+  expect_warning(p <- predict_generator(m1, batches_of(gx), steps = 4),
+                 "`predict_generator()` is deprecated", fixed = TRUE)
+  expect_equal(p, predict(m1, gx), tolerance = 1e-6)
 })
 
 test_that("an error inside a generator is an R error naming it", {
