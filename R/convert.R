@@ -66,7 +66,11 @@ to_py <- function(x) {
     return(bridge()$factor(array_to_engine(as.integer(x)), as.list(levels(x))))
   if (is.list(x)) {
     out <- lapply(x, to_py)
-    return(if (is.null(names(x))) unname(out) else out)
+    nms <- names(x)
+    if (is.null(nms)) return(unname(out))
+    # list(a, b = x): a dict would keep one unnamed element only
+    if (!all(nzchar(nms))) return(bridge()$partly_named(unname(out), as.list(nms)))
+    return(out)
   }
   if (is.atomic(x) && !is.character(x) && (!is.null(dim(x)) || length(x) != 1L))
     return(array_to_engine(x))
@@ -134,7 +138,8 @@ arrays_to_r <- function(x) {
   if (inherits(x, c("rkbridge.boundary.transport.ArrayBox", "numpy.ndarray", "numpy.generic",
                     "python.builtin.bytes")))
     return(array_to_r(x))
-  if (is.list(x) && !inherits(x, "python.builtin.object")) {
+  if (inherits(x, "python.builtin.object")) return(with_legacy_classes(x))
+  if (is.list(x)) {
     # A small array sent inline: list(raw, kind, dims...). Results carry no other raw
     # vectors (the engine boxes all bytes), so this cannot be a list of the user's.
     if (length(x) && is.raw(x[[1L]]))
@@ -150,4 +155,25 @@ arrays_to_r <- function(x) {
 rk_echo <- function(x) {
   bridge()
   arrays_to_r(bridge()$echo(to_py(x)))
+}
+
+# Keras objects carry, after their Keras 3 classes, the class names R code written for
+# keras 2.x tests with inherits() (`keras.engine.training.Model`, `keras.metrics.Metric`;
+# the table is the engine's, rkbridge/naming.py). The names for a class are worked out once
+# and kept by its first class name: per result one lookup.
+with_legacy_classes <- function(x) {
+  cls <- class(x)
+  extra <- .rk$legacy_by_class[[cls[[1L]]]]
+  if (is.null(extra)) extra <- legacy_classes_for(cls)
+  if (length(extra) && !(extra[[1L]] %in% cls)) class(x) <- c(cls[-length(cls)], extra, cls[length(cls)])
+  x
+}
+
+legacy_classes_for <- function(cls) {
+  tab <- .rk$legacy_table
+  if (is.null(tab)) tab <- .rk$legacy_table <- .rk$call("legacy_class_names")
+  extra <- setdiff(unlist(tab[intersect(cls, names(tab))], use.names = FALSE), cls)
+  if (is.null(.rk$legacy_by_class)) .rk$legacy_by_class <- new.env(hash = TRUE, parent = emptyenv())
+  assign(cls[[1L]], as.character(extra), envir = .rk$legacy_by_class)
+  as.character(extra)
 }

@@ -270,7 +270,7 @@ Rule = Callable[[Any, str], Any]
 ARG_RULES: dict[str, Rule] = {
     **{n: as_integer for n in (
         "units", "filters", "output_dim", "input_dim", "num_heads", "key_dim", "value_dim",
-        "depth_multiplier", "n", "num_classes",
+        "depth_multiplier", "n", "k", "num_classes",
         "verbose", "patience", "seed", "max_tokens",
         "num_bins", "num_tokens", "output_sequence_length", "groups",
         "num_groups", "start_from_epoch", "decay_steps",

@@ -160,6 +160,11 @@ def data_frame(names: Any, columns: Any) -> transport.RDataFrame:
     return transport.RDataFrame(names, list(columns))
 
 
+def partly_named(items: Any, names: Any) -> transport.RPartlyNamed:
+    names = [names] if isinstance(names, str) else list(names)
+    return transport.RPartlyNamed(list(items), names)
+
+
 def sparse_matrix(layout: str, index: Any, pointers: Any, values: Any, dims: Any) -> Any:
     from ..sparse import from_compressed
     return from_compressed(layout, index, pointers, values, dims)
