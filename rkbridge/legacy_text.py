@@ -110,6 +110,9 @@ def text_hashing_trick(text: Any, n: Any, hash_function: Any = None, filters: st
         An integer vector of word indices (`NA` for an `NA` text).
     """
     text = A.scalar(text)
+    if isinstance(text, (list, tuple, np.ndarray)):  # several texts: one at a time
+        raise RkValueError(f"`text` should be length 1, not {len(text)}: hash one text per "
+                           f"call (e.g. with lapply()).")
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return None
     n = A.as_integer(n, "n")

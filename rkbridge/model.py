@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import Any, Sequence
 
 import numpy as np
@@ -68,7 +69,7 @@ def compile(object: keras.Model, optimizer: Any = "rmsprop", loss: Any = None,
     optimizer = resolve(optimizer)
     if isinstance(optimizer, str):
         optimizer = optimizer.lower()
-    metrics = resolve(metrics)
+    metrics = _named_custom_metrics(object, resolve(metrics))
     if isinstance(metrics, (str,)) or callable(metrics) and not isinstance(metrics, list):
         metrics = [metrics]
     weighted_metrics = resolve(weighted_metrics)
@@ -76,6 +77,7 @@ def compile(object: keras.Model, optimizer: Any = "rmsprop", loss: Any = None,
                                              and not isinstance(weighted_metrics, list)):
         weighted_metrics = [weighted_metrics]
     check_identifiers(resolve(loss), metrics)
+    metrics = _for_each_output(object, metrics)
     extra = {}
     if steps_per_execution is not None:
         extra["steps_per_execution"] = A.as_integer(steps_per_execution, "steps_per_execution")
@@ -90,6 +92,42 @@ def compile(object: keras.Model, optimizer: Any = "rmsprop", loss: Any = None,
                    run_eagerly=A.as_bool(run_eagerly), jit_compile=A.as_bool(jit_compile),
                    **extra, **kwargs)
     return object
+
+
+def _named_custom_metrics(object: Any, metrics: Any) -> Any:
+    """`metrics = list(my_metric = function(y_true, y_pred) ...)`, names that are not the
+    model's output names: keras 2.x named each function after its name, with a deprecation
+    warning (custom_metric() is the way); Keras 3 would read the names as outputs."""
+    if not isinstance(metrics, dict) or not metrics:
+        return metrics
+    outputs = list(getattr(object, "output_names", None) or [])
+    if all(k in outputs for k in metrics):
+        return metrics
+    out = []
+    for name, fn in metrics.items():
+        if callable(fn) and not isinstance(fn, (keras.metrics.Metric, type)):
+            warnings.warn("Passing names for custom metrics is deprecated. Please use the "
+                          "custom_metric() function to define custom metrics.")
+            fn = _renamed(fn, name)
+        out.append(fn)
+    return out
+
+
+def _for_each_output(object: Any, metrics: Any) -> Any:
+    """A flat list of metrics for a model of several outputs, not one entry per output:
+    each output gets them all, as in keras 2.x (Keras 3 refuses the list)."""
+    names = list(getattr(object, "output_names", None) or []) if object.built else []
+    if (len(names) > 1 and isinstance(metrics, list) and len(metrics) != len(names)
+            and not any(isinstance(m, (list, tuple, dict)) for m in metrics)):
+        return {n: list(metrics) for n in names}
+    return metrics
+
+
+def _renamed(fn: Any, name: str) -> Any:
+    def metric(y_true: Any, y_pred: Any) -> Any:
+        return fn(y_true, y_pred)
+    metric.__name__ = metric.__qualname__ = name
+    return metric
 
 
 def _check_model(object: Any, fn: str) -> None:

@@ -100,6 +100,7 @@ py_require_legacy_keras <- function(...) invisible(NULL)
 # (local_py_capture_output(), the teardown). Tests that call them directly also see these.
 if (!exists("import", mode = "function")) import <- reticulate::import
 if (!exists("py_to_r", mode = "function")) py_to_r <- reticulate::py_to_r
+if (!exists("iterate", mode = "function")) iterate <- reticulate::iterate  # tensorflow re-exports it
 # Internal functions of keras/keras3 that the tests reach through the package namespace and
 # that only probe the environment or make test data (functional internals are not shimmed).
 have_module <- function(m) reticulate::py_module_available(m)
@@ -112,6 +113,11 @@ keras_version <- function() package_version(keras$`__version__`)
 if (!exists("is_keras_available", mode = "function"))
   is_keras_available <- function(version = NULL) TRUE
 is_tensorflow_implementation <- function(...) TRUE
+# keras 2.x: tf$is_tensor(); Keras 3 symbolic tensors are not TensorFlow tensors
+is_keras_tensor <- function(x)
+  isTRUE(tf$is_tensor(x)) || isTRUE(keras$utils$is_keras_tensor(x))
+# keras 2.x: the given application preprocessor applied to the array
+preprocess_input <- function(x, preprocessor, ...) preprocessor(x, ...)
 is_keras_implementation <- function(...) FALSE
 get_keras_implementation <- function(...) "tensorflow"
 if (!exists("random_array", mode = "function"))
