@@ -82,7 +82,8 @@ def _run(fn: Any, args: Any, kwargs: Any, keep: bool = False) -> Any:
         warnings.simplefilter("always", RkDeprecationWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
         try:
-            kwargs, args = resolve_na(kwargs, args, getattr(fn, "shape_args", ()))
+            kwargs, args = resolve_na(kwargs, args, getattr(fn, "shape_args", ()),
+                                      getattr(fn, "na_args", ()))
             value = fn(*(args or ()), **(kwargs or {}))
             value = Kept(value) if keep else transport.box_arrays(value)
         except BaseException as e:  # everything, KeyboardInterrupt included, goes to R
