@@ -45,6 +45,7 @@ to_py <- function(x) {
   if (inherits(x, "KerasCallback")) return(r6_callback_to_py(x))
   if (inherits(x, "rkbridge_class_generator")) return(rk_class_get(x))  # R/classes.R
   if (inherits(x, c("R6ClassGenerator", "R6"))) return(rk_r6_to_py(x))
+  if (inherits(x, "formula") && length(x) == 2L) x <- formula_function(x)
   if (is.function(x)) {
     nm <- attr(x, "rk_name", exact = TRUE)
     # An R function the engine will call back: wrapped so that an error in it is reported
@@ -176,4 +177,15 @@ legacy_classes_for <- function(cls) {
   if (is.null(.rk$legacy_by_class)) .rk$legacy_by_class <- new.env(hash = TRUE, parent = emptyenv())
   assign(cls[[1L]], as.character(extra), envir = .rk$legacy_by_class)
   as.character(extra)
+}
+
+# A one-sided formula where a function is expected (`which = ~ grepl("^d", .x$name)`, as
+# purrr/rlang lambdas): a function of `.x` (also `.`) and `.y`.
+formula_function <- function(f) {
+  body <- f[[2L]]
+  env <- environment(f) %||% parent.frame()
+  fn <- function(.x, .y, ...) NULL
+  body(fn) <- substitute({ . <- .x; BODY }, list(BODY = body))
+  environment(fn) <- env
+  fn
 }

@@ -129,3 +129,16 @@ test_that("text_hashing_trick() hashes one text: several are an error, NA gives 
   expect_length(text_hashing_trick("the cat sat", 10), 3)
   expect_true(is.na(text_hashing_trick(NA_character_, 10)))
 })
+
+test_that("a one-sided formula is a function where one is expected (freeze_weights(which =))", {
+  skip_if_no_engine()
+  m <- keras_model_sequential(input_shape = 3) %>%
+    layer_dense(2, name = "a") %>% layer_dense(2, name = "dense1") %>%
+    layer_dense(2, name = "dense2")
+  freeze_weights(m, which = ~ grepl("^dense", .x$name))
+  expect_identical(vapply(m$layers, \(l) l$trainable, TRUE), c(TRUE, FALSE, FALSE))
+  unfreeze_weights(m, which = ~ .$name == "a")
+  expect_identical(vapply(m$layers, \(l) l$trainable, TRUE), c(TRUE, FALSE, FALSE))
+  unfreeze_weights(m, which = ~ .x$name != "a")
+  expect_identical(vapply(m$layers, \(l) l$trainable, TRUE), c(FALSE, TRUE, TRUE))
+})
