@@ -118,7 +118,7 @@ is_keras_tensor <- function(x)
   isTRUE(tf$is_tensor(x)) || isTRUE(keras$utils$is_keras_tensor(x))
 # keras 2.x: the given application preprocessor applied to the array
 preprocess_input <- function(x, preprocessor, ...)
-  preprocessor(reticulate::np_array(x, dtype = "float32"), ...)  # keras_array(): floatx
+  preprocessor(np_array(x, dtype = "float32"), ...)  # keras_array(): floatx
 is_keras_implementation <- function(...) FALSE
 get_keras_implementation <- function(...) "tensorflow"
 if (!exists("random_array", mode = "function"))
