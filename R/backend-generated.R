@@ -2772,9 +2772,9 @@ k_var <- function(x, axis = NULL, keepdims = FALSE, ...) {
   rk_call("k_var", rk_capture())
 }
 
-#' A Keras variable holding `value` (an R array keeps its dimensions) (backend)
+#' A Keras variable holding `value` (an R array keeps its dimensions); of type floatx (backend)
 #'
-#' The Keras 2 backend function, computed by a small engine function.
+#' unless `dtype` says otherwise, as keras 2.x's `k_variable()` (R integers too). The Keras 2 backend function, computed by a small engine function.
 #'
 #' @param value See the Keras documentation.
 #' @param dtype Data type, e.g. "float32".

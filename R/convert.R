@@ -40,6 +40,7 @@ to_py <- function(x) {
   if (inherits(x, "KerasCallback")) return(r6_callback_to_py(x))
   if (inherits(x, "rkbridge_class_generator")) return(rk_class_get(x))  # R/classes.R
   if (inherits(x, c("R6ClassGenerator", "R6"))) return(rk_r6_to_py(x))
+  if (inherits(x, "formula") && length(x) == 2L) x <- formula_function(x)
   if (is.function(x)) {
     nm <- attr(x, "rk_name", exact = TRUE)
     # An R function the engine will call back: wrapped so that an error in it is reported
@@ -61,7 +62,11 @@ to_py <- function(x) {
     return(bridge()$factor(array_to_engine(as.integer(x)), as.list(levels(x))))
   if (is.list(x)) {
     out <- lapply(x, to_py)
-    return(if (is.null(names(x))) unname(out) else out)
+    nms <- names(x)
+    if (is.null(nms)) return(unname(out))
+    # list(a, b = x): a dict would keep one unnamed element only
+    if (!all(nzchar(nms))) return(bridge()$partly_named(unname(out), as.list(nms)))
+    return(out)
   }
   if (is.atomic(x) && !is.character(x) && (!is.null(dim(x)) || length(x) != 1L))
     return(array_to_engine(x))
@@ -132,7 +137,8 @@ arrays_to_r <- function(x) {
   if (inherits(x, c("rkbridge.boundary.transport.ArrayBox", "numpy.ndarray", "numpy.generic",
                     "python.builtin.bytes")))
     return(array_to_r(x))
-  if (is.list(x) && !inherits(x, "python.builtin.object")) {
+  if (inherits(x, "python.builtin.object")) return(with_legacy_classes(x))
+  if (is.list(x)) {
     at <- attributes(x)
     x <- lapply(x, arrays_to_r)
     attributes(x) <- at
@@ -144,4 +150,36 @@ arrays_to_r <- function(x) {
 rk_echo <- function(x) {
   bridge()
   arrays_to_r(bridge()$echo(to_py(x)))
+}
+
+# Keras objects carry, after their Keras 3 classes, the class names R code written for
+# keras 2.x tests with inherits() (`keras.engine.training.Model`, `keras.metrics.Metric`;
+# the table is the engine's, rkbridge/naming.py). The names for a class are worked out once
+# and kept by its first class name: per result one lookup.
+with_legacy_classes <- function(x) {
+  cls <- class(x)
+  extra <- .rk$legacy_by_class[[cls[[1L]]]]
+  if (is.null(extra)) extra <- legacy_classes_for(cls)
+  if (length(extra) && !(extra[[1L]] %in% cls)) class(x) <- c(cls[-length(cls)], extra, cls[length(cls)])
+  x
+}
+
+legacy_classes_for <- function(cls) {
+  tab <- .rk$legacy_table
+  if (is.null(tab)) tab <- .rk$legacy_table <- .rk$call("legacy_class_names")
+  extra <- setdiff(unlist(tab[intersect(cls, names(tab))], use.names = FALSE), cls)
+  if (is.null(.rk$legacy_by_class)) .rk$legacy_by_class <- new.env(hash = TRUE, parent = emptyenv())
+  assign(cls[[1L]], as.character(extra), envir = .rk$legacy_by_class)
+  as.character(extra)
+}
+
+# A one-sided formula where a function is expected (`which = ~ grepl("^d", .x$name)`, as
+# purrr/rlang lambdas): a function of `.x` (also `.`) and `.y`.
+formula_function <- function(f) {
+  body <- f[[2L]]
+  env <- environment(f) %||% parent.frame()
+  fn <- function(.x, .y, ...) NULL
+  body(fn) <- substitute({ . <- .x; BODY }, list(BODY = body))
+  environment(fn) <- env
+  fn
 }

@@ -195,8 +195,9 @@ predict_proba <- function(object, x, batch_size = NULL, verbose = 0, ...) {
 #' `get_layer()` finds a layer by name or 1-based index (negative counts from the end).
 #' `pop_layer()` removes the last layer of a Sequential model. `freeze_weights()` and
 #' `unfreeze_weights()` set layers `from`..`to` (1-based, inclusive, negative from the end,
-#' or names) non-trainable or trainable; with neither, the whole model. keras3's `which`
-#' picks layers instead (and gives all the others the opposite setting). `count_params()`
+#' or names) non-trainable or trainable, and the layers outside that range the opposite (as
+#' keras 2.x); with neither, the whole model. keras3's `which` picks layers instead (and
+#' gives all the others the opposite setting too). `count_params()`
 #' counts the weights. `clone_model()` makes a new model with the same architecture and
 #' freshly initialised weights.
 #' @param object A model (or a layer, for `count_params()`).
@@ -365,3 +366,46 @@ rkbridge_available <- function() {
     reticulate::py_module_available("rkbridge")
   }, error = function(e) FALSE)
 }
+
+#' Tensors, shapes and masks at a layer's call nodes (keras 2.x)
+#'
+#' Each time a layer is called on symbolic tensors (building a model) Keras records a node.
+#' These give, for the `node_index`-th call (1-based), the tensors the layer received or
+#' produced, their shapes (a list of sizes, `NULL` for an unknown size) or their masks
+#' (`NULL` without a mask); a list of them when the layer took or gave several tensors.
+#' @param object A layer.
+#' @param node_index Which call of the layer, from 1.
+#' @return A tensor, a shape, a mask (or `NULL`), or a list of them.
+#' @examples
+#' if (rkbridge_available()) {
+#'   input <- layer_input(shape = c(4))
+#'   dense <- layer_dense(units = 2)
+#'   out <- dense(input)
+#'   get_output_shape_at(dense, 1)
+#'   get_input_at(dense, 1)
+#' }
+#' @export
+get_input_at <- function(object, node_index) rk_call("get_input_at", rk_capture())
+
+#' @rdname get_input_at
+#' @export
+get_output_at <- function(object, node_index) rk_call("get_output_at", rk_capture())
+
+#' @rdname get_input_at
+#' @export
+get_input_shape_at <- function(object, node_index)
+  rk_call("get_input_shape_at", rk_capture())
+
+#' @rdname get_input_at
+#' @export
+get_output_shape_at <- function(object, node_index)
+  rk_call("get_output_shape_at", rk_capture())
+
+#' @rdname get_input_at
+#' @export
+get_input_mask_at <- function(object, node_index) rk_call("get_input_mask_at", rk_capture())
+
+#' @rdname get_input_at
+#' @export
+get_output_mask_at <- function(object, node_index)
+  rk_call("get_output_mask_at", rk_capture())

@@ -137,7 +137,7 @@ skipgrams <- function(sequence, vocabulary_size, window_size = 4L, negative_samp
 #' @param filters Characters to remove.
 #' @param lower Whether to convert the text to lower case.
 #' @param split The word separator.
-#' @return An integer vector of word indices (`NA` for an `NA` text).
+#' @return An integer vector of word indices (for an `NA` text `NaN`, which `is.na()` takes for NA).
 #' @family text preprocessing
 #' @examples
 #' if (rkbridge_available()) {

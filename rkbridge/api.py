@@ -5,8 +5,8 @@ from typing import Any, Callable
 
 from . import (applications, axes, backend, callbacks, datasets, distributed, families,
                feature_space, generators, interop, keras3_utils, layers, legacy_image,
-               legacy_text, low_level, model, ops, preprocessing, rclasses, removed, runs,
-               saving, tensor_methods, tfdatasets, utils, vocabulary)
+               legacy_text, low_level, model, naming, ops, preprocessing, rclasses, removed,
+               runs, saving, tensor_methods, tfdatasets, utils, vocabulary)
 
 API: dict[str, Callable[..., Any]] = {}
 API.update(layers.exported())
@@ -32,6 +32,8 @@ API["callback_r"] = callbacks.callback_r  # R6 / new_callback_class() callbacks
 API.update(tensor_methods.EXPORTS)  # R generics and `[` on tensors (R/ops.R)
 API["set_axis_rule"] = axes.set_axis_rule  # options(rkbridge.axis), see axes.py
 API["axis_rule"] = axes.axis_rule
+API.update(model.NODE_FUNCTIONS)  # keras 2.x get_input_at() and friends
+API["legacy_class_names"] = naming.legacy_class_names  # R/convert.R, once a session
 API.update(
     layer_input=layers.layer_input,
     keras_input=layers.layer_input,  # keras3's name

@@ -270,7 +270,7 @@ Rule = Callable[[Any, str], Any]
 ARG_RULES: dict[str, Rule] = {
     **{n: as_integer for n in (
         "units", "filters", "output_dim", "input_dim", "num_heads", "key_dim", "value_dim",
-        "depth_multiplier", "n", "num_classes",
+        "depth_multiplier", "n", "k", "num_classes",
         "verbose", "patience", "seed", "max_tokens",
         "num_bins", "num_tokens", "output_sequence_length", "groups",
         "num_groups", "start_from_epoch", "decay_steps",
@@ -324,7 +324,7 @@ def _na_as_none(v: Any) -> Any:
 
 
 def resolve_na(kwargs: Mapping[str, Any] | None, args: Any = None,
-               shape_args: Any = ()) -> tuple[Any, Any]:
+               shape_args: Any = (), na_args: Any = ()) -> tuple[Any, Any]:
     """R's NA in the arguments of an engine call: in a shape an unknown size (a lone `NA` is
     a one-dimensional shape of unknown size), anywhere else an error naming the argument.
     `shape_args`: the called function's own shape arguments beyond SHAPE_ARGS (a function
@@ -337,6 +337,8 @@ def resolve_na(kwargs: Mapping[str, Any] | None, args: Any = None,
     out = {}
     for k, v in kwargs.items():
         if not _has_na(v):
+            out[k] = v
+        elif k in na_args:  # the function gives NA its meaning (`fn.na_args`)
             out[k] = v
         elif k in SHAPE_ARGS or k in shape_args:
             out[k] = [None] if v is NA else _na_as_none(v)

@@ -162,8 +162,10 @@ def k_constant(value: Any, dtype: str | None = None, shape: Any = None,
 
 
 def k_variable(value: Any, dtype: str | None = None, name: str | None = None) -> Any:
-    """A Keras variable holding `value` (an R array keeps its dimensions)."""
-    return keras.Variable(np.array(value, copy=True), dtype=dtype, name=name)
+    """A Keras variable holding `value` (an R array keeps its dimensions); of type floatx
+    unless `dtype` says otherwise, as keras 2.x's `k_variable()` (R integers too)."""
+    return keras.Variable(np.array(value, copy=True), dtype=dtype or keras.config.floatx(),
+                          name=name)
 
 
 def k_get_value(x: Any) -> Any:

@@ -107,11 +107,15 @@ def text_hashing_trick(text: Any, n: Any, hash_function: Any = None, filters: st
         split: The word separator.
 
     Returns:
-        An integer vector of word indices (`NA` for an `NA` text).
+        An integer vector of word indices (for an `NA` text `NaN`, which `is.na()` takes
+        for NA).
     """
     text = A.scalar(text)
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return None
+    if isinstance(text, (list, tuple, np.ndarray)):  # several texts: one at a time
+        raise RkValueError(f"`text` should be length 1, not {len(text)}: hash one text per "
+                           f"call (e.g. with lapply()).")
+    if text is None or text is A.NA or (isinstance(text, float) and np.isnan(text)):
+        return np.array([np.nan])  # NA, as keras 2.x
     n = A.as_integer(n, "n")
     if hash_function is None:
         fn: Callable[[str], int] = hash
@@ -124,6 +128,9 @@ def text_hashing_trick(text: Any, n: Any, hash_function: Any = None, filters: st
         raise RkValueError("`hash_function` must be NULL, \"md5\" or a function.")
     words = _words(str(text), filters, bool(A.as_bool(lower)), split)
     return np.array([int(fn(w)) % (n - 1) + 1 for w in words], dtype=np.int64)
+
+
+text_hashing_trick.na_args = ("text",)  # type: ignore[attr-defined]  (NA: an NA result)
 
 
 def text_one_hot(input_text: Any = None, n: Any = None, filters: str = FILTERS,

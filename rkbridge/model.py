@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import warnings
 from typing import Any, Sequence
 
 import numpy as np
@@ -72,7 +73,7 @@ def compile(object: keras.Model, optimizer: Any = "rmsprop", loss: Any = None,
     optimizer = resolve(optimizer)
     if isinstance(optimizer, str):
         optimizer = optimizer.lower()
-    metrics = resolve(metrics)
+    metrics = _named_custom_metrics(object, resolve(metrics))
     if isinstance(metrics, (str,)) or callable(metrics) and not isinstance(metrics, list):
         metrics = [metrics]
     weighted_metrics = resolve(weighted_metrics)
@@ -80,6 +81,7 @@ def compile(object: keras.Model, optimizer: Any = "rmsprop", loss: Any = None,
                                              and not isinstance(weighted_metrics, list)):
         weighted_metrics = [weighted_metrics]
     check_identifiers(resolve(loss), metrics)
+    metrics = _for_each_output(object, metrics)
     extra = {}
     if steps_per_execution is not None:
         extra["steps_per_execution"] = A.as_integer(steps_per_execution, "steps_per_execution")
@@ -109,6 +111,42 @@ def sequential_io(object: keras.Sequential, name: str) -> Any:
             f"(`keras_model_sequential(input_shape = ...)` or `input_shape =` of the first "
             f"layer) or call it on data first.")
     return getattr(functional, name)
+
+
+def _named_custom_metrics(object: Any, metrics: Any) -> Any:
+    """`metrics = list(my_metric = function(y_true, y_pred) ...)`, names that are not the
+    model's output names: keras 2.x named each function after its name, with a deprecation
+    warning (custom_metric() is the way); Keras 3 would read the names as outputs."""
+    if not isinstance(metrics, dict) or not metrics:
+        return metrics
+    outputs = list(getattr(object, "output_names", None) or [])
+    if all(k in outputs for k in metrics):
+        return metrics
+    out = []
+    for name, fn in metrics.items():
+        if callable(fn) and not isinstance(fn, (keras.metrics.Metric, type)):
+            warnings.warn("Passing names for custom metrics is deprecated. Please use the "
+                          "custom_metric() function to define custom metrics.")
+            fn = _renamed(fn, name)
+        out.append(fn)
+    return out
+
+
+def _for_each_output(object: Any, metrics: Any) -> Any:
+    """A flat list of metrics for a model of several outputs, not one entry per output:
+    each output gets them all, as in keras 2.x (Keras 3 refuses the list)."""
+    names = list(getattr(object, "output_names", None) or []) if object.built else []
+    if (len(names) > 1 and isinstance(metrics, list) and len(metrics) != len(names)
+            and not any(isinstance(m, (list, tuple, dict)) for m in metrics)):
+        return {n: list(metrics) for n in names}
+    return metrics
+
+
+def _renamed(fn: Any, name: str) -> Any:
+    def metric(y_true: Any, y_pred: Any) -> Any:
+        return fn(y_true, y_pred)
+    metric.__name__ = metric.__qualname__ = name
+    return metric
 
 
 def _check_model(object: Any, fn: str) -> None:
@@ -431,8 +469,8 @@ def _set_trainable(object: Any, value: bool, from_: Any, to: Any, which: Any = N
     stop = len(layers) - 1 if to is None else _layer_index(object, A.scalar(to), "to")
     if start > stop:
         raise RkValueError(f"`from` ({start + 1}) comes after `to` ({stop + 1}).")
-    for layer in layers[start:stop + 1]:
-        layer.trainable = value
+    for i, layer in enumerate(layers):  # the others get the opposite, as in keras 2.x
+        layer.trainable = value if start <= i <= stop else not value
     return object
 
 
@@ -512,7 +550,8 @@ def summary_text(object: Any, line_length: Any = None, positions: Any = None,
                  expand_nested: bool = False, show_trainable: bool = False) -> str:
     """Keras's summary table as text; an unbuilt model says so."""
     if isinstance(object, keras.Model) and not object.built:
-        return "Model: <no summary available, model was not built>"
+        return (f"Model: \"{object.name}\" (unbuilt)\n<no summary available, model was not "
+                f"built: it knows its input shape once built or called on data>")
     lines: list[str] = []
 
     def collect(text: str, *args: Any, **kwargs: Any) -> None:
@@ -522,3 +561,41 @@ def summary_text(object: Any, line_length: Any = None, positions: Any = None,
                    print_fn=collect, expand_nested=A.as_bool(expand_nested),
                    show_trainable=A.as_bool(show_trainable))
     return "\n".join(l.rstrip("\n") for l in lines)
+
+
+# keras 2.x's layer node accessors: what the layer received or produced the n-th time it was
+# called on symbolic inputs (1-based). The node attribute behind each, by R name.
+NODE_ACCESSORS: dict[str, tuple[str, str]] = {
+    "get_input_at": ("input_tensors", "tensors"),
+    "get_output_at": ("output_tensors", "tensors"),
+    "get_input_shape_at": ("input_tensors", "shape"),
+    "get_output_shape_at": ("output_tensors", "shape"),
+    "get_input_mask_at": ("input_tensors", "mask"),
+    "get_output_mask_at": ("output_tensors", "mask"),
+}
+
+
+def _node_accessor(r_name: str, attr: str, part: str) -> Any:
+    def fn(object: Any, node_index: Any) -> Any:
+        if not isinstance(object, keras.layers.Layer):
+            raise RkTypeError(f"{r_name}() needs a layer, not {type(object).__name__}.")
+        i = A.as_integer(node_index, "node_index")
+        nodes = object._inbound_nodes
+        if not isinstance(i, int) or not 1 <= i <= len(nodes):
+            raise RkIndexError(f"`node_index` {i} is out of range: layer "
+                               f"\"{object.name}\" was called {len(nodes)} time(s).")
+        tensors = list(getattr(nodes[i - 1], attr))
+        if part == "shape":
+            values = [list(t.shape) for t in tensors]
+        elif part == "mask":
+            values = [getattr(t, "_keras_mask", None) for t in tensors]
+        else:
+            values = tensors
+        return values[0] if len(values) == 1 else values
+    fn.__name__ = fn.__qualname__ = r_name
+    fn.__doc__ = f"keras 2.x's `{r_name}()`: the layer's node `{attr}` ({part}), 1-based."
+    return fn
+
+
+NODE_FUNCTIONS: dict[str, Any] = {name: _node_accessor(name, attr, part)
+                                  for name, (attr, part) in NODE_ACCESSORS.items()}

@@ -183,3 +183,47 @@ def layer_r_name(class_name: str) -> str:
 def optimizer_r_name(class_name: str) -> str:
     return OPTIMIZER_NAME_EXCEPTIONS.get(class_name, "optimizer_" + snake(class_name))
 
+
+
+# The class names R code written for earlier Keras versions tests with `inherits()` and
+# `expect_s3_class()`: keras 2.x (tf.keras: `keras.engine.training.Model`, ...), the public
+# names (`keras.metrics.Metric`, ...) and Keras 3.0's paths before `keras.src`. Keyed by the
+# Keras 3 class (module path and name, as reticulate spells an object's class); the R side
+# appends the names to the S3 class of every Keras object the engine returns (R/convert.R).
+LEGACY_CLASS_NAMES: dict[str, tuple[str, ...]] = {
+    "keras.src.models.model.Model": (
+        "keras.engine.training.Model", "keras.models.model.Model", "keras.Model"),
+    "keras.src.models.functional.Functional": (
+        "keras.engine.functional.Functional", "keras.models.functional.Functional"),
+    "keras.src.models.sequential.Sequential": (
+        "keras.engine.sequential.Sequential", "keras.models.sequential.Sequential"),
+    "keras.src.layers.layer.Layer": (
+        "keras.engine.base_layer.Layer", "keras.layers.Layer", "keras.layers.layer.Layer"),
+    "keras.src.layers.core.input_layer.InputLayer": (
+        "keras.engine.input_layer.InputLayer", "keras.layers.InputLayer"),
+    "keras.src.backend.common.keras_tensor.KerasTensor": (
+        "keras.engine.keras_tensor.KerasTensor", "keras.backend.common.keras_tensor.KerasTensor"),
+    "keras.src.metrics.metric.Metric": (
+        "keras.metrics.Metric", "keras.metrics.base_metric.Metric",
+        "keras.metrics.metric.Metric"),
+    "keras.src.losses.loss.Loss": ("keras.losses.Loss", "keras.losses.loss.Loss"),
+    "keras.src.optimizers.base_optimizer.BaseOptimizer": (
+        "keras.optimizers.Optimizer", "keras.optimizers.optimizer.Optimizer",
+        "keras.optimizers.base_optimizer.BaseOptimizer"),
+    "keras.src.callbacks.callback.Callback": (
+        "keras.callbacks.Callback", "keras.callbacks.callback.Callback"),
+    "keras.src.callbacks.history.History": ("keras.callbacks.History",),
+    "keras.src.initializers.initializer.Initializer": (
+        "keras.initializers.Initializer", "keras.initializers.initializers.Initializer"),
+    "keras.src.regularizers.regularizers.Regularizer": (
+        "keras.regularizers.Regularizer",),
+    "keras.src.constraints.constraints.Constraint": ("keras.constraints.Constraint",),
+    "keras.src.optimizers.schedules.learning_rate_schedule.LearningRateSchedule": (
+        "keras.optimizers.schedules.LearningRateSchedule",
+        "keras.optimizers.schedules.learning_rate_schedule.LearningRateSchedule"),
+}
+
+
+def legacy_class_names() -> dict[str, list[str]]:
+    """LEGACY_CLASS_NAMES for the R side (fetched once per session)."""
+    return {k: list(v) for k, v in LEGACY_CLASS_NAMES.items()}

@@ -23,6 +23,7 @@ import numpy as np
 from . import args as A
 from ._keras import keras, tf
 from .errors import RkIOError, RkTypeError, RkValueError
+from .boundary import transport
 from .boundary.rfunctions import is_r_function
 
 
@@ -164,9 +165,17 @@ def _custom(custom_objects: Any) -> dict[str, Any] | None:
             if is_r_function(obj) and obj.__name__ == "r_function" and name.isidentifier():
                 obj.__name__ = obj.__qualname__ = name
         return dict(custom_objects)
-    items = custom_objects if isinstance(custom_objects, (list, tuple)) else [custom_objects]
-    out = {}
-    for obj in items:
+    if isinstance(custom_objects, transport.RPartlyNamed):  # list(my_metric, my_loss = f)
+        given = custom_objects.items_named()
+    else:
+        items = custom_objects if isinstance(custom_objects, (list, tuple)) \
+            else [custom_objects]
+        given = [("", obj) for obj in items]
+    named = {k: v for k, v in given if k}
+    out = _custom(named) if named else {}
+    for key, obj in given:
+        if key:
+            continue
         name = getattr(obj, "__name__", None) or getattr(obj, "name", None)
         if not isinstance(name, str):
             raise RkValueError("`custom_objects` must be a named list: list(name = object).")
@@ -278,6 +287,10 @@ def _compile_from_training_config(model: Any, path: str, custom: dict | None) ->
     cfg = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
 
     def obj(x: Any, deser: Any) -> Any:
+        if isinstance(x, str):  # a custom loss/metric saved by name: the object itself now,
+            # as Keras resolves names only at the first fit(), outside custom_object_scope
+            found = keras.saving.get_registered_object(x, custom_objects=custom)
+            return x if found is None else found
         if isinstance(x, dict) and "class_name" in x:
             return deser(x, custom_objects=custom)
         if isinstance(x, list):

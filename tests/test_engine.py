@@ -132,7 +132,9 @@ def test_summary_text(rk, mlp):
     assert "Total params:" in text and "(None, 16)" in text
     unbuilt = rk.keras_model_sequential()
     rk.layer_dense(unbuilt, units=2)
-    assert rk.summary_text(unbuilt) == "Model: <no summary available, model was not built>"
+    text = rk.summary_text(unbuilt)  # keras3 said "unbuilt", keras 2.x "no summary available"
+    assert text.startswith(f'Model: "{unbuilt.name}" (unbuilt)')
+    assert "<no summary available, model was not built" in text
 
 
 def test_weights_round_trip(rk, mlp):

@@ -117,6 +117,7 @@ if (!exists("py_to_r", mode = "function")) py_to_r <- reticulate::py_to_r
 # in the package namespace, where the tests call them unqualified.
 if (!exists("py_eval", mode = "function")) py_eval <- reticulate::py_eval
 if (!exists("R6Class", mode = "function")) R6Class <- R6::R6Class  # imported from R6
+if (!exists("iterate", mode = "function")) iterate <- reticulate::iterate  # tensorflow re-exports it
 # Internal functions of keras/keras3 that the tests reach through the package namespace and
 # that only probe the environment or make test data (functional internals are not shimmed).
 have_module <- function(m) reticulate::py_module_available(m)
@@ -129,6 +130,9 @@ keras_version <- function() package_version(keras$`__version__`)
 if (!exists("is_keras_available", mode = "function"))
   is_keras_available <- function(version = NULL) TRUE
 is_tensorflow_implementation <- function(...) TRUE
+# keras 2.x: the given application preprocessor applied to the array
+preprocess_input <- function(x, preprocessor, ...)
+  preprocessor(np_array(x, dtype = "float32"), ...)  # keras_array(): floatx
 is_keras_implementation <- function(...) FALSE
 get_keras_implementation <- function(...) "tensorflow"
 # keras 2.x internal (helper-utils.R expect_tensor()): tf$is_tensor(), true for KerasTensors

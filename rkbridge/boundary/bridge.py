@@ -85,7 +85,8 @@ def _run(fn: Any, args: Any, kwargs: Any, keep: bool = False) -> Any:
         warnings.simplefilter("always", RkDeprecationWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
         try:
-            kwargs, args = resolve_na(kwargs, args, getattr(fn, "shape_args", ()))
+            kwargs, args = resolve_na(kwargs, args, getattr(fn, "shape_args", ()),
+                                      getattr(fn, "na_args", ()))
             value = fn(*(args or ()), **(kwargs or {}))
             value = Kept(value) if keep else transport.box_arrays(value)
         except BaseException as e:  # everything, KeyboardInterrupt included, goes to R
@@ -201,6 +202,11 @@ def factor(codes: Any, levels: Any) -> transport.RFactor:
 def data_frame(names: Any, columns: Any) -> transport.RDataFrame:
     names = [names] if isinstance(names, str) else list(names)
     return transport.RDataFrame(names, list(columns))
+
+
+def partly_named(items: Any, names: Any) -> transport.RPartlyNamed:
+    names = [names] if isinstance(names, str) else list(names)
+    return transport.RPartlyNamed(list(items), names)
 
 
 def sparse_matrix(layout: str, index: Any, pointers: Any, values: Any, dims: Any) -> Any:

@@ -366,6 +366,19 @@ class RFactor:
         return len(self.codes)
 
 
+class RPartlyNamed(list):
+    """An R list where only some elements are named (`list(a, b = x)`): a list of the
+    elements, with `names` ("" for an unnamed one). A dict would lose all but one of the
+    unnamed elements."""
+
+    def __init__(self, items: Sequence[Any], names: Sequence[str]):
+        super().__init__(items)
+        self.names = list(names)
+
+    def items_named(self) -> list[tuple[str, Any]]:
+        return list(zip(self.names, self))
+
+
 class RDataFrame:
     """An R data.frame: its column names and columns (arrays, RFactor or lists of strings)."""
 
