@@ -354,3 +354,26 @@ use_implementation <- function(implementation = "keras") {
 use_backend <- function(backend = "tensorflow") {
   invisible(rk_call("use_backend", rk_capture()))
 }
+
+#' An R array as a NumPy array for Keras (keras 2.x)
+#'
+#' keras 2.x's `keras_array()`: R doubles become a NumPy array of Keras's float type
+#' ([config_floatx()], float32 unless changed), other vectors keep their type (integers
+#' int32, logicals bool), in row-major layout with R's index meaning. Data frames and lists
+#' are converted element by element; `NULL` and Python objects are returned as they are.
+#' @param x An R vector, matrix, array, data frame or list of them.
+#' @param dtype NumPy data type; `NULL` for the rule above.
+#' @return A NumPy array (a list of them for a list or data frame).
+#' @examples
+#' if (rkbridge_available()) {
+#'   a <- keras_array(matrix(1:6 / 2, 2))
+#'   a$dtype
+#'   py_to_r(a)
+#' }
+#' @export
+keras_array <- function(x, dtype = NULL) {
+  if (is.null(x) || inherits(x, "python.builtin.object")) return(x)
+  if (is.list(x)) return(lapply(x, keras_array, dtype = dtype))
+  if (is.null(dtype) && is.double(x)) dtype <- config_floatx()
+  np_array(x, dtype = dtype)
+}

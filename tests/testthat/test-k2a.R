@@ -338,3 +338,17 @@ test_that("multi_gpu_model() is an error that points at strategy_mirrored()", {
   expect_match(conditionMessage(err), "tf$distribute$MirroredStrategy()", fixed = TRUE)
   expect_error(multi_gpu_model(model), class = "rkbridge_removed_error")
 })
+
+test_that("keras_array(): doubles as floatx, other types kept, R's index meaning", {
+  skip_if_no_engine()
+  m <- matrix(c(1.5, 2, 3, 4, 5, 6), 2)
+  a <- keras_array(m)
+  expect_equal(as.character(a$dtype), "float32")
+  expect_equal(py_to_r(a), m)
+  expect_equal(as.character(keras_array(1:3)$dtype), "int32")
+  expect_equal(as.character(keras_array(m, dtype = "float64")$dtype), "float64")
+  l <- keras_array(list(a = m, b = c(TRUE, FALSE)))
+  expect_equal(names(l), c("a", "b"))
+  expect_equal(as.character(l$b$dtype), "bool")
+  expect_null(keras_array(NULL))
+})
