@@ -15,9 +15,9 @@ rk_capture <- function(unnamed = FALSE) {
   fn <- sys.function(sys.parent())
   mc <- match.call(fn, sys.call(sys.parent()), expand.dots = FALSE,
                    envir = parent.frame(2L))
-  supplied <- setdiff(names(mc)[-1L], "...")
-  out <- lapply(supplied, function(n) get(n, envir = env, inherits = FALSE))
-  names(out) <- supplied
+  supplied <- as.character(names(mc)[-1L])
+  supplied <- supplied[supplied != "..."]
+  out <- mget(supplied, envir = env, inherits = FALSE)
   if ("..." %in% names(mc)) {
     dots <- eval(quote(list(...)), env)
     if (length(dots) && is.null(names(dots))) names(dots) <- rep("", length(dots))
@@ -90,7 +90,7 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
     kw[i] <- list(NULL)
   }
   loan_names <- names(args)[lent]
-  held_ids <- if (length(held)) vapply(args[held], reticulate::py_id, "")
+  held_ids <- if (length(held)) vapply(args[held], held_id, "")
   res <- .rk$call(name, pos, kw, FALSE, loan_names, loans, names(args)[held],
                   if (length(held)) as.numeric(held_ids))
   if (length(held) && inherits(res, "rkbridge.boundary.bridge.Failure") &&
@@ -112,9 +112,11 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
 # `_held`): reticulate converts an R handle on a Python object by calling back into R, which
 # costs as much as predicting one row; a number costs nothing. NULL for anything else.
 held_id <- function(x) {
-  if (!inherits(x, "keras.src.layers.layer.Layer") || reticulate::py_is_null_xptr(x))
-    return(NULL)
-  reticulate::py_id(x)
+  if (!inherits(x, "keras.src.layers.layer.Layer")) return(NULL)
+  # a callable's reference itself: reticulate resolves the function to it through R
+  ref <- if (is.function(x)) attr(x, "py_object", exact = TRUE) %||% x else x
+  if (reticulate::py_is_null_xptr(ref)) return(NULL)  # from another session: to_py() revives
+  reticulate::py_id(ref)
 }
 
 # The code of a vector's kind in a loan (rkbridge/boundary/transport.py, KIND_CODES).

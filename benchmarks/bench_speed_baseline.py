@@ -73,6 +73,20 @@ def one_batch_s(model, x, reps: int = 40) -> float:
     return min(best)
 
 
+def one_batch_block_s(model, x, reps: int = 40) -> float:
+    """As one_batch_s(), timed as a block of `reps` calls (seconds per call): the form the
+    R side can be timed in too, without a clock call of its own inside each interval."""
+    import numpy as np
+    best = []
+    for f in (lambda: model.predict_on_batch(x), lambda: np.asarray(model(x, training=False))):
+        f()
+        s = time.perf_counter()
+        for _ in range(int(reps)):
+            f()
+        best.append((time.perf_counter() - s) / int(reps))
+    return min(best)
+
+
 def evaluate_s(model, x, y, batch_size: int = 128) -> float:
     s = time.perf_counter()
     model.evaluate(x, y, batch_size=int(batch_size), verbose=0)
