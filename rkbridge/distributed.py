@@ -30,6 +30,7 @@ import numpy as np
 from . import args as A
 from ._keras import keras, tf
 from .errors import RkError, RkValueError
+from .fast_predict import as_adapter_would
 
 
 class RkDistributedError(RkError):
@@ -259,6 +260,8 @@ def _dataset(strategy: Any, x: Any, y: Any, sample_weight: Any, batch_size: int,
     a single iterator over all epochs (making a distributed iterator traces functions and
     cost ~0.15 s per epoch; each repetition is a full epoch, last partial batch included,
     and reshuffled)."""
+    # floats in floatx, as Keras's array adapter gives plain fit() (half the data to slice)
+    x, y = as_adapter_would(x), as_adapter_would(y)
     ds = tf.data.Dataset.from_tensor_slices(_element(x, y, sample_weight))
     if shuffle:
         # the same order on every worker (each then takes its part of each global batch)
