@@ -66,6 +66,7 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
   kw <- args
   lent <- NULL
   held <- NULL    # layers and models the engine knows by id (see held_id())
+  held_ids <- NULL
   fresh <- NULL   # ... and those it will know after this call
   for (i in seq_along(args)) {
     a <- args[[i]]
@@ -75,6 +76,7 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
       if (is.null(id)) kw[i] <- list(to_py(a))
       else if (isTRUE(.rk$held[[id]])) {
         held <- c(held, i)
+        held_ids <- c(held_ids, id)
         kw[i] <- list(NULL)
       } else {
         fresh <- c(fresh, id)
@@ -90,7 +92,6 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
     kw[i] <- list(NULL)
   }
   loan_names <- names(args)[lent]
-  held_ids <- if (length(held)) vapply(args[held], held_id, "")
   res <- .rk$call(name, pos, kw, FALSE, loan_names, loans, names(args)[held],
                   if (length(held)) as.numeric(held_ids))
   if (length(held) && inherits(res, "rkbridge.boundary.bridge.Failure") &&
@@ -113,8 +114,7 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
 # costs as much as predicting one row; a number costs nothing. NULL for anything else.
 held_id <- function(x) {
   if (!inherits(x, "keras.src.layers.layer.Layer")) return(NULL)
-  # a callable's reference itself: reticulate resolves the function to it through R
-  ref <- if (is.function(x)) attr(x, "py_object", exact = TRUE) %||% x else x
+  ref <- py_reference(x)  # reticulate would resolve a function to it through R
   if (reticulate::py_is_null_xptr(ref)) return(NULL)  # from another session: to_py() revives
   reticulate::py_id(ref)
 }

@@ -19,16 +19,18 @@ lendable <- function(x)
   !is.object(x) && (is.double(x) || is.integer(x) || is.logical(x)) &&
     (length(x) != 1L || !is.null(dim(x)))
 
+# The reference a Python object's R handle holds: a callable (a model, a layer) is an R
+# function carrying it as its "py_object" attribute; other handles are the reference.
+py_reference <- function(x)
+  if (is.function(x)) attr(x, "py_object", exact = TRUE) %||% x else x
+
 `%||%` <- function(a, b) if (is.null(a)) b else a
 
 # One R value -> what the engine receives.
 to_py <- function(x) {
   if (inherits(x, "python.builtin.object")) {
-    x <- rk_revive(x)
-    # A callable (a model, a layer) is an R function holding its reference: passing the
-    # reference itself spares reticulate (1.28) a slow conversion of the function.
-    if (is.function(x)) return(attr(x, "py_object", exact = TRUE) %||% x)
-    return(x)
+    # passing the reference itself spares reticulate (1.28) a slow conversion of a function
+    return(py_reference(rk_revive(x)))
   }
   if (is.null(x)) return(x)
   # A lone NA would reach Python as True (reticulate): the engine's marker instead, whose

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ._keras import keras
+from ._keras import keras, tf
 from .batches import DEFAULT_BATCH  # inputs up to this many rows are one batch
 
 
@@ -139,15 +139,10 @@ def one_batch(model: Any, x: Any) -> Any:
     if isinstance(x, np.ndarray) and _flat_call_works(concrete):
         # One plain array: skip binding `data` to the signature (a third of the call's cost)
         # and hand the concrete function its one tensor, as that binding would.
-        out = concrete._call_flat([_tf().convert_to_tensor(x)], concrete.captured_inputs)
+        out = concrete._call_flat([tf.convert_to_tensor(x)], concrete.captured_inputs)
     else:
         out = concrete(data)
     return keras.tree.map_structure(_to_numpy, out)
-
-
-def _tf() -> Any:
-    import tensorflow as tf
-    return tf
 
 
 def _flat_call_works(concrete: Any) -> bool:
@@ -161,7 +156,7 @@ def _flat_call_works(concrete: Any) -> bool:
 
 def _tf_flat_call_known() -> bool:
     try:
-        major, minor = (int(v) for v in _tf().__version__.split(".")[:2])
+        major, minor = (int(v) for v in tf.__version__.split(".")[:2])
     except (ValueError, ImportError):
         return False
     return (2, 13) <= (major, minor) <= (2, 21)
@@ -170,10 +165,9 @@ def _tf_flat_call_known() -> bool:
 _TF_FLAT_CALL = _tf_flat_call_known()
 
 
-def _to_numpy(t: Any) -> Any:
-    """predict_on_batch()'s conversion of each output (ragged tensors stay as they are)."""
-    from keras.src.backend.tensorflow.trainer import convert_to_np_if_not_ragged
-    return convert_to_np_if_not_ragged(t)
+# predict_on_batch()'s conversion of each output (ragged tensors stay as they are)
+from keras.src.backend.tensorflow.trainer import \
+    convert_to_np_if_not_ragged as _to_numpy  # noqa: E402
 
 
 def as_adapter_would(x: Any) -> Any:

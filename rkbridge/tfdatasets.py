@@ -131,6 +131,16 @@ def zip_datasets(*datasets: Any) -> Any:
 
 # -- transformations ---------------------------------------------------------------------------
 
+def _parallel_options(num_parallel_calls: Any, deterministic: Any) -> dict[str, Any]:
+    """tf.data's `num_parallel_calls` and `deterministic`, those given."""
+    kw: dict[str, Any] = {}
+    if num_parallel_calls is not None:
+        kw["num_parallel_calls"] = _parallel(num_parallel_calls)
+    if deterministic is not None:
+        kw["deterministic"] = A.as_bool(deterministic, "deterministic")
+    return kw
+
+
 def dataset_batch(dataset: Any, batch_size: Any, drop_remainder: Any = False,
                   num_parallel_calls: Any = None, deterministic: Any = None) -> Any:
     """Combine consecutive elements into batches of `batch_size` (a new first axis).
@@ -145,11 +155,7 @@ def dataset_batch(dataset: Any, batch_size: Any, drop_remainder: Any = False,
     Returns:
         The batched dataset.
     """
-    kw: dict[str, Any] = {}
-    if num_parallel_calls is not None:
-        kw["num_parallel_calls"] = _parallel(num_parallel_calls)
-    if deterministic is not None:
-        kw["deterministic"] = A.as_bool(deterministic, "deterministic")
+    kw = _parallel_options(num_parallel_calls, deterministic)
     return _dataset(dataset).batch(A.as_integer(batch_size, "batch_size"),
                                    drop_remainder=A.as_bool(drop_remainder, "drop_remainder"),
                                    **kw)
@@ -249,11 +255,7 @@ def dataset_map(dataset: Any, map_func: Any, num_parallel_calls: Any = None,
     Returns:
         The mapped dataset.
     """
-    kw: dict[str, Any] = {}
-    if num_parallel_calls is not None:
-        kw["num_parallel_calls"] = _parallel(num_parallel_calls)
-    if deterministic is not None:
-        kw["deterministic"] = A.as_bool(deterministic, "deterministic")
+    kw = _parallel_options(num_parallel_calls, deterministic)
     return _dataset(dataset).map(_element_function(map_func, "map_func"), **kw)
 
 
