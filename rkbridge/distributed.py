@@ -8,9 +8,8 @@ strategy; models built and compiled in its scope (`with_strategy()` in R) train 
 Keras 3's own fit() cannot train under `MultiWorkerMirroredStrategy` (keras-team/keras
 issue 20585): it reduces a batch across workers in eager mode to learn the input shapes, and
 its step reduces scalar logs along axis 0. For models under that strategy the engine runs
-the loop itself, with Keras's own pieces: the dataset is batched with the global batch size,
-sharded by data (each worker takes its part of every global batch) and distributed by
-`experimental_distribute_dataset`; each step runs the model's own `train_step` (a custom
+the loop itself, with Keras's own pieces: each replica gets its part of every global batch
+(distributed_feeds.py: TensorFlow's distributed datasets and values); each step runs the model's own `train_step` (a custom
 one too) under `strategy.run`, whose optimizer all-reduces the gradients; the logs are
 reduced across workers (MEAN); callbacks, metrics and the History behave as in Keras's fit.
 `BackupAndRestore` resumes from its restored epoch, as in Keras's fit; only the chief writes
@@ -20,17 +19,17 @@ No gradient exchange and no sockets of ours.
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from . import args as A
 from ._keras import keras, tf
 from .errors import RkError, RkValueError
-from .fast_predict import as_adapter_would
+from . import distributed_feeds as F
+from .generators import MainThreadAdapter
 
 
 class RkDistributedError(RkError):
@@ -245,58 +244,18 @@ def is_multi_worker(model: Any) -> bool:
 
 # -- the loop ------------------------------------------------------------------------------
 
-def _element(x: Any, y: Any, sample_weight: Any) -> Any:
-    parts = [x] if y is None else ([x, y] if sample_weight is None else [x, y, sample_weight])
-    return keras.tree.lists_to_tuples(parts[0] if len(parts) == 1 else tuple(parts))
-
-
-def _rows(x: Any) -> int:
-    return int(keras.tree.flatten(x)[0].shape[0])
-
-
-def _dataset(strategy: Any, x: Any, y: Any, sample_weight: Any, batch_size: int,
-             shuffle: bool, seed: int, repeat: bool = False) -> tuple[Any, Any, int]:
-    """The global batches of the data, distributed. `repeat`: one epoch after another, for
-    a single iterator over all epochs (making a distributed iterator traces functions and
-    cost ~0.15 s per epoch; each repetition is a full epoch, last partial batch included,
-    and reshuffled)."""
-    # floats in floatx, as Keras's array adapter gives plain fit() (half the data to slice)
-    x, y = as_adapter_would(x), as_adapter_would(y)
-    ds = tf.data.Dataset.from_tensor_slices(_element(x, y, sample_weight))
-    if shuffle:
-        # the same order on every worker (each then takes its part of each global batch)
-        ds = ds.shuffle(_rows(x), seed=seed, reshuffle_each_iteration=True)
-    ds = ds.batch(batch_size)
-    if repeat:
-        ds = ds.repeat()
-    options = tf.data.Options()
-    options.experimental_distribute.auto_shard_policy = \
-        tf.data.experimental.AutoShardPolicy.DATA
-    ds = ds.with_options(options)
-    return ds, strategy.experimental_distribute_dataset(ds), math.ceil(_rows(x) / batch_size)
-
-
-def _reduced(strategy: Any, logs: Any) -> Any:
-    return keras.tree.map_structure(lambda v: strategy.reduce("MEAN", v, axis=None), logs)
-
-
-def _step_function(model: Any, strategy: Any, step: Any) -> Any:
-    @tf.function(reduce_retracing=True)
-    def run(iterator: Any) -> Any:
-        return _reduced(strategy, strategy.run(step, args=(next(iterator),)))
-    return run
-
-
-def _cached_step(model: Any, strategy: Any, kind: str) -> Any:
-    """The model's traced train or test step, kept between fit()/evaluate() calls as Keras
-    keeps its own (tracing it again cost every call about 0.3 s), and made anew after
+def _cached_step(model: Any, kind: str, feed_kind: str) -> Any:
+    """The model's traced train or test step for a kind of feed, kept between calls as
+    Keras keeps its own (tracing it again cost every call about 0.3 s), and made anew after
     compile() (a new optimizer and compile settings)."""
     key = (model.optimizer, getattr(model, "_compile_config", None))
-    cached = getattr(model, f"_rk_{kind}_step", None)
+    steps = model.__dict__.setdefault("_rk_steps", {})
+    cached = steps.get((kind, feed_kind))
     if cached is not None and cached[0][0] is key[0] and cached[0][1] is key[1]:
         return cached[1]
-    fn = _step_function(model, strategy, getattr(model, f"{kind}_step"))
-    setattr(model, f"_rk_{kind}_step", (key, fn))
+    fn = F.step_function(model.distribute_strategy, getattr(model, f"{kind}_step"),
+                         feed_kind)
+    steps[(kind, feed_kind)] = (key, fn)
     return fn
 
 
@@ -304,15 +263,35 @@ def _floats(logs: Any) -> dict[str, float]:
     return {k: float(np.asarray(v)) for k, v in dict(logs or {}).items()}
 
 
-def _build(model: Any, strategy: Any, ds: Any) -> None:
+def _build(model: Any, feed: Any) -> None:
     """Create the optimizer's and the metrics' variables under the strategy, from a local
     batch's shapes (what Keras does with a batch reduced across workers)."""
     if getattr(model, "_symbolic_build_done", False):
         return
-    batch = next(iter(ds))
-    with strategy.scope():
-        model._symbolic_build(data_batch=batch)
+    with model.distribute_strategy.scope():
+        model._symbolic_build(data_batch=feed.first_batch())
     model._symbolic_build_done = True
+
+
+def _run_steps(fn: Any, feed: Any, steps: Any, begin: Any, end: Any) -> dict[str, float]:
+    """Up to `steps` steps (all the feed has, when None); `begin`/`end` are the batch
+    callbacks (or None). Returns the last logs."""
+    logs: dict[str, float] = {}
+    step = 0
+    while steps is None or step < steps:
+        if begin:
+            begin(step)
+        try:
+            out = fn(*feed.args())
+        except (tf.errors.OutOfRangeError, StopIteration):
+            break  # a source of unknown length ran out: the end of the epoch
+        logs = _floats(out)
+        if end:
+            end(step, logs)
+        step += 1
+        if getattr(feed, "stop", lambda: False)():
+            break
+    return logs
 
 
 def fit(model: Any, x: Any = None, y: Any = None, batch_size: Any = None, epochs: int = 1,
@@ -322,31 +301,30 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Any = None, epochs
         validation_steps: Any = None, validation_batch_size: Any = None,
         validation_freq: int = 1, seed: int = 1234, **kwargs: Any) -> Any:
     """Keras's fit() for a model under a MultiWorkerMirroredStrategy (see the module).
-    `batch_size` is the global batch, split between the workers."""
+    `batch_size` is the global batch, split between the workers; `x` may be arrays, a
+    tf.data dataset or a batch source (generators.py)."""
     if class_weight:
         raise RkValueError("`class_weight` is not supported in multi-worker fit(); give "
                            "`sample_weight` instead.")
-    strategy = model.distribute_strategy
     batch_size = int(batch_size or 32)
     if validation_split and validation_data is None:
-        n = _rows(x)
+        n = F.nrows(x)
         cut = int(n * (1.0 - validation_split))
         take = lambda a, s: keras.tree.map_structure(lambda v: v[s], a)  # noqa: E731
         validation_data = (take(x, slice(cut, None)), take(y, slice(cut, None)))
         x, y = take(x, slice(0, cut)), take(y, slice(0, cut))
         if sample_weight is not None:
             sample_weight = sample_weight[:cut]
-    ds, dist, steps = _dataset(strategy, x, y, sample_weight, batch_size,
-                               bool(shuffle), int(seed), repeat=not steps_per_epoch)
-    if steps_per_epoch:
-        steps = int(steps_per_epoch)
-    _build(model, strategy, ds)
-    train = _cached_step(model, strategy, "train")
+    feed = F.feed(model, x, y, sample_weight, batch_size, bool(shuffle), int(seed),
+                  steps_per_epoch, "train")
+    _build(model, feed)
+    train = _cached_step(model, "train", feed.kind)
     cbs = callbacks if isinstance(callbacks, keras.callbacks.CallbackList) else \
         keras.callbacks.CallbackList(callbacks, add_history=True, add_progbar=False,
-                                     model=model, verbose=0, epochs=epochs, steps=steps)
+                                     model=model, verbose=0, epochs=epochs, steps=feed.steps)
     model.stop_training = False
     model._initial_epoch = None
+    feed.stop = lambda: bool(model.stop_training)
     cbs.on_train_begin()
     # callback_backup_and_restore() restored an interrupted run: go on from its epoch (as
     # Keras's fit does), and keep the other workers' backups out of the chief's directory
@@ -354,46 +332,50 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Any = None, epochs
     initial_epoch = model._initial_epoch or initial_epoch
     model._initial_epoch = None
     logs: dict[str, float] = {}
-    iterator = iter(dist)  # one for all epochs (see _dataset())
     validation = _Validation(model, validation_data, validation_batch_size or batch_size,
                              validation_steps)
     for epoch in range(int(initial_epoch), int(epochs)):
         model.reset_metrics()
         cbs.on_epoch_begin(epoch)
-        for step in range(steps):
-            cbs.on_train_batch_begin(step)
-            logs = _floats(train(iterator))
-            cbs.on_train_batch_end(step, logs)
-            if model.stop_training:
-                break
+        if hasattr(feed, "begin_epoch"):
+            feed.begin_epoch()
+        logs = _run_steps(train, feed, feed.steps, cbs.on_train_batch_begin,
+                          cbs.on_train_batch_end) or logs
+        if hasattr(feed, "end_epoch"):
+            feed.end_epoch()
         epoch_logs = dict(logs)
         if validation_data is not None and (epoch + 1) % int(validation_freq or 1) == 0:
             epoch_logs.update({f"val_{k}": v for k, v in validation.run().items()})
         cbs.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:
             break
+    feed.done()
+    validation.done()
     cbs.on_train_end(logs)
     return model.history
 
 
 class _Validation:
     """fit()'s validation data, evaluated after an epoch as evaluate() would, through one
-    distributed iterator made at the first use and kept for the later epochs (with
-    `validation_steps`, each validation goes on where the last stopped, as in Keras)."""
+    feed made at the first use and kept for the later epochs (with `validation_steps`, each
+    validation goes on where the last stopped, as in Keras)."""
 
     def __init__(self, model: Any, data: Any, batch_size: Any, steps: Any):
         self.model, self.data, self.batch_size, self.steps = model, data, batch_size, steps
-        self.iterator: Any = None
+        self.feed: Any = None
 
     def run(self) -> dict[str, float]:
-        if self.iterator is None:
-            vx, vy, vw = (tuple(self.data) + (None,))[:3]
-            ds, dist, n = _dataset(self.model.distribute_strategy, vx, vy, vw,
-                                   int(self.batch_size or 32), False, 0, repeat=True)
-            self.n = int(self.steps) if self.steps else n
-            _build(self.model, self.model.distribute_strategy, ds)
-            self.iterator = iter(dist)
-        return _evaluate_steps(self.model, self.iterator, self.n, None)
+        if self.feed is None:
+            x, y, w = (tuple(self.data) + (None, None))[:3] \
+                if isinstance(self.data, (tuple, list)) else (self.data, None, None)
+            self.feed = F.feed(self.model, x, y, w, int(self.batch_size or 32), False, 0,
+                               self.steps, "validation")
+            _build(self.model, self.feed)
+        return _evaluate_steps(self.model, self.feed, None)
+
+    def done(self) -> None:
+        if self.feed is not None:
+            self.feed.done()
 
 
 def _backups_apart(cbs: Any) -> None:
@@ -416,49 +398,46 @@ def _backups_apart(cbs: Any) -> None:
 
 def evaluate(model: Any, x: Any = None, y: Any = None, batch_size: Any = None,
              verbose: Any = 0, sample_weight: Any = None, steps: Any = None,
-             callbacks: Any = None, return_dict: bool = True, _callbacks: Any = "new",
-             **kwargs: Any) -> dict[str, float]:
+             callbacks: Any = None, return_dict: bool = True, **kwargs: Any
+             ) -> dict[str, float]:
     """Keras's evaluate() for a model under a MultiWorkerMirroredStrategy: each worker
     evaluates its part of every global batch, and the metrics are averaged."""
-    strategy = model.distribute_strategy
-    ds, dist, n_steps = _dataset(strategy, x, y, sample_weight, int(batch_size or 32),
-                                 False, 0)
-    if steps:
-        n_steps = int(steps)
-    _build(model, strategy, ds)
-    cbs = None
-    if _callbacks == "new":
-        cbs = keras.callbacks.CallbackList(callbacks, model=model, verbose=0, epochs=1,
-                                           steps=n_steps)
-        cbs.on_test_begin()
-    logs = _evaluate_steps(model, iter(dist), n_steps, cbs)
-    if cbs:
-        cbs.on_test_end(logs)
+    feed = F.feed(model, x, y, sample_weight, int(batch_size or 32), False, 0, steps,
+                  "evaluate")
+    _build(model, feed)
+    cbs = keras.callbacks.CallbackList(callbacks, model=model, verbose=0, epochs=1,
+                                       steps=feed.steps)
+    cbs.on_test_begin()
+    logs = _evaluate_steps(model, feed, cbs)
+    feed.done()
+    cbs.on_test_end(logs)
     return logs
 
 
-def _evaluate_steps(model: Any, iterator: Any, n_steps: int, cbs: Any) -> dict[str, float]:
-    test = _cached_step(model, model.distribute_strategy, "test")
+def _evaluate_steps(model: Any, feed: Any, cbs: Any) -> dict[str, float]:
+    test = _cached_step(model, "test", feed.kind)
     model.reset_metrics()
-    logs: dict[str, float] = {}
-    for step in range(n_steps):
-        if cbs:
-            cbs.on_test_batch_begin(step)
-        logs = _floats(test(iterator))
-        if cbs:
-            cbs.on_test_batch_end(step, logs)
-    return logs
+    if hasattr(feed, "begin_epoch"):
+        feed.begin_epoch()
+    return _run_steps(test, feed, feed.steps, cbs and cbs.on_test_batch_begin,
+                      cbs and cbs.on_test_batch_end)
 
 
 def predict(model: Any, x: Any, batch_size: Any = None, verbose: Any = 0, steps: Any = None,
             callbacks: Any = None, **kwargs: Any) -> Any:
     """Predictions on this worker alone (no communication): every worker that asks gets
-    the predictions for all of `x`."""
-    size = int(batch_size or 32)
-    n = _rows(x)
-    outs = []
-    for start in range(0, n, size):
-        part = keras.tree.map_structure(lambda v: v[start:start + size], x)
-        outs.append(keras.tree.map_structure(
-            lambda t: np.asarray(t), model(part, training=False)))
+    the predictions for all of `x` (arrays, a tf.data dataset or a batch source)."""
+    if isinstance(x, tf.data.Dataset):
+        parts: Any = x.take(int(steps)) if steps else x
+        parts = (b[0] if isinstance(b, tuple) else b for b in parts)
+    elif isinstance(x, MainThreadAdapter):
+        batches = x._batches()
+        n = steps or x.num_batches
+        parts = (b for _, b in zip(range(n) if n else iter(int, 1), batches))
+    else:
+        size = int(batch_size or 32)
+        parts = (keras.tree.map_structure(lambda v: v[i:i + size], x)
+                 for i in range(0, F.nrows(x), size))
+    outs = [keras.tree.map_structure(lambda t: np.asarray(t), model(p, training=False))
+            for p in parts]
     return keras.tree.map_structure(lambda *p: np.concatenate(p, axis=0), *outs)

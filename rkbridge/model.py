@@ -345,6 +345,8 @@ def predict(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 
     steps = A.as_integer(steps, "steps")
     source = G.adapt(x, steps, object, "x", "predict", targets=False)
     if source is not None or G.is_tf_dataset(x):
+        if distributed.is_multi_worker(object):
+            return distributed.predict(object, x if source is None else source, steps=steps)
         v = A.scalar(verbose)
         return object.predict(x if source is None else source, verbose=0 if v == "auto"
                               else int(v), steps=steps, callbacks=callbacks, **kwargs)

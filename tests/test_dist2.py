@@ -166,15 +166,14 @@ def test_backup_and_restore_resumes_after_a_worker_dies(tmp_path):
 
 def test_the_traced_step_is_kept_between_calls_and_made_anew_after_compile():
     import keras
-    import tensorflow as tf
     from rkbridge import distributed
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     model.compile(optimizer="adam", loss="mse")
-    strategy = tf.distribute.get_strategy()
-    first = distributed._cached_step(model, strategy, "train")
-    assert distributed._cached_step(model, strategy, "train") is first
-    assert distributed._cached_step(model, strategy, "test") is not first
+    first = distributed._cached_step(model, "train", "rows")
+    assert distributed._cached_step(model, "train", "rows") is first
+    assert distributed._cached_step(model, "test", "rows") is not first
+    assert distributed._cached_step(model, "train", "values") is not first
     model.compile(optimizer="sgd", loss="mae")
-    again = distributed._cached_step(model, strategy, "train")
+    again = distributed._cached_step(model, "train", "rows")
     assert again is not first
-    assert distributed._cached_step(model, strategy, "train") is again
+    assert distributed._cached_step(model, "train", "rows") is again
