@@ -64,6 +64,13 @@ def test_two_workers_follow_the_single_process_history(runs):
     assert a["loss"][-1] < a["loss"][0]  # it trained
 
 
+def test_datasets_and_generators_train_as_arrays(runs):
+    _, (a, b) = runs
+    np.testing.assert_allclose(a["by_dataset"], a["loss"], rtol=0, atol=1e-5)
+    np.testing.assert_allclose(a["by_generator"], a["loss"], rtol=0, atol=1e-5)
+    assert a["by_generator"] == b["by_generator"]
+
+
 def test_evaluate_and_predict_under_the_strategy(runs):
     (single,), (a, b) = runs
     assert list(a["evaluate"]) == ["loss", "accuracy"] or set(a["evaluate"]) == {"loss", "accuracy"}
