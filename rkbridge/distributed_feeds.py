@@ -108,9 +108,19 @@ class RowFeed:
 
 
 def _row_batches(strategy: Any, n: int, batch_size: int, shuffle: bool, seed: int) -> Any:
-    """The distributed dataset of row indices: epoch after epoch, each worker's replicas'
-    parts of every global batch."""
+    """The distributed dataset of row indices (see `worker_rows()`)."""
+    return strategy.distribute_datasets_from_function(
+        lambda ctx: worker_rows(ctx, n, batch_size, shuffle, seed))
+
+
+def worker_rows(ctx: Any, n: int, batch_size: int, shuffle: bool, seed: int) -> Any:
+    """One worker's row indices, epoch after epoch: for every global batch, one element per
+    local replica (in replica order) holding that replica's rows. `ctx`: the worker's
+    `tf.distribute.InputContext`."""
     full, partial = divmod(n, batch_size)
+    replicas = int(ctx.num_replicas_in_sync)
+    local = replicas // int(ctx.num_input_pipelines)
+    mine = range(int(ctx.input_pipeline_id) * local, (int(ctx.input_pipeline_id) + 1) * local)
 
     def order(epoch: Any) -> Any:
         rows = tf.range(n, dtype=tf.int64)
@@ -126,29 +136,21 @@ def _row_batches(strategy: Any, n: int, batch_size: int, shuffle: bool, seed: in
             out = out.concatenate(tf.data.Dataset.from_tensors(rows[full * batch_size:]))
         return out
 
-    def pipeline(ctx: Any) -> Any:
-        replicas = int(ctx.num_replicas_in_sync)
-        local = replicas // int(ctx.num_input_pipelines)
-        mine = range(int(ctx.input_pipeline_id) * local,
-                     (int(ctx.input_pipeline_id) + 1) * local)
+    def parts(rows: Any) -> Any:
+        out = None
+        for k in mine:
+            one = tf.data.Dataset.from_tensors(_part(rows, k, replicas))
+            out = one if out is None else out.concatenate(one)
+        return out
 
-        def parts(rows: Any) -> Any:
-            out = None
-            for k in mine:  # one element per local replica, in replica order
-                one = tf.data.Dataset.from_tensors(_part(rows, k, replicas))
-                out = one if out is None else out.concatenate(one)
-            return out
-
-        ds = tf.data.Dataset.counter().map(order).prefetch(1).flat_map(batches)
-        if replicas > 1:
-            ds = ds.flat_map(parts)
-        options = tf.data.Options()
-        options.experimental_optimization.apply_default_optimizations = False
-        options.experimental_distribute.auto_shard_policy = \
-            tf.data.experimental.AutoShardPolicy.OFF  # each worker takes its parts itself
-        return ds.with_options(options).prefetch(2)
-
-    return strategy.distribute_datasets_from_function(pipeline)
+    ds = tf.data.Dataset.counter().map(order).prefetch(1).flat_map(batches)
+    if replicas > 1:
+        ds = ds.flat_map(parts)
+    options = tf.data.Options()
+    options.experimental_optimization.apply_default_optimizations = False
+    options.experimental_distribute.auto_shard_policy = \
+        tf.data.experimental.AutoShardPolicy.OFF  # each worker takes its parts itself
+    return ds.with_options(options).prefetch(2)
 
 
 class DatasetFeed:
