@@ -289,6 +289,7 @@ def evaluate(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any 
              callbacks: Any = None, allow_na: bool = False, **kwargs: Any) -> dict[str, float]:
     """Loss and metrics on the given data, as a named list (`$loss`, `$accuracy`, ...)."""
     _check_compiled(object, "evaluate")
+    kwargs = _keras_takes(object, kwargs, "evaluate")
     steps = A.as_integer(steps, "steps")
     source = G.adapt(x, steps, object, "x", "evaluate")
     if source is not None or G.is_tf_dataset(x):
@@ -313,6 +314,23 @@ def evaluate(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any 
                           verbose=0 if v == "auto" else int(v), sample_weight=sample_weight,
                           steps=steps, callbacks=callbacks, return_dict=True, **kwargs)
     return {k: float(out[k]) for k in _result_order(object, out)}
+
+
+def _keras_takes(model: Any, kwargs: dict[str, Any], fn: str) -> dict[str, Any]:
+    """The arguments Keras's method `fn` names; the others (e.g. `epochs` given to
+    evaluate(), which the R interface to Keras 2 ignored without a word) are dropped with a
+    warning. A model class with its own `fn` gets them all."""
+    import inspect
+    method = getattr(keras.Model, fn)
+    if not kwargs or getattr(type(model), fn, None) is not method:
+        return kwargs
+    known = {k for k, p in inspect.signature(method).parameters.items()
+             if p.kind is not p.VAR_KEYWORD}
+    unknown = [k for k in kwargs if k not in known]
+    if unknown:
+        warnings.warn(f"{fn}() ignores {', '.join(f'`{k}`' for k in unknown)}: Keras's "
+                      f"{fn}() has no such argument.", stacklevel=2)
+    return {k: v for k, v in kwargs.items() if k in known}
 
 
 def _result_order(model: keras.Model, logs: dict[str, Any]) -> list[str]:
@@ -340,6 +358,7 @@ def predict(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 
             steps: Any = None, callbacks: Any = None, **kwargs: Any) -> Any:
     """Predictions as arrays with samples first (a list of them for several outputs)."""
     _check_model(object, "predict")
+    kwargs = _keras_takes(object, kwargs, "predict")
     if x is None:
         raise RkValueError("predict() needs the input data `x`, not NULL.")
     steps = A.as_integer(steps, "steps")

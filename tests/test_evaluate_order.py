@@ -51,3 +51,21 @@ def test_loss_only_model(data):
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     assert list(rk.evaluate(model, x, y)) == ["loss"]
+
+
+def test_arguments_keras_lacks_are_dropped_with_a_warning():
+    """keras 2.x scripts give evaluate() `epochs` (its R interface ignored `...`)."""
+    import warnings
+    from rkbridge import model as M
+    m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    m.compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((4, 2)), np.ones(4)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        got = M.evaluate(m, x, y, epochs=1)
+        p = M.predict(m, x, epochs=1)
+    assert got["loss"] == pytest.approx(m.evaluate(x, y, verbose=0))
+    np.testing.assert_allclose(p, m.predict(x, verbose=0), rtol=1e-6)
+    said = [str(w.message) for w in seen]
+    assert "evaluate() ignores `epochs`: Keras's evaluate() has no such argument." in said
+    assert "predict() ignores `epochs`: Keras's predict() has no such argument." in said
