@@ -105,10 +105,17 @@ def _strings(x: Any, arg: str, rank: Any) -> Any:
 
 
 def by_name(x: Any, names: list[str] | None, arg: str, what: str,
-            as_dict: bool = False) -> Any:
+            as_dict: bool = False, given: list[str] | None = None) -> Any:
     """A named list of inputs (targets) -> a list in the model's input (output) order (a
     dict in that order, `as_dict`, for a model built with named inputs); anything else
-    unchanged."""
+    unchanged.
+
+    `given`: the names of the list the model was built from, in the order given
+    (`given_names()`). An unnamed list with one element each is matched to them by
+    position, as an R user lists them; Keras itself would match it in the sorted order of
+    the names (outputs list(b =, a =) would train `b` on the second target)."""
+    if given and isinstance(x, (list, tuple)) and len(x) == len(given):
+        x = dict(zip(given, x))
     if not isinstance(x, dict) or not names:
         return x
     unknown = [k for k in x if k not in names]
@@ -123,6 +130,30 @@ def by_name(x: Any, names: list[str] | None, arg: str, what: str,
     if as_dict:
         return {n: x[n] for n in names}
     return [x[n] for n in names] if len(names) > 1 else x[names[0]]
+
+
+def match_inputs(model: Any, x: Any, arg: str = "x") -> Any:
+    """`x` (after as_data()) as the model's inputs: named lists by name, unnamed lists by
+    position in the order the model's inputs were given (by_name())."""
+    return by_name(x, input_names(model), arg, "input", named_inputs(model),
+                   given_names(model, "inputs"))
+
+
+def match_targets(model: Any, y: Any, arg: str = "y") -> Any:
+    """`y` (after as_data()) as the model's targets, matched as match_inputs() does."""
+    return by_name(y, output_names(model), arg, "output", named_outputs(model),
+                   given_names(model, "outputs"))
+
+
+def given_names(model: Any, what: str) -> list[str] | None:
+    """The names of the list of inputs (`what = "inputs"`) or outputs a functional model
+    was built from, in the order given; None when it was not built from a named list."""
+    struct = getattr(model, f"_{what}_struct", None)
+    tensors = getattr(model, what, None) if getattr(model, "built", False) else None
+    if not isinstance(struct, dict) or not tensors:
+        return None
+    keys = [str(k) for k in struct]
+    return keys if len(keys) == len(tensors) else None
 
 
 def named_inputs(model: Any) -> bool:

@@ -119,14 +119,12 @@ class MainThreadAdapter(_DataAdapter):
         if len(parts) > 3:
             raise RkValueError(f"A batch from `{self.arg}` has {len(parts)} elements: it must "
                                f"be list(x, y), list(x, y, sample_weight) or x.")
-        x = D.by_name(_owned(D.as_data(parts[0], self.arg, self.model)),
-                      D.input_names(self.model),
-                      self.arg, "input", D.named_inputs(self.model))
+        x = D.match_inputs(self.model, _owned(D.as_data(parts[0], self.arg, self.model)),
+                           self.arg)
         out: list[Any] = [D.cast_for_model(self.model, x)]
         if len(parts) > 1:
-            y = D.by_name(_owned(D.one_row(D.as_data(parts[1], self.arg))),
-                          D.output_names(self.model),
-                          self.arg, "output")
+            y = D.match_targets(self.model, _owned(D.one_row(D.as_data(parts[1], self.arg))),
+                                self.arg)
             D.check_rows(x, y, f"{self.arg} (x of a batch)", f"{self.arg} (y of a batch)")
             out.append(D.cast_targets(y))
         if len(parts) > 2:

@@ -87,8 +87,7 @@ def predict_on_batch(object: Any, x: Any) -> Any:
         An array with one row per sample (a list of them for several outputs).
     """
     _check_model(object, "predict_on_batch")
-    x = D.by_name(D.as_data(x, "x", object), D.input_names(object), "x", "input",
-                  D.named_inputs(object))
+    x = D.match_inputs(object, D.as_data(x, "x", object))
     D.check_input_shape(object, x)
     return object.predict_on_batch(D.cast_for_model(object, x))
 

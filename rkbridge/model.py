@@ -173,9 +173,11 @@ def _validation(object: Any, validation_data: Any, steps: Any) -> Any:
     if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
         raise RkValueError("`validation_data` must be list(x_val, y_val) or "
                            "list(x_val, y_val, sample_weights).")
-    return tuple(D.one_row(D.as_data(v, f"validation_data[[{i + 1}]]",
-                                     object if i == 0 else None))
-                 for i, v in enumerate(validation_data))
+    parts = [D.one_row(D.as_data(v, f"validation_data[[{i + 1}]]", object if i == 0 else None))
+             for i, v in enumerate(validation_data)]
+    parts[0] = D.match_inputs(object, parts[0], "validation_data[[1]]")
+    parts[1] = D.match_targets(object, parts[1], "validation_data[[2]]")
+    return tuple(parts)
 
 
 def _sample_weight(sample_weight: Any, allow_na: bool) -> Any:
@@ -194,11 +196,8 @@ def _check_some_rows(x: Any, fn: str) -> None:
 
 def _prepare_xy(object: Any, x: Any, y: Any, allow_na: bool, fn: str) -> tuple[Any, Any]:
     _check_some_rows(x, fn)
-    x = D.by_name(D.as_data(x, "x", object), D.input_names(object), "x", "input",
-                  D.named_inputs(object))
-    y = D.by_name(D.as_data(y, "y"), D.output_names(object), "y", "output",
-                  D.named_outputs(object)) \
-        if y is not None else None
+    x = D.match_inputs(object, D.as_data(x, "x", object))
+    y = D.match_targets(object, D.as_data(y, "y")) if y is not None else None
     if not allow_na:
         D.check_finite(x, "x")
         if y is not None:
@@ -369,8 +368,7 @@ def predict(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 
         v = A.scalar(verbose)
         return object.predict(x if source is None else source, verbose=0 if v == "auto"
                               else int(v), steps=steps, callbacks=callbacks, **kwargs)
-    x = D.by_name(D.as_data(x, "x", object), D.input_names(object), "x", "input",
-                  D.named_inputs(object))
+    x = D.match_inputs(object, D.as_data(x, "x", object))
     D.check_input_shape(object, x)
     x = fast_predict.as_adapter_would(D.cast_for_model(object, x))
     if D.nrows(x) == 0:  # Keras's predict() fails on no batches: no rows in, no rows out

@@ -206,3 +206,28 @@ def test_decode_predictions_reads_the_class_index_from_the_cache(tmp_path, monke
     out = rk.imagenet_decode_predictions(preds, top=2)
     assert out[0]["class_description"][0] == "class7" and out[0]["score"][0] == pytest.approx(0.9)
     assert out[1]["class_name"][0] == "n00000003" and len(out[1]["score"]) == 2
+
+
+def test_unnamed_lists_follow_the_order_the_model_was_given():
+    """Outputs list(b =, a =) with y = list(y_b, y_a): `b` trains on y_b. Keras alone
+    matches an unnamed list in the sorted order of the names (b on y_a, silently)."""
+    from rkbridge import model as M
+    ib, ia = keras.Input((1,)), keras.Input((1,))
+    zeros = dict(kernel_initializer="zeros", bias_initializer="zeros")
+    m = keras.Model({"b": ib, "a": ia}, {"b": keras.layers.Dense(1, **zeros)(ib),
+                                         "a": keras.layers.Dense(1, **zeros)(ia)})
+    m.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    x = [np.zeros((64, 1)), np.zeros((64, 1))]
+    y = [np.full((64, 1), 5.0), np.full((64, 1), -5.0)]
+    h = M.fit(m, x, y, epochs=30, verbose=0, validation_data=(x, y))
+    p = M.predict(m, [np.zeros((1, 1)), np.zeros((1, 1))])
+    assert p["b"][0, 0] == pytest.approx(5.0, abs=0.05)
+    assert p["a"][0, 0] == pytest.approx(-5.0, abs=0.05)
+    assert h.metrics["val_loss"][-1] < 0.01  # validation matched the same way
+    # inputs too: b's input scaled by 1, a's by 0
+    m2 = keras.Model({"b": ib, "a": ia}, [keras.layers.Dense(1, kernel_initializer="ones",
+                                                             use_bias=False)(ib),
+                                          keras.layers.Dense(1, kernel_initializer="zeros",
+                                                             use_bias=False)(ia)])
+    out = M.predict(m2, [np.array([[1.0]]), np.array([[2.0]])])
+    assert float(out[0][0, 0]) == 1.0 and float(out[1][0, 0]) == 0.0

@@ -180,3 +180,18 @@ test_that("decode_predictions gives a data frame per sample from the cached clas
   expect_identical(out[[1]]$class_description[1], "class7")  # column 8 is class code 7
   expect_equal(out[[2]]$score[1], 0.7, tolerance = 1e-6)
 })
+
+test_that("an unnamed list of targets follows the order the outputs were given", {
+  skip_if_no_engine()
+  i <- layer_input(2)
+  outs <- list(b = i %>% layer_dense(1, kernel_initializer = "zeros"),
+               a = i %>% layer_dense(1, kernel_initializer = "zeros"))
+  m <- keras_model(i, outs) %>% compile(optimizer = optimizer_sgd(0.1), loss = "mse")
+  x <- matrix(0, 64, 2)
+  # Keras alone would match list(...) in the sorted order of the names: `b` on -5
+  fit(m, x, list(matrix(5, 64, 1), matrix(-5, 64, 1)), epochs = 30, verbose = 0)
+  p <- predict(m, x[1, , drop = FALSE])
+  expect_named(p, c("b", "a"))
+  expect_equal(p$b[1, 1], 5, tolerance = 0.01)
+  expect_equal(p$a[1, 1], -5, tolerance = 0.01)
+})
