@@ -175,15 +175,17 @@ def test_imagenet_weights_offline_fail_fast_and_are_read_from_the_cache(cache, m
     _unreachable(monkeypatch)
     args = dict(include_top=False, alpha=0.35, input_shape=[96, 96, 3])
     start = time.time()
+    donor = rk.application_mobilenet_v2(weights=None, **args)
+    build = time.time() - start  # what building the model alone takes on this machine now
+    start = time.time()
     with pytest.raises(RkNetworkError) as err:
         rk.application_mobilenet_v2(**args)
-    assert time.time() - start < 10
+    assert time.time() - start < build + 5  # no waiting on the network
     msg = str(err.value)
     assert "https://storage.googleapis.com/" in msg
     target = cache / "models" / os.path.basename(msg.split('"')[1])
     assert f'"{target}"' in msg and target.name.endswith(".h5")
     # the file placed there is what the model gets (a Keras-2 style HDF5 weights file)
-    donor = rk.application_mobilenet_v2(weights=None, **args)
     from keras.src.legacy.saving import legacy_h5_format
     import h5py
     with h5py.File(target, "w") as f:
