@@ -25,6 +25,10 @@ keras_model_sequential <- function(layers = NULL, name = NULL, input_shape = NUL
 #' @param outputs An output tensor, or a list of them.
 #' @param name Name of the model.
 #' @param ... Further arguments for Keras.
+#' @details With named lists of `inputs` or `outputs`, data for the model (`x`, `y`, in
+#'   `fit()`, `evaluate()`, `predict()`) may be named lists, matched by name, or unnamed
+#'   lists, matched by position in the order the lists were given here (Keras alone would
+#'   match an unnamed list in the sorted order of the names).
 #' @return A model.
 #' @examples
 #' if (rkbridge_available()) {
