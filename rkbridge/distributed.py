@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from . import args as A
+from . import data as D
 from ._keras import keras, tf
 from .errors import RkError, RkValueError
 from . import distributed_feeds as F
@@ -273,9 +274,10 @@ def _build(model: Any, feed: Any) -> None:
     model._symbolic_build_done = True
 
 
-def _run_steps(fn: Any, feed: Any, steps: Any, begin: Any, end: Any) -> dict[str, float]:
+def _run_steps(fn: Any, feed: Any, steps: Any, begin: Any, end: Any,
+               stop: Any = lambda: False) -> dict[str, float]:
     """Up to `steps` steps (all the feed has, when None); `begin`/`end` are the batch
-    callbacks (or None). Returns the last logs."""
+    callbacks (or None); `stop()` ends the epoch early. Returns the last logs."""
     logs: dict[str, float] = {}
     step = 0
     while steps is None or step < steps:
@@ -289,7 +291,7 @@ def _run_steps(fn: Any, feed: Any, steps: Any, begin: Any, end: Any) -> dict[str
         if end:
             end(step, logs)
         step += 1
-        if getattr(feed, "stop", lambda: False)():
+        if stop():
             break
     return logs
 
@@ -308,7 +310,7 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Any = None, epochs
                            "`sample_weight` instead.")
     batch_size = int(batch_size or 32)
     if validation_split and validation_data is None:
-        n = F.nrows(x)
+        n = D.nrows(x)
         cut = int(n * (1.0 - validation_split))
         take = lambda a, s: keras.tree.map_structure(lambda v: v[s], a)  # noqa: E731
         validation_data = (take(x, slice(cut, None)), take(y, slice(cut, None)))
@@ -324,7 +326,6 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Any = None, epochs
                                      model=model, verbose=0, epochs=epochs, steps=feed.steps)
     model.stop_training = False
     model._initial_epoch = None
-    feed.stop = lambda: bool(model.stop_training)
     cbs.on_train_begin()
     # callback_backup_and_restore() restored an interrupted run: go on from its epoch (as
     # Keras's fit does), and keep the other workers' backups out of the chief's directory
@@ -337,12 +338,10 @@ def fit(model: Any, x: Any = None, y: Any = None, batch_size: Any = None, epochs
     for epoch in range(int(initial_epoch), int(epochs)):
         model.reset_metrics()
         cbs.on_epoch_begin(epoch)
-        if hasattr(feed, "begin_epoch"):
-            feed.begin_epoch()
+        feed.begin_epoch()
         logs = _run_steps(train, feed, feed.steps, cbs.on_train_batch_begin,
-                          cbs.on_train_batch_end) or logs
-        if hasattr(feed, "end_epoch"):
-            feed.end_epoch()
+                          cbs.on_train_batch_end, lambda: bool(model.stop_training)) or logs
+        feed.end_epoch()
         epoch_logs = dict(logs)
         if validation_data is not None and (epoch + 1) % int(validation_freq or 1) == 0:
             epoch_logs.update({f"val_{k}": v for k, v in validation.run().items()})
@@ -417,8 +416,7 @@ def evaluate(model: Any, x: Any = None, y: Any = None, batch_size: Any = None,
 def _evaluate_steps(model: Any, feed: Any, cbs: Any) -> dict[str, float]:
     test = _cached_step(model, "test", feed.kind)
     model.reset_metrics()
-    if hasattr(feed, "begin_epoch"):
-        feed.begin_epoch()
+    feed.begin_epoch()
     return _run_steps(test, feed, feed.steps, cbs and cbs.on_test_batch_begin,
                       cbs and cbs.on_test_batch_end)
 
@@ -437,7 +435,7 @@ def predict(model: Any, x: Any, batch_size: Any = None, verbose: Any = 0, steps:
     else:
         size = int(batch_size or 32)
         parts = (keras.tree.map_structure(lambda v: v[i:i + size], x)
-                 for i in range(0, F.nrows(x), size))
+                 for i in range(0, D.nrows(x), size))
     outs = [keras.tree.map_structure(lambda t: np.asarray(t), model(p, training=False))
             for p in parts]
     return keras.tree.map_structure(lambda *p: np.concatenate(p, axis=0), *outs)

@@ -25,6 +25,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from . import data as D
 from ._keras import keras, tf
 from .fast_predict import as_adapter_would
 from .generators import MainThreadAdapter
@@ -33,10 +34,6 @@ from .generators import MainThreadAdapter
 def element(x: Any, y: Any, sample_weight: Any) -> Any:
     parts = [x] if y is None else ([x, y] if sample_weight is None else [x, y, sample_weight])
     return keras.tree.lists_to_tuples(parts[0] if len(parts) == 1 else tuple(parts))
-
-
-def nrows(x: Any) -> int:
-    return int(keras.tree.flatten(x)[0].shape[0])
 
 
 def _layout(strategy: Any) -> tuple[int, range]:
@@ -66,7 +63,31 @@ def _host(strategy: Any) -> str | None:
     return spec.replace(device_type="CPU", device_index=0).to_string()
 
 
-class RowFeed:
+class _Feed:
+    """What the loop asks of every feed; the hooks a feed needs no work in do nothing."""
+
+    kind: str
+    steps: int | None  # batches an epoch (None: until the source runs out)
+
+    def first_batch(self) -> Any:
+        """A batch of this worker's, for building the model's variables."""
+        raise NotImplementedError
+
+    def args(self) -> tuple[Any, ...]:
+        """The arguments of the next step (the step function of `kind`)."""
+        raise NotImplementedError
+
+    def begin_epoch(self) -> None:
+        pass
+
+    def end_epoch(self) -> None:
+        pass
+
+    def done(self) -> None:
+        pass
+
+
+class RowFeed(_Feed):
     """Arrays: index batches through a distributed iterator kept with the model (see the
     module). `purpose` names the use ("train", "validation", "evaluate") so that the
     validation of a fit() keeps its own."""
@@ -74,15 +95,16 @@ class RowFeed:
     kind = "rows"
 
     def __init__(self, model: Any, x: Any, y: Any, sample_weight: Any, batch_size: int,
-                 shuffle: bool, seed: int, purpose: str):
+                 shuffle: bool, seed: int, purpose: str, steps: Any = None):
         # floats in floatx, as Keras's array adapter gives plain fit() (half the data to
         # gather)
         x, y = as_adapter_would(x), as_adapter_would(y)
         self.data = keras.tree.map_structure(tf.convert_to_tensor,
                                              element(x, y, sample_weight))
-        self.n = nrows(x)
+        self.n = D.nrows(x)
         self.batch_size = batch_size
-        self.steps = self.epoch_steps = math.ceil(self.n / batch_size)
+        self.epoch_steps = math.ceil(self.n / batch_size)
+        self.steps = int(steps) if steps else self.epoch_steps
         strategy = model.distribute_strategy
         key = (self.n, batch_size, bool(shuffle), int(seed))
         kept = model.__dict__.setdefault("_rk_row_feeds", {})
@@ -153,7 +175,7 @@ def worker_rows(ctx: Any, n: int, batch_size: int, shuffle: bool, seed: int) -> 
     return ds.with_options(options).prefetch(2)
 
 
-class DatasetFeed:
+class DatasetFeed(_Feed):
     """A tf.data dataset (each element a global batch), distributed by TensorFlow. Without
     `steps`, an epoch is one pass (a new iterator each epoch, as Keras); with it, one
     iterator goes on across epochs."""
@@ -180,11 +202,8 @@ class DatasetFeed:
             self.begin_epoch()
         return (self.iterator,)
 
-    def done(self) -> None:
-        pass
 
-
-class ValueFeed:
+class ValueFeed(_Feed):
     """A batch source pulled on the calling thread (R generator functions must run there);
     each global batch is split between the replicas."""
 
@@ -203,10 +222,9 @@ class ValueFeed:
         return self.pending
 
     def args(self) -> tuple[Any, ...]:
-        batch, self.pending = (self.pending, None) if self.pending is not None else \
-            (next(self.batches), None)
+        batch, self.pending = self.first_batch(), None
         replicas, mine = _layout(self.strategy)
-        n = nrows(batch)
+        n = D.nrows(batch)
         bounds = [k * (n // replicas) + min(k, n % replicas) for k in range(replicas + 1)]
         parts = {k: keras.tree.map_structure(
             lambda a: tf.convert_to_tensor(np.asarray(a)[bounds[k]:bounds[k + 1]]), batch)
@@ -217,22 +235,17 @@ class ValueFeed:
     def end_epoch(self) -> None:
         self.source.on_epoch_end()
 
-    def done(self) -> None:
-        pass
-
 
 def feed(model: Any, x: Any, y: Any = None, sample_weight: Any = None,
          batch_size: Any = None, shuffle: bool = False, seed: int = 0,
-         steps: Any = None, purpose: str = "train") -> Any:
+         steps: Any = None, purpose: str = "train") -> _Feed:
     """The feed for `x` (with `y` and the sample weights, for arrays)."""
     if isinstance(x, MainThreadAdapter):
         return ValueFeed(model, x, steps)
     if isinstance(x, tf.data.Dataset):
         return DatasetFeed(model, x, steps)
-    f = RowFeed(model, x, y, sample_weight, int(batch_size or 32), shuffle, seed, purpose)
-    if steps:
-        f.steps = int(steps)
-    return f
+    return RowFeed(model, x, y, sample_weight, int(batch_size or 32), shuffle, seed, purpose,
+                   steps)
 
 
 def step_function(strategy: Any, step: Any, kind: str) -> Any:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import warnings
 from typing import Any, Sequence
 
@@ -319,7 +320,6 @@ def _keras_takes(model: Any, kwargs: dict[str, Any], fn: str) -> dict[str, Any]:
     """The arguments Keras's method `fn` names; the others (e.g. `epochs` given to
     evaluate(), which the R interface to Keras 2 ignored without a word) are dropped with a
     warning. A model class with its own `fn` gets them all."""
-    import inspect
     method = getattr(keras.Model, fn)
     if not kwargs or getattr(type(model), fn, None) is not method:
         return kwargs
