@@ -16,10 +16,18 @@ apt_pkgs=(r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-knitr
           r-cran-codetools pandoc
           r-cran-rcpp r-cran-rcpptoml r-cran-here r-cran-png r-cran-rappdirs r-cran-withr
           r-cran-jsonlite r-cran-rlang r-cran-matrix
+          # generics: the package imports its fit()/compile()/evaluate() generics
+          r-cran-generics
+          # the dependencies of the vendored tensorflow, tfdatasets, tfruns and config R
+          # packages, which the coexistence tests install privately
+          r-cran-backports r-cran-whisker r-cran-rstudioapi r-cran-processx r-cran-yaml
+          r-cran-base64enc r-cran-tidyselect
           # what the keras 2.x example scripts load themselves (tools/run_scripts.R)
           r-cran-readr r-cran-dplyr r-cran-purrr r-cran-stringr r-cran-tibble r-cran-glue
           r-cran-abind r-cran-progress r-cran-tokenizers r-cran-data.table r-cran-rjson
-          r-cran-magick)
+          r-cran-magick
+          # the progress bar's test runs R in a real terminal
+          tmux)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

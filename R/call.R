@@ -1,8 +1,36 @@
 # Calling the engine: argument capture, conversion, and engine errors as R conditions.
 
-rk_condition <- function(message, class = "rkbridge_error", call = NULL, ...) {
+# `call`: the user's call that failed (user_call()), as R's own errors name it.
+rk_condition <- function(message, class = "rkbridge_error", call = user_call(), ...) {
   structure(class = unique(c(class, "rkbridge_error", "error", "condition")),
             list(message = message, call = call, ...))
+}
+
+# The call by which the user entered the package, for a condition signalled below it: the
+# outermost rkbridge function on the chain of callers (sys.parents()), through base R
+# functions (tryCatch(), lapply()) between them, up to the user's code, a pipe or the top
+# level. An S3 method is named by its generic (`predict(model, x)`, `x + 1`). Only asked
+# when a condition is made, so a call that succeeds pays nothing for it.
+user_call <- function() {
+  ns <- environment(user_call)
+  parents <- sys.parents()
+  n <- sys.parent()
+  entry <- 0L
+  while (n > 0L) {
+    env <- topenv(environment(sys.function(n)))
+    if (identical(env, ns)) entry <- n
+    else if (!identical(env, .BaseNamespaceEnv)) break
+    # a function evaluated in an environment that is no function's (magrittr's pipe) has
+    # no caller frame: sys.parents() then gives its own number
+    if (parents[n] >= n) break
+    n <- parents[n]
+  }
+  if (entry == 0L) return(NULL)
+  call <- sys.call(entry)
+  generic <- get0(".Generic", envir = sys.frame(entry), inherits = FALSE)
+  if (is.character(generic) && length(generic) == 1L && is.call(call))
+    call[[1L]] <- as.name(generic)
+  call
 }
 
 # The arguments the caller of the calling function actually supplied, evaluated, by name.
@@ -29,16 +57,18 @@ rk_capture <- function(unnamed = FALSE) {
   out
 }
 
-signal_outcome <- function(res, call) {
+# The engine's outcome of a call as R sees it: its value, or its failure as an R condition
+# (the user's call, the engine's class and message), its messages and warnings signalled.
+signal_outcome <- function(res) {
   if (inherits(res, "rkbridge.boundary.bridge.Failure")) {
     # An R callback left by a non-local exit: continue it now (R/callables.R)
     if (identical(res$r_class, "rkbridge_jump") && !isFALSE(.Call(rk_resume_jump)))
       return(invisible())
     if (identical(res$r_class, "rkbridge_interrupt"))  # Ctrl-C: an interrupt, not an error
       stop(structure(class = c("rkbridge_interrupt", "interrupt", "condition"),
-                     list(message = res$message, call = call, value = res$value)))
-    stop(rk_condition(res$message, class = res$r_class, call = call,
-                      python_class = res$python_class, value = res$value))
+                     list(message = res$message, call = user_call(), value = res$value)))
+    stop(rk_condition(res$message, class = res$r_class, python_class = res$python_class,
+                      value = res$value))
   }
   if (inherits(res, "rkbridge.boundary.bridge.Outcome")) {
     for (m in res$messages) message(m)
@@ -48,21 +78,43 @@ signal_outcome <- function(res, call) {
   arrays_to_r(res)
 }
 
-# Call engine function `name` with R arguments `args` (a named list). A function that
-# returns the object it was given (it changed it in place) gives back the R object,
-# invisibly, so that `%>%` pipes keep working.
-rk_call <- function(name, args = list(), call = sys.call(-1L)) {
+# The one way R calls the engine. `what`: the name of an engine function, or a Python object
+# (a layer, a model, a Keras function) to call. `args`: R values, named ones passed by
+# keyword, unnamed ones by position. The result comes back as R values (arrays_to_r()); with
+# `keep = TRUE` as the Python object itself (a NumPy array, a tuple, a module), which
+# reticulate converts only with `convert = TRUE`. An engine function that returns the object
+# it was given (it changed it in place) gives back the R object, invisibly, so that `%>%`
+# pipes keep working.
+rk_call <- function(what, args = list(), keep = FALSE, convert = FALSE) {
   bridge()
-  sync_axis_rule(call)
-  given <- args
+  by_name <- is.character(what)
+  if (by_name) sync_axis_rule()
+  nms <- names(args)
   pos <- NULL
-  if (length(args) && !is.null(names(args)) && any(!nzchar(names(args)))) {
-    pos <- unname(lapply(args[!nzchar(names(args))], to_py))
-    args <- args[nzchar(names(args))]
+  if (length(args) && (is.null(nms) || any(!nzchar(nms)))) {
+    unnamed <- if (is.null(nms)) rep(TRUE, length(args)) else !nzchar(nms)
+    pos <- unname(lapply(args[unnamed], rk_to_engine))
+    args <- args[!unnamed]
   }
-  # Plain numeric and logical arrays go along with the call as loans, flat (see
-  # rkbridge/boundary/bridge.py, call()): one crossing in all, and nothing classed for
-  # reticulate to convert through R
+  if (!by_name) return(signal_outcome(.rk$call_object(what, pos, lapply(args, rk_to_engine))))
+  if (keep) {
+    kept <- signal_outcome(.rk$call(what, pos, lapply(args, rk_to_engine), TRUE))
+    return(if (isTRUE(convert)) reticulate::py_get_attr(kept, "value")
+           else bridge(convert = FALSE)$kept_value(kept))
+  }
+  res <- call_by_name(what, pos, args)
+  first <- if (length(args)) args[[1L]] else NULL
+  if (inherits(first, "python.builtin.object") && inherits(res, "python.builtin.object") &&
+      identical(reticulate::py_id(first), reticulate::py_id(res)))
+    return(invisible(first))
+  res
+}
+
+# Engine function `name` with positional arguments `pos` (converted) and keyword arguments
+# `args` (R values). Plain numeric and logical arrays go along with the call as loans, flat
+# (see rkbridge/boundary/bridge.py, call()): one crossing in all, and nothing classed for
+# reticulate to convert through R.
+call_by_name <- function(name, pos, args) {
   kw <- args
   lent <- NULL
   held <- NULL    # layers and models the engine knows by id (see held_id())
@@ -73,14 +125,14 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
     if (lendable(a)) lent <- c(lent, i)
     else if (!is.null(a)) {
       id <- held_id(a)
-      if (is.null(id)) kw[i] <- list(to_py(a))
+      if (is.null(id)) kw[i] <- list(rk_to_engine(a))
       else if (isTRUE(.rk$held[[id]])) {
         held <- c(held, i)
         held_ids <- c(held_ids, id)
         kw[i] <- list(NULL)
       } else {
         fresh <- c(fresh, id)
-        kw[i] <- list(to_py(a))
+        kw[i] <- list(rk_to_engine(a))
       }
     }
   }
@@ -91,68 +143,38 @@ rk_call <- function(name, args = list(), call = sys.call(-1L)) {
     loans <- c(loans, .Call(rk_lend, a), kind_code(a), length(d), d)
     kw[i] <- list(NULL)
   }
-  loan_names <- names(args)[lent]
-  res <- .rk$call(name, pos, kw, FALSE, loan_names, loans, names(args)[held],
+  res <- .rk$call(name, pos, kw, FALSE, names(args)[lent], loans, names(args)[held],
                   if (length(held)) as.numeric(held_ids))
   if (length(held) && inherits(res, "rkbridge.boundary.bridge.Failure") &&
       identical(res$r_class, "rkbridge_stale_handle")) {
     # an id whose object died and was taken again: send the objects themselves
     rm(list = held_ids, envir = .rk$held)
-    return(rk_call(name, given, call))
+    return(call_by_name(name, pos, args))
   }
   for (id in fresh) .rk$held[[id]] <- TRUE
-  res <- signal_outcome(res, call)
-  first <- if (length(args)) args[[1L]] else NULL
-  if (inherits(first, "python.builtin.object") && inherits(res, "python.builtin.object") &&
-      identical(reticulate::py_id(first), reticulate::py_id(res)))
-    return(invisible(first))
-  res
+  signal_outcome(res)
 }
-
 # For a Keras layer or model, the id the engine may know it by (rkbridge/boundary/bridge.py,
 # `_held`): reticulate converts an R handle on a Python object by calling back into R, which
 # costs as much as predicting one row; a number costs nothing. NULL for anything else.
 held_id <- function(x) {
   if (!inherits(x, "keras.src.layers.layer.Layer")) return(NULL)
   ref <- py_reference(x)  # reticulate would resolve a function to it through R
-  if (reticulate::py_is_null_xptr(ref)) return(NULL)  # from another session: to_py() revives
+  if (reticulate::py_is_null_xptr(ref)) return(NULL)  # from another session: rk_to_engine() revives
   reticulate::py_id(ref)
 }
 
 # The code of a vector's kind in a loan (rkbridge/boundary/transport.py, KIND_CODES).
 kind_code <- function(x) if (is.double(x)) 1 else if (is.integer(x)) 2 else 3
 
-# options(rkbridge.axis) reaches the engine, which holds the rule (rkbridge/axes.py): sent
-# only when it differs from what was last sent, so a call costs one getOption(). Unset, the
-# engine's default applies (keras3, or the environment variable RKBRIDGE_AXIS).
-sync_axis_rule <- function(call) {
-  rule <- getOption("rkbridge.axis")
+# options(rkbridge.dialect) (older name: rkbridge.axis) reaches the engine, which holds the
+# dialect (rkbridge/wrappers/dialect.py): sent only when it differs from what was last sent, so a
+# call costs one getOption(). Unset, the engine's default applies (keras3, or the
+# environment variable RKBRIDGE_DIALECT).
+sync_axis_rule <- function() {
+  rule <- getOption("rkbridge.dialect", getOption("rkbridge.axis"))
   if (identical(rule, .rk$axis_rule)) return(invisible())
-  signal_outcome(.rk$call("set_axis_rule", NULL, list(rule = rule)), call)
+  signal_outcome(.rk$call("set_dialect", NULL, list(dialect = rule)))
   .rk$axis_rule <- rule
   invisible()
-}
-
-# Call a Python object (layer, model, Keras function) from R with R arguments.
-rk_call_object <- function(object, args = list(), call = sys.call(-1L)) {
-  bridge()
-  pos <- if (is.null(names(args))) args else args[!nzchar(names(args))]
-  kw <- if (is.null(names(args))) list() else args[nzchar(names(args))]
-  res <- .rk$call_object(object, unname(lapply(pos, to_py)), lapply(kw, to_py))
-  signal_outcome(res, call)
-}
-
-# Call engine function `name` for a Python object that R keeps as it is, unconverted (a
-# NumPy array, a tuple, a module): the engine hands it over in a `Kept` box
-# (rkbridge/boundary/bridge.py), taken out here with reticulate conversion flag `convert`.
-# `args`: named arguments are passed by keyword, unnamed ones by position.
-rk_call_py <- function(name, args = list(), convert = FALSE, call = sys.call(-1L)) {
-  bridge()
-  sync_axis_rule(call)
-  nms <- names(args)
-  pos <- if (is.null(nms)) args else args[!nzchar(nms)]
-  kw <- if (is.null(nms)) list() else args[nzchar(nms)]
-  kept <- signal_outcome(.rk$call(name, unname(lapply(pos, to_py)), lapply(kw, to_py), TRUE),
-                         call)
-  if (isTRUE(convert)) reticulate::py_get_attr(kept, "value") else .rk$raw$kept_value(kept)
 }

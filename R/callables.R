@@ -5,7 +5,7 @@
 
 callable_wrapper <- function(x) {
   force(x)
-  function(...) rk_call_object(x, list(...))
+  function(...) rk_call(x, list(...))
 }
 
 #' @rawNamespace S3method(reticulate::py_to_r_wrapper, keras.src.regularizers.regularizers.Regularizer)
@@ -77,7 +77,10 @@ guard_r_function <- function(fn) {
 
 r_value_to_py <- function(value) {
   if (is.atomic(value) && !is.character(value) && (!is.null(dim(value)) || length(value) > 1L))
-    return(to_py(value))  # a view that holds `value` (a loan: see R/convert.R)
+    return(rk_to_engine(value))  # a view that holds `value` (a loan: see R/convert.R)
+  if (is.atomic(value) && length(value) == 1L && is.na(value) &&
+      !(is.double(value) && is.nan(value)))
+    return(bridge()$na)  # reticulate would make a lone NA TRUE
   if (!(is.null(value) || is.atomic(value) || is.list(value) ||
         inherits(value, "python.builtin.object")) || isS4(value))
     return(bridge()$unconvertible(sprintf("an R object of class '%s'", class(value)[1L])))

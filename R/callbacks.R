@@ -1,5 +1,5 @@
 # Custom callbacks written in R: R6 classes inheriting KerasCallback, or new_callback_class().
-# The engine (rkbridge/callbacks.py) runs them as Keras callbacks; here the R object's own
+# The engine (rkbridge/training/callbacks.py) runs them as Keras callbacks; here the R object's own
 # methods are only collected and forwarded.
 
 callback_hooks <- c("on_epoch_begin", "on_epoch_end", "on_batch_begin", "on_batch_end",
@@ -64,6 +64,8 @@ KerasCallback <- R6::R6Class("KerasCallback", public = c(list(
 #' @param classname Name of the class.
 #' @param ... Named methods (hooks such as `on_epoch_end = function(epoch, logs) ...`,
 #'   `initialize`, or your own helpers) and fields.
+#' @param private A named list of private members; every method sees `private`, an
+#'   environment per instance for state that is not the callback's (`private$n <- 1`).
 #' @return A function that creates callbacks of the new class; its arguments go to the
 #'   class's `initialize` method.
 #' @examples
@@ -78,12 +80,14 @@ KerasCallback <- R6::R6Class("KerasCallback", public = c(list(
 #'   fit(model, x, rowSums(x), epochs = 2, verbose = 0, callbacks = list(EpochPrinter()))
 #' }
 #' @export
-new_callback_class <- function(classname, ...) {
+new_callback_class <- function(classname, ..., private = list()) {
   members <- list(...)
   if (length(members) && (is.null(names(members)) || any(!nzchar(names(members)))))
     stop(rk_condition("new_callback_class(): every method must be named.",
                       "rkbridge_value_error"))
+  # R6 gives methods `private` only when the class declares a private member
   generator <- R6::R6Class(classname, inherit = KerasCallback, public = members,
+                           private = c(list(.rk_private = NULL), private),
                            lock_objects = FALSE)
   function(...) generator$new(...)
 }

@@ -252,7 +252,7 @@ r_to_py <- function(x, convert = FALSE) {
   # reticulate::r_to_py()'s own dispatch when called from this package, and call itself.
   if (inherits(x, "R6ClassGenerator")) return(r_to_py.R6ClassGenerator(x, convert))
   if (is.atomic(x) && !is.null(dim(x)) && !is.object(x))
-    return(rk_call_py("np_array", list(data = x, order = "F"), convert = convert))
+    return(rk_call("np_array", list(data = x, order = "F"), keep = TRUE, convert = convert))
   # dispatched from the caller's environment, as a direct call of reticulate's generic is:
   # an `r_to_py.<class>` method defined there (a script's, a test's) is found
   do.call(reticulate::r_to_py, list(x, convert = convert), envir = parent.frame())

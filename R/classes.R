@@ -1,5 +1,5 @@
 # Keras classes defined in R (keras3's Layer(), new_model_class(), ..., keras 2.x's KerasLayer
-# R6 classes). The engine (rkbridge/rclasses.py) builds the Python subclass; here each R
+# R6 classes). The engine (rkbridge/training/rclasses.py) builds the Python subclass; here each R
 # method is given its `self` (the Python object), `super` and `private`, and an R error in it
 # is reported with the R call that failed.
 
@@ -13,7 +13,40 @@ rk_signature <- function(fn) {
   keep <- !nms %in% c("...", "self")
   list(names = as.list(nms[keep]),
        has_default = as.list(vapply(f[keep], function(d) !identical(d, quote(expr = )), TRUE)),
-       dots = "..." %in% nms, calls_super = "super" %in% all.names(body(fn)))
+       dots = "..." %in% nms, calls_super = "super" %in% all.names(body(fn)),
+       active = isTRUE(attr(fn, "rk_active", exact = TRUE)))
+}
+
+#' Mark a method as an active property
+#'
+#' A member of a class made with [new_layer_class()], [new_model_class()] and friends that
+#' is marked active becomes a Python property: reading `self$name` calls the function with
+#' no arguments, assigning `self$name <- value` calls it with `value`. Keras reads some
+#' members as properties, e.g. a model's `metrics`.
+#' @param fn A function, `function()` for a read-only property or `function(value)` (with
+#'   `value` missing when read) for one that can be assigned.
+#' @return `fn`, marked.
+#' @examples
+#' if (rkbridge_available()) {
+#'   Scaler <- new_layer_class("Scaler",
+#'     initialize = function(...) {
+#'       super$initialize(...)
+#'       private$f <- 2
+#'     },
+#'     call = function(inputs) inputs * private$f,
+#'     factor = mark_active(function(value) {
+#'       if (missing(value)) private$f else private$f <- value
+#'     }))
+#'   s <- Scaler()
+#'   s$factor <- 3
+#'   s$factor
+#' }
+#' @export
+mark_active <- function(fn) {
+  if (!is.function(fn))
+    stop(rk_condition("mark_active(): `fn` must be a function.", "rkbridge_type_error"))
+  attr(fn, "rk_active") <- TRUE
+  fn
 }
 
 rk_method_message <- function(e, method, classname) {
@@ -37,8 +70,10 @@ rk_method <- function(fn, name, classname, shared) {
     delayedAssign("private", rk_private(self, shared), assign.env = env)
     rk_user_method <- fn
     environment(rk_user_method) <- env
+    args <- lapply(list(...), rk_method_arg)
+    if (takes_self) args <- c(list(self), args)
     # the R error goes to Python (reticulate) and comes back from the engine as an R error
-    value <- tryCatch(if (takes_self) rk_user_method(self, ...) else rk_user_method(...),
+    value <- tryCatch(do.call("rk_user_method", args),
                       error = function(e) stop(rk_method_message(e, name, classname),
                                                call. = FALSE))
     if (name %in% c("initialize", "__init__", "build")) return(NULL)
@@ -49,6 +84,17 @@ rk_method <- function(fn, name, classname, shared) {
                  !is.null(names(value)) && all(nzchar(names(value)))) value)
     value
   }
+}
+
+# An argument as an R value, the same under every reticulate: an R vector given to the
+# generator comes back from the engine as a NumPy array, which goes through the transport
+# (reticulate 1.28 cannot convert it; 1.4x makes 1-D arrays of those inside lists).
+# Tensors stay tensors.
+rk_method_arg <- function(x) {
+  x <- arrays_to_r(x)
+  if (is.list(x) && !is.object(x)) x[] <- lapply(x, rk_method_arg)
+  else if (is.atomic(x) && length(dim(x)) == 1L) dim(x) <- NULL
+  x
 }
 
 rk_private <- function(self, shared) {
@@ -73,7 +119,7 @@ rk_private <- function(self, shared) {
 # `super$initialize(...)`, `super()$build(input_shape)`, `super(Class, self)$call(x)`.
 rk_super_getter <- function(self, shared) {
   structure(function(type = NULL, object = NULL) {
-    structure(list(cls = if (is.null(type)) shared$cls else to_py(type),
+    structure(list(cls = if (is.null(type)) shared$cls else rk_to_engine(type),
                    self = if (is.null(object)) self else object),
               class = "rkbridge_super")
   }, class = "rkbridge_super_getter")
@@ -384,7 +430,12 @@ Constraint <- function(classname, call = NULL, get_config = NULL, ..., public = 
   inherit <- if (!is.name(spec) && length(spec) > 1L) eval(spec[[2L]], env) else "object"
   members_env <- new.env(parent = env)
   eval(body, members_env)
-  members <- as.list(members_env, all.names = TRUE)
+  # a member made with `%<-active%` is an active binding there: its function, marked
+  nms <- ls(members_env, all.names = TRUE, sorted = FALSE)
+  active <- vapply(nms, bindingIsActive, TRUE, env = members_env)
+  members <- mget(nms[!active], envir = members_env)
+  members[nms[active]] <- lapply(nms[active], function(n)
+    mark_active(activeBindingFunction(n, members_env)))
   lazy <- rk_lazy_class(function() rk_new_class(classname, members,
                                                 inherit = rk_inherit(inherit)))
   # whether the generator composes as a layer: known without Python for a plain class or
@@ -398,6 +449,30 @@ Constraint <- function(classname, call = NULL, get_config = NULL, ..., public = 
                             kind = kind)
   assign(classname, gen, envir = env)
   invisible(gen)
+}
+
+#' Define an active binding
+#'
+#' `name %<-active% function(value) ...` makes `name` an active binding in the calling
+#' environment: reading it calls the function with no arguments, assigning to it calls the
+#' function with the value. In the body of a `%py_class%` definition the member becomes an
+#' active property of the class (as with [mark_active()]).
+#' @param sym The name to bind.
+#' @param value A function of zero or one argument.
+#' @return `value`, invisibly.
+#' @examples
+#' counter <- 0
+#' x %<-active% function(value) {
+#'   counter <<- counter + 1
+#'   if (missing(value)) counter else counter <<- value
+#' }
+#' x
+#' x
+#' rm(x)
+#' @export
+`%<-active%` <- function(sym, value) {
+  makeActiveBinding(substitute(sym), value, parent.frame())
+  invisible(value)
 }
 
 #' Keras, as a Python module

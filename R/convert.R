@@ -3,7 +3,7 @@
 # change representation.
 
 array_to_engine <- function(x) {
-  b <- raw_bridge()  # its results stay NumPy arrays on every reticulate
+  b <- bridge(convert = FALSE)  # its results stay NumPy arrays on every reticulate
   if (is.character(x))
     return(b$strings_array(as.list(as.vector(x)), as.list(dim(x) %||% length(x))))
   if (!typeof(x) %in% c("double", "integer", "logical", "raw"))
@@ -26,66 +26,140 @@ py_reference <- function(x)
 
 `%||%` <- function(a, b) if (is.null(a)) b else a
 
-# One R value -> what the engine receives.
-to_py <- function(x) {
-  if (inherits(x, "python.builtin.object")) {
-    # passing the reference itself spares reticulate (1.28) a slow conversion of a function
-    return(py_reference(rk_revive(x)))
-  }
-  if (is.null(x)) return(x)
-  # A lone NA would reach Python as True (reticulate): the engine's marker instead, whose
-  # meaning (unknown size in a shape, else an error) is rkbridge/args.py's resolve_na().
+# One R value -> what the engine receives: a method per kind of R value. A value may reach
+# the engine as a loan instead (lendable(), rk_call()); what it means is the same.
+# A lone NA of any atomic class would reach Python as True (reticulate): the engine's marker
+# instead, whose meaning (unknown size in a shape, else an error) is rkbridge/wrappers/args.py's
+# resolve_na().
+rk_to_engine <- function(x) {
   if (is.atomic(x) && length(x) == 1L && is.null(dim(x)) && is.na(x) &&
       !(is.double(x) && is.nan(x)))
     return(bridge()$na)
-  if (inherits(x, "rkbridge_py_callable")) return(attr(x, "py_object", exact = TRUE))
-  if (inherits(x, "KerasCallback")) return(r6_callback_to_py(x))
-  if (inherits(x, "rkbridge_class_generator")) return(rk_class_get(x))  # R/classes.R
-  if (inherits(x, c("R6ClassGenerator", "R6"))) return(rk_r6_to_py(x))
-  if (inherits(x, "formula") && length(x) == 2L) x <- formula_function(x)
-  if (is.function(x)) {
-    nm <- attr(x, "rk_name", exact = TRUE)
-    # An R function the engine will call back: wrapped so that an error in it is reported
-    # as coming from it (rkbridge/boundary/rfunctions.py).
-    # Its formals' names go along: the engine decides from them how many arguments a hook
-    # takes, instead of retrying on errors (rkbridge/callbacks.py, call_flexibly()).
-    if (!is.null(nm)) return(bridge()$named(nm))
-    decl <- if (is.primitive(x)) args(x) else x  # args(): NULL for some primitives
-    formal_names <- if (is.null(decl)) NULL else as.list(as.character(names(formals(decl))))
-    return(bridge()$r_function(guard_r_function(x),
-                               attr(x, "rk_function_name", exact = TRUE) %||%
-                                 attr(x, "py_function_name", exact = TRUE), formal_names))
-  }
+  UseMethod("rk_to_engine")
+}
+
+#' @exportS3Method rk_to_engine default
+rk_to_engine.default <- function(x) {
+  if (is.function(x)) return(rk_to_engine.function(x))
   if (isS4(x)) return(s4_to_py(x))
-  check_plain_numbers(x, "an argument")
-  if (is.data.frame(x))
-    return(bridge()$data_frame(as.list(names(x)), unname(lapply(x, to_py_column))))
-  if (is.factor(x))
-    return(bridge()$factor(array_to_engine(as.integer(x)), as.list(levels(x))))
-  if (is.list(x)) {
-    out <- lapply(x, to_py)
-    nms <- names(x)
-    if (is.null(nms)) return(unname(out))
-    # list(a, b = x): a dict would keep one unnamed element only
-    if (!all(nzchar(nms))) return(bridge()$partly_named(unname(out), as.list(nms)))
-    return(out)
-  }
-  if (is.atomic(x) && !is.character(x) && (!is.null(dim(x)) || length(x) != 1L))
-    return(array_to_engine(x))
-  if (is.character(x) && !is.null(dim(x))) return(array_to_engine(x))
+  if (is.list(x)) return(rk_to_engine.list(x))  # a classed list: its elements
+  if (is.atomic(x)) return(atomic_to_engine(x))
   x
 }
 
-to_py_column <- function(col) {
+#' @rawNamespace S3method(rk_to_engine, "NULL")
+rk_to_engine.NULL <- function(x) NULL
+
+# Vectors without dim of length 1 stay scalars; other vectors and arrays are lent (numbers)
+# or copied (strings) to NumPy arrays; a character vector without dim stays a list of str.
+atomic_to_engine <- function(x) {
+  if (!is.null(dim(x)) || (length(x) != 1L && !is.character(x))) array_to_engine(x) else x
+}
+#' @exportS3Method rk_to_engine character
+rk_to_engine.character <- function(x) {
+  if (is.null(dim(x))) {
+    # reticulate would send NA as the text "NA" and invalid UTF-8 as "caf<e9>": NA goes as
+    # the engine's marker, invalid strings as their bytes, and the engine names the element
+    na <- is.na(x)
+    enc <- Encoding(x)
+    bad <- !na & (enc == "bytes" |
+                  (l10n_info()[["UTF-8"]] & enc == "unknown" & !validUTF8(x)))
+    # strings of a declared (or a non-UTF-8 native) encoding: read as R prints them
+    x[!bad] <- enc2utf8(x[!bad])
+    if (any(na | bad)) {
+      out <- as.list(x)
+      out[na] <- list(bridge()$na)
+      out[bad] <- lapply(x[bad], charToRaw)
+      return(out)
+    }
+  }
+  atomic_to_engine(x)
+}
+#' @exportS3Method rk_to_engine numeric
+rk_to_engine.numeric <- atomic_to_engine
+#' @exportS3Method rk_to_engine logical
+rk_to_engine.logical <- atomic_to_engine
+#' @exportS3Method rk_to_engine complex
+rk_to_engine.complex <- atomic_to_engine
+#' @exportS3Method rk_to_engine raw
+rk_to_engine.raw <- atomic_to_engine
+
+#' @exportS3Method rk_to_engine list
+rk_to_engine.list <- function(x) {
+  out <- lapply(x, rk_to_engine)
+  nms <- names(x)
+  if (is.null(nms)) return(unname(out))
+  # list(a, b = x): a dict would keep one unnamed element only
+  if (!all(nzchar(nms))) return(bridge()$partly_named(unname(out), as.list(nms)))
+  out
+}
+
+#' @exportS3Method rk_to_engine data.frame
+rk_to_engine.data.frame <- function(x)
+  bridge()$data_frame(as.list(names(x)), unname(lapply(x, column_to_engine)))
+
+#' @exportS3Method rk_to_engine factor
+rk_to_engine.factor <- function(x)
+  bridge()$factor(array_to_engine(as.integer(x)), as.list(levels(x)))
+
+# Classed numbers whose storage is not their value: an error (check_plain_numbers()).
+#' @exportS3Method rk_to_engine integer64
+rk_to_engine.integer64 <- function(x) check_plain_numbers(x, "an argument")
+#' @exportS3Method rk_to_engine Date
+rk_to_engine.Date <- rk_to_engine.integer64
+#' @exportS3Method rk_to_engine POSIXct
+rk_to_engine.POSIXct <- rk_to_engine.integer64
+#' @exportS3Method rk_to_engine POSIXlt
+rk_to_engine.POSIXlt <- rk_to_engine.integer64
+#' @exportS3Method rk_to_engine difftime
+rk_to_engine.difftime <- rk_to_engine.integer64
+
+# Passing the reference itself spares reticulate (1.28) a slow conversion of a function.
+#' @exportS3Method rk_to_engine python.builtin.object
+rk_to_engine.python.builtin.object <- function(x) py_reference(rk_revive(x))
+
+#' @exportS3Method rk_to_engine rkbridge_py_callable
+rk_to_engine.rkbridge_py_callable <- function(x) attr(x, "py_object", exact = TRUE)
+
+#' @exportS3Method rk_to_engine KerasCallback
+rk_to_engine.KerasCallback <- function(x) r6_callback_to_py(x)
+
+#' @exportS3Method rk_to_engine rkbridge_class_generator
+rk_to_engine.rkbridge_class_generator <- function(x) rk_class_get(x)  # R/classes.R
+
+#' @exportS3Method rk_to_engine R6
+rk_to_engine.R6 <- function(x) rk_r6_to_py(x)
+#' @exportS3Method rk_to_engine R6ClassGenerator
+rk_to_engine.R6ClassGenerator <- rk_to_engine.R6
+
+#' @exportS3Method rk_to_engine formula
+rk_to_engine.formula <- function(x)
+  if (length(x) == 2L) rk_to_engine.function(formula_function(x)) else x
+
+# An R function the engine will call back: wrapped so that an error in it is reported as
+# coming from it (rkbridge/boundary/rfunctions.py). Its formals' names go along: the engine
+# decides from them how many arguments a hook takes, instead of retrying on errors
+# (rkbridge/training/callbacks.py, call_flexibly()).
+#' @rawNamespace S3method(rk_to_engine, "function")
+rk_to_engine.function <- function(x) {
+  nm <- attr(x, "rk_name", exact = TRUE)
+  if (!is.null(nm)) return(bridge()$named(nm))
+  decl <- if (is.primitive(x)) args(x) else x  # args(): NULL for some primitives
+  formal_names <- if (is.null(decl)) NULL else as.list(as.character(names(formals(decl))))
+  bridge()$r_function(guard_r_function(x),
+                      attr(x, "rk_function_name", exact = TRUE) %||%
+                        attr(x, "py_function_name", exact = TRUE), formal_names)
+}
+
+column_to_engine <- function(col) {
   check_plain_numbers(col, "a data frame column")
-  if (is.factor(col)) return(bridge()$factor(array_to_engine(as.integer(col)),
-                                             as.list(levels(col))))
+  if (is.factor(col)) return(rk_to_engine.factor(col))
   if (is.character(col)) return(as.list(col))
   array_to_engine(as.vector(col))
 }
 
 # Sparse matrices of package Matrix: their slots, for the engine to build a tf.SparseTensor
-# (rkbridge/sparse.py). Other S4 objects would reach reticulate, which fails unclassed after
+# (rkbridge/datautils/sparse.py). Other S4 objects would reach reticulate, which fails unclassed after
 # printing them whole.
 s4_to_py <- function(x) {
   if (inherits(x, "dgCMatrix"))
@@ -151,12 +225,12 @@ arrays_to_r <- function(x) {
 # R -> engine -> R: what the transport does to a value (used by tests and benchmarks).
 rk_echo <- function(x) {
   bridge()
-  arrays_to_r(bridge()$echo(to_py(x)))
+  arrays_to_r(bridge()$echo(rk_to_engine(x)))
 }
 
 # Keras objects carry, after their Keras 3 classes, the class names R code written for
 # keras 2.x tests with inherits() (`keras.engine.training.Model`, `keras.metrics.Metric`;
-# the table is the engine's, rkbridge/naming.py). The names for a class are worked out once
+# the table is the engine's, rkbridge/wrappers/naming.py). The names for a class are worked out once
 # and kept by its first class name: per result one lookup.
 with_legacy_classes <- function(x) {
   cls <- class(x)
@@ -168,7 +242,7 @@ with_legacy_classes <- function(x) {
 
 legacy_classes_for <- function(cls) {
   tab <- .rk$legacy_table
-  if (is.null(tab)) tab <- .rk$legacy_table <- .rk$call("legacy_class_names")
+  if (is.null(tab)) tab <- .rk$legacy_table <- rk_call("legacy_class_names")
   extra <- setdiff(unlist(tab[intersect(cls, names(tab))], use.names = FALSE), cls)
   if (is.null(.rk$legacy_by_class)) .rk$legacy_by_class <- new.env(hash = TRUE, parent = emptyenv())
   assign(cls[[1L]], as.character(extra), envir = .rk$legacy_by_class)

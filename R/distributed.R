@@ -1,4 +1,4 @@
-# Training that outgrows one process (rkbridge/distributed.py): the strategies, and a scope
+# Training that outgrows one process (rkbridge/training/distributed.py): the strategies, and a scope
 # to build and compile models in.
 
 #' Distribution strategies: several devices or several processes training one model

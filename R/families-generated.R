@@ -394,7 +394,7 @@ attr(activation_soft_shrink, "rk_name") <- "activation_soft_shrink"
 #' The elements of the output vector are in range `[0, 1]` and sum to 1. Each input vector is handled independently. The `axis` argument sets which axis of the input the function is applied along. Softmax is often used as the activation for the last layer of a classification network because the result could be interpreted as a probability distribution. The softmax of each vector x is computed as `exp(x) / sum(exp(x))`. The input values in are the log-odds of the resulting probability. Passed uncalled (`activation = activation_relu`) it is the Keras function.
 #'
 #' @param x A tensor or R array to apply the activation to; `NULL` for the function itself.
-#' @param axis Integer, axis along which the softmax is applied. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis Integer, axis along which the softmax is applied. Axes: 1-based: 1 the batch axis, 2 the first feature axis, -1 the last; the batch axis (1) is a warning naming both rules (the keras3 rule). The keras 2.x R interface passed this argument to Keras unchanged, 0-based: 0 the batch axis, 1 the first feature axis: `options(rkbridge.dialect = "keras2")` gives that meaning.
 #' @param ... Further arguments for Keras.
 #' @return With `x`, the activation of `x` (a tensor: use `as.array()`); without, the activation function, for a layer's `activation` argument.
 #' @family activations
@@ -893,7 +893,7 @@ attr(callback_terminate_on_nan, "rk_name") <- "callback_terminate_on_nan"
 #' Constrains the weights incident to each hidden unit to have a norm less than or equal to a desired value. Also available via the shortcut function `keras.constraints.max_norm`.
 #'
 #' @param max_value the maximum norm value for the incoming weights.
-#' @param axis integer, axis along which to calculate weight norms. For instance, in a `Dense` layer the weight matrix has shape `(input_dim, output_dim)`, set `axis` to `0` to constrain each weight vector of length `(input_dim,)`. In a `Conv2D` layer with `data_format="channels_last"`, the weight tensor has shape `(rows, cols, input_depth, output_depth)`, set `axis` to `[0, 1, 2]` to constrain the weights of each filter tensor of size `(rows, cols, input_depth)`. Axes are 1-based (1 is the batch axis, -1 the last), the keras3 rule; the keras 2.x R interface passed this argument to Keras unchanged (0-based): `options(rkbridge.axis = "keras2")` gives that meaning.
+#' @param axis integer, axis along which to calculate weight norms. For instance, in a `Dense` layer the weight matrix has shape `(input_dim, output_dim)`, set `axis` to `0` to constrain each weight vector of length `(input_dim,)`. In a `Conv2D` layer with `data_format="channels_last"`, the weight tensor has shape `(rows, cols, input_depth, output_depth)`, set `axis` to `[0, 1, 2]` to constrain the weights of each filter tensor of size `(rows, cols, input_depth)`. Axes: 1-based: 1 the first axis of the weights, -1 the last (the keras3 rule). The keras 2.x R interface passed this argument to Keras unchanged, 0-based: 0 the first axis of the weights: `options(rkbridge.dialect = "keras2")` gives that meaning.
 #' @param ... Further arguments for Keras.
 #' @return A constraint, for a layer's `*_constraint` arguments.
 #' @family constraints
@@ -914,7 +914,7 @@ attr(constraint_maxnorm, "rk_name") <- "constraint_maxnorm"
 #' @param min_value the minimum norm for the incoming weights.
 #' @param max_value the maximum norm for the incoming weights.
 #' @param rate rate for enforcing the constraint: weights will be rescaled to yield `(1 - rate) * norm + rate * norm.clip(min_value, max_value)`. Effectively, this means that rate=1.0 stands for strict enforcement of the constraint, while rate<1.0 means that weights will be rescaled at each step to slowly move towards a value inside the desired interval.
-#' @param axis integer, axis along which to calculate weight norms. For instance, in a `Dense` layer the weight matrix has shape `(input_dim, output_dim)`, set `axis` to `0` to constrain each weight vector of length `(input_dim,)`. In a `Conv2D` layer with `data_format="channels_last"`, the weight tensor has shape `(rows, cols, input_depth, output_depth)`, set `axis` to `[0, 1, 2]` to constrain the weights of each filter tensor of size `(rows, cols, input_depth)`. Axes are 1-based (1 is the batch axis, -1 the last), the keras3 rule; the keras 2.x R interface passed this argument to Keras unchanged (0-based): `options(rkbridge.axis = "keras2")` gives that meaning.
+#' @param axis integer, axis along which to calculate weight norms. For instance, in a `Dense` layer the weight matrix has shape `(input_dim, output_dim)`, set `axis` to `0` to constrain each weight vector of length `(input_dim,)`. In a `Conv2D` layer with `data_format="channels_last"`, the weight tensor has shape `(rows, cols, input_depth, output_depth)`, set `axis` to `[0, 1, 2]` to constrain the weights of each filter tensor of size `(rows, cols, input_depth)`. Axes: 1-based: 1 the first axis of the weights, -1 the last (the keras3 rule). The keras 2.x R interface passed this argument to Keras unchanged, 0-based: 0 the first axis of the weights: `options(rkbridge.dialect = "keras2")` gives that meaning.
 #' @param ... Further arguments for Keras.
 #' @return A constraint, for a layer's `*_constraint` arguments.
 #' @family constraints
@@ -945,7 +945,7 @@ attr(constraint_nonneg, "rk_name") <- "constraint_nonneg"
 
 #' Constrains the weights incident to each hidden unit to have unit norm (constraint)
 #'
-#' @param axis integer, axis along which to calculate weight norms. For instance, in a `Dense` layer the weight matrix has shape `(input_dim, output_dim)`, set `axis` to `0` to constrain each weight vector of length `(input_dim,)`. In a `Conv2D` layer with `data_format="channels_last"`, the weight tensor has shape `(rows, cols, input_depth, output_depth)`, set `axis` to `[0, 1, 2]` to constrain the weights of each filter tensor of size `(rows, cols, input_depth)`. Axes are 1-based (1 is the batch axis, -1 the last), the keras3 rule; the keras 2.x R interface passed this argument to Keras unchanged (0-based): `options(rkbridge.axis = "keras2")` gives that meaning.
+#' @param axis integer, axis along which to calculate weight norms. For instance, in a `Dense` layer the weight matrix has shape `(input_dim, output_dim)`, set `axis` to `0` to constrain each weight vector of length `(input_dim,)`. In a `Conv2D` layer with `data_format="channels_last"`, the weight tensor has shape `(rows, cols, input_depth, output_depth)`, set `axis` to `[0, 1, 2]` to constrain the weights of each filter tensor of size `(rows, cols, input_depth)`. Axes: 1-based: 1 the first axis of the weights, -1 the last (the keras3 rule). The keras 2.x R interface passed this argument to Keras unchanged, 0-based: 0 the first axis of the weights: `options(rkbridge.dialect = "keras2")` gives that meaning.
 #' @param ... Further arguments for Keras.
 #' @return A constraint, for a layer's `*_constraint` arguments.
 #' @family constraints

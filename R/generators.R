@@ -1,4 +1,4 @@
-# Data that comes batch by batch (rkbridge/generators.py): R generator functions as `x` or
+# Data that comes batch by batch (rkbridge/training/generators.py): R generator functions as `x` or
 # `validation_data` of fit(), evaluate() and predict(), and the keras 2.x *_generator() names.
 
 # An R generator function, ready for the engine: each call's batch (`list(x, y)`, ...) goes
@@ -9,7 +9,7 @@ as_batch_source <- function(x, expr, arg, fn) {
   force(x)
   label <- sprintf("the generator `%s` (`%s` of %s())",
                    paste(deparse(expr, width.cutoff = 60L), collapse = " "), arg, fn)
-  bridge()$r_function(function() to_py(x()), label = label)
+  bridge()$r_function(function() rk_to_engine(x()), label = label)
 }
 
 # The keras 2.x R interface deprecated the *_generator() functions (fit() and friends take
@@ -49,7 +49,8 @@ generator_args <- function(args, x_expr, val_expr, fn) {
 #' @param validation_steps Batches drawn from a validation generator per epoch.
 #' @param class_weight Named list (by class code) of loss weights.
 #' @param max_queue_size,workers Ignored: batches are drawn one at a time on R's thread.
-#' @param initial_epoch Epoch to start from.
+#' @param initial_epoch Epochs already done (0-based, keras 2.x's rule, whatever the
+#'   dialect: `fit_generator()` is keras 2.x's).
 #' @return As [fit()], [evaluate()] and [predict()].
 #' @examples
 #' if (rkbridge_available()) {
@@ -78,11 +79,11 @@ fit_generator <- function(object, generator, steps_per_epoch, epochs = 1,
                                                  substitute(validation_data),
                                                  "validation_data", "fit_generator"),
                validation_steps = validation_steps, class_weight = class_weight,
-               initial_epoch = initial_epoch)
+               initial_epoch = initial_epoch, dialect = "keras2")  # keras 2.x only
   deprecated_generator_function("fit")
   history <- tryCatch(rk_call("fit", args[!vapply(args, is.null, TRUE)]),
                       rkbridge_interrupt = fit_interrupted)
-  new_history(history)
+  invisible(new_history(history))
 }
 
 #' @rdname fit_generator

@@ -1,10 +1,10 @@
 # The training history: print(), plot() and as.data.frame() (CONVENTIONS.md section 4).
 
+# `h`: fit()'s result as the engine hands it to R (rkbridge/training/history.py, History.fields()),
+# already plain R values: params, and per metric a 1-d array of one value per epoch.
 new_history <- function(h) {
-  metrics <- lapply(arrays_to_r(h$metrics),
-                    function(v) if (is.integer(v)) as.vector(v) else as.numeric(v))
-  structure(list(params = arrays_to_r(h$params), metrics = metrics),
-            class = "keras_training_history")
+  metrics <- lapply(h$metrics, function(v) if (is.integer(v)) as.vector(v) else as.numeric(v))
+  structure(list(params = h$params, metrics = metrics), class = "keras_training_history")
 }
 
 #' Training history
@@ -81,27 +81,45 @@ plot.keras_training_history <- function(x, y, metrics = NULL, method = c("auto",
     p <- ggplot2::ggplot(df, ggplot2::aes(x = epoch, y = value, colour = data)) +
       ggplot2::geom_point() +
       ggplot2::facet_grid(metric ~ ., switch = "y", scales = "free_y") +
-      ggplot2::labs(x = "epoch", y = NULL, colour = NULL) +
+      ggplot2::scale_x_continuous(breaks = epoch_breaks) +
+      ggplot2::labs(x = "epoch", y = NULL, colour = "data") +
       ggplot2::theme(strip.placement = "outside")
     if (smooth && max(df$epoch) >= 10)
       p <- p + ggplot2::geom_smooth(formula = y ~ x, method = "loess", se = FALSE)
     return(p)
   }
   ms <- levels(df$metric)
-  op <- graphics::par(mfrow = c(length(ms), 1L), mar = c(3, 4, 1, 1))
+  op <- graphics::par(mfrow = c(length(ms), 1L), mar = c(4, 4, 1, 1), mgp = c(2.2, 0.7, 0))
   on.exit(graphics::par(op))
   cols <- c(training = "#1f77b4", validation = "#2ca02c")
   for (m in ms) {
     d <- df[df$metric == m, ]
-    graphics::plot(d$epoch, d$value, type = "n", xlab = "epoch", ylab = m)
+    graphics::plot(d$epoch, d$value, type = "n", xlab = "epoch", ylab = m, xaxt = "n")
+    graphics::axis(1L, at = epoch_breaks(range(d$epoch)))
     for (k in levels(droplevels(d$data))) {
       s <- d[d$data == k, ]
       graphics::lines(s$epoch, s$value, col = cols[[k]], type = "o", pch = 16)
     }
-    graphics::legend("topright", legend = levels(droplevels(d$data)),
-                     col = cols[levels(droplevels(d$data))], lty = 1, bty = "n", cex = 0.8)
+    graphics::legend(legend_corner(d$epoch, d$value), legend = levels(droplevels(d$data)),
+                     title = "data", col = cols[levels(droplevels(d$data))], lty = 1,
+                     pch = 16, bty = "n", cex = 0.8)
   }
   invisible(NULL)
+}
+
+# Epochs are whole numbers from 1: axis ticks only at whole epochs within the shown range.
+epoch_breaks <- function(limits) {
+  b <- unique(round(pretty(limits)))
+  b[b >= max(limits[1L], 1) & b <= limits[2L]]
+}
+
+# The legend goes in a right-hand corner the curves leave free late in training: the top
+# for a falling curve (a loss), the bottom for a rising one (accuracy).
+legend_corner <- function(epochs, values) {
+  ok <- is.finite(values)
+  if (length(unique(epochs[ok])) < 2L) return("topright")
+  late <- values[ok & epochs > stats::median(epochs[ok])]
+  if (mean(late) > mean(range(values[ok]))) "bottomright" else "topright"
 }
 
 utils::globalVariables(c("epoch", "value", "data"))

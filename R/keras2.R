@@ -1,7 +1,7 @@
 # What keras 2.x R scripts used from zeallot, reticulate and the tensorflow R package, and
 # keras 2.x's implementation and backend switches. R's own work (unpacking lists, reshaping
 # R arrays) is done here; Python values and the engine's facts come from the engine
-# (rkbridge/interop.py).
+# (rkbridge/wrappers/tensorflow_r.py).
 
 #' Unpack a list into several variables
 #'
@@ -210,7 +210,7 @@ tuple <- function(..., convert = FALSE) {
     if (inherits(v, "python.builtin.tuple")) return(v)
     if (is.list(v) && !is.object(v)) values <- v
   }
-  rk_call_py("tuple", unname(values), convert = convert)
+  rk_call("tuple", unname(values), keep = TRUE, convert = convert)
 }
 
 #' A NumPy array from R data
@@ -234,7 +234,7 @@ tuple <- function(..., convert = FALSE) {
 #' @export
 np_array <- function(data, dtype = NULL, order = "C") {
   if (is.atomic(data) && is.null(dim(data))) data <- as.array(data)
-  rk_call_py("np_array", rk_capture())
+  rk_call("np_array", rk_capture(), keep = TRUE)
 }
 
 #' Convert a value to a TensorFlow tensor
@@ -319,7 +319,7 @@ is_keras_available <- function(version = NULL) {
 #'   K$backend()
 #' }
 #' @export
-backend <- function(convert = TRUE) rk_call_py("backend", convert = convert)
+backend <- function(convert = TRUE) rk_call("backend", keep = TRUE, convert = convert)
 
 #' The Keras implementation, and choosing the implementation and backend
 #'
@@ -341,7 +341,7 @@ backend <- function(convert = TRUE) rk_call_py("backend", convert = convert)
 #'   try(use_backend("theano"))
 #' }
 #' @export
-implementation <- function() rk_call_py("implementation", convert = TRUE)
+implementation <- function() rk_call("implementation", keep = TRUE, convert = TRUE)
 
 #' @rdname implementation
 #' @export

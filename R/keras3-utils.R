@@ -1,5 +1,5 @@
 # keras3's serialization registry, model state and dataset utilities: each function forwards
-# to the engine function of the same name (rkbridge/keras3_utils.py).
+# to the engine function of the same name (rkbridge/persistence/registry.py).
 
 #' The registry of custom objects
 #'

@@ -1,4 +1,4 @@
-# Keras 2's legacy image preprocessing (rkbridge/legacy_image.py): image_data_generator()
+# Keras 2's legacy image preprocessing (rkbridge/datautils/legacy_image.py): image_data_generator()
 # and the flow_images_from_*() iterators, usable as `x` of fit(), evaluate(), predict().
 
 #' Image data generator: random augmentation and standardisation (keras 2.x)
@@ -65,7 +65,7 @@ image_data_generator <- function(featurewise_center = FALSE, samplewise_center =
                            collapse = " "))
     # the image arrives as an engine array and the result goes back through the transport
     args$preprocessing_function <- bridge()$r_function(
-      function(x) to_py(f(arrays_to_r(x))), label = label)
+      function(x) rk_to_engine(f(arrays_to_r(x))), label = label)
   }
   rk_call("image_data_generator", args)
 }

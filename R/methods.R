@@ -7,11 +7,19 @@ py_to_r_wrapper.keras.src.layers.layer.Layer <- function(x) {
   force(x)
   if (inherits(x, "keras.src.models.model.Model")) rk_track_model(x)  # R/model-state.R
   function(object, ...) {
+    # a layer called with named inputs only (`mha(query = x, value = x)`)
+    if (missing(object)) return(rk_call(rk_revive(x), list(...)))
     if (length(list(...)))
-      return(rk_call_object(rk_revive(x), c(list(object), list(...))))
+      return(rk_call(rk_revive(x), c(list(object), list(...))))
     rk_call("compose_layer", list(object = object, layer = x))
   }
 }
+
+# A list a layer keeps (`self$hidden <- list(...)` in a method; Keras tracks it as a
+# TrackedList, which reticulate would hand over unconverted) reads as an R list, as keras3's.
+#' @rawNamespace S3method(reticulate::py_to_r, keras.src.utils.tracking.TrackedList)
+py_to_r.keras.src.utils.tracking.TrackedList <- function(x)
+  arrays_to_r(bridge()$box_arrays(reticulate::import_builtins(convert = FALSE)$list(x)))
 
 #' Print a summary of a Keras model
 #'

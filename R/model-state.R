@@ -5,7 +5,7 @@
 # vector (src/model_state.c) whose serialized form is produced when R serializes it: the
 # model's `.keras` bytes (weights, optimizer state, compile settings). An object read back
 # has a dead pointer and those bytes; rk_revive() rebuilds the Python model from them the
-# first time the object is used (to_py(), `$`, `[[`) and points every environment of the R
+# first time the object is used (rk_to_engine(), `$`, `[[`) and points every environment of the R
 # object at it, so the object keeps working in place.
 
 # Called from py_to_r_wrapper() for every model that reaches R.

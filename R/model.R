@@ -58,6 +58,26 @@ layer_input <- function(shape = NULL, batch_size = NULL, dtype = NULL, sparse = 
   rk_call("layer_input", rk_capture())
 }
 
+# The verbs are S3 methods, so that packages R users attach beside this one keep them
+# working in any order: `fit()` and `compile()` are the generics of the `generics` package
+# (which tidymodels, parsnip and tfdatasets re-export), so attaching those masks nothing.
+# `evaluate()` is this package's own generic, because generics' `evaluate(x, ...)`
+# dispatches on `x`, the data of `evaluate(model, x = x_test)`; the method is registered on
+# generics' and on the tensorflow R package's `evaluate()` as well, so whichever is found
+# first dispatches to it.
+
+#' @importFrom generics fit
+#' @export
+generics::fit
+
+#' @importFrom generics compile
+#' @export
+generics::compile
+
+#' @rdname evaluate
+#' @export
+evaluate <- function(object, ...) UseMethod("evaluate")
+
 #' Configure a model for training
 #'
 #' @param object A model.
@@ -73,8 +93,11 @@ layer_input <- function(shape = NULL, batch_size = NULL, dtype = NULL, sparse = 
 #'   model <- keras_model_sequential(input_shape = c(3)) %>% layer_dense(1)
 #'   model %>% compile(optimizer = "adam", loss = "mse")
 #' }
+#' @rdname compile
+#' @method compile keras.src.models.model.Model
 #' @export
-compile <- function(object, optimizer = NULL, loss = NULL, metrics = NULL, ...) {
+compile.keras.src.models.model.Model <- function(object, optimizer = NULL, loss = NULL,
+                                                 metrics = NULL, ...) {
   args <- rk_capture()
   # R functions given by name keep it (history, evaluate(), saved files: R/callables.R)
   if (!is.null(args$loss)) args$loss <- name_functions(args$loss, substitute(loss))
@@ -93,7 +116,9 @@ compile <- function(object, optimizer = NULL, loss = NULL, metrics = NULL, ...) 
 #'   drawn on R's thread, in order; an error in a generator names it.
 #' @param y Targets, shaped the same way.
 #' @param batch_size Samples per gradient update (default 32).
-#' @param epochs Number of epochs.
+#' @param epochs Number of epochs (the last epoch, with `initial_epoch`). The default
+#'   (`NULL`) is 1, keras3's; under `options(rkbridge.dialect = "keras2")` 10, the keras 2.x
+#'   R interface's.
 #' @param verbose `"auto"` (a progress bar in an interactive session, a line per epoch
 #'   otherwise), 0 (silent), 1 (bar) or 2 (a line per epoch).
 #' @param callbacks A list of `callback_*()` objects.
@@ -103,7 +128,11 @@ compile <- function(object, optimizer = NULL, loss = NULL, metrics = NULL, ...) 
 #' @param shuffle Whether to shuffle the samples each epoch.
 #' @param class_weight Named list (by class code) of loss weights.
 #' @param sample_weight A vector of per-sample loss weights.
-#' @param initial_epoch Epoch to start from (resuming training).
+#' @param initial_epoch Epoch to start at (resuming training). 1-based, keras3's rule:
+#'   `initial_epoch = 3, epochs = 5` trains epochs 3 to 5 (0 or `NULL` start at the first).
+#'   Under `options(rkbridge.dialect = "keras2")` 0-based, the keras 2.x R interface's rule:
+#'   the number of epochs already done (`initial_epoch = 2, epochs = 5` trains epochs 3 to
+#'   5).
 #' @param ... Further arguments: `steps_per_epoch`, `validation_steps`,
 #'   `validation_batch_size`, `validation_freq`, and `allow_na = TRUE` to train on data with
 #'   NA values.
@@ -121,22 +150,31 @@ compile <- function(object, optimizer = NULL, loss = NULL, metrics = NULL, ...) 
 #'   history <- model %>% fit(x, rowSums(x), epochs = 2, verbose = 0)
 #'   history
 #' }
+#' @rdname fit
+#' @method fit keras.src.models.model.Model
 #' @export
-fit <- function(object, x = NULL, y = NULL, batch_size = NULL, epochs = 10,
-                verbose = "auto", callbacks = NULL, validation_split = 0,
-                validation_data = NULL, shuffle = TRUE, class_weight = NULL,
-                sample_weight = NULL, initial_epoch = 0, ...) {
+fit.keras.src.models.model.Model <- function(object, x = NULL, y = NULL, batch_size = NULL,
+                                             epochs = NULL, verbose = "auto",
+                                             callbacks = NULL, validation_split = 0,
+                                             validation_data = NULL, shuffle = TRUE,
+                                             class_weight = NULL, sample_weight = NULL,
+                                             initial_epoch = NULL, ...) {
   args <- rk_capture()
   args <- generator_args(args, substitute(x), substitute(validation_data), "fit")
   if (is.null(args$verbose)) args$verbose <- getOption("keras.fit_verbose", "auto")
   history <- tryCatch(rk_call("fit", args), rkbridge_interrupt = fit_interrupted)
-  new_history(history)
+  invisible(new_history(history))
 }
 
 #' Evaluate a model
 #'
-#' @inheritParams fit
+#' @inheritParams fit.keras.src.models.model.Model
 #' @param ... Further arguments: `sample_weight`, `steps`, `callbacks`.
+#' @details `evaluate()` is a generic with methods on the `evaluate()` generics of the
+#'   generics and tensorflow packages too, so any attach order finds the method. generics'
+#'   own `evaluate(x, ...)` dispatches on `x`: where it is found first (generics attached
+#'   after rkbridge), give the data by position (`evaluate(model, x_test, y_test)`) or call
+#'   `rkbridge::evaluate()`.
 #' @return A named list: `$loss` and one element per metric.
 #' @examples
 #' if (rkbridge_available()) {
@@ -145,8 +183,13 @@ fit <- function(object, x = NULL, y = NULL, batch_size = NULL, epochs = 10,
 #'   x <- matrix(runif(30), ncol = 3)
 #'   evaluate(model, x, rowSums(x), verbose = 0)
 #' }
+#' @rdname evaluate
+#' @method evaluate keras.src.models.model.Model
+#' @rawNamespace S3method(generics::evaluate, keras.src.models.model.Model)
+#' @rawNamespace S3method(tensorflow::evaluate, keras.src.models.model.Model)
 #' @export
-evaluate <- function(object, x = NULL, y = NULL, batch_size = NULL, verbose = "auto", ...) {
+evaluate.keras.src.models.model.Model <- function(object, x = NULL, y = NULL,
+                                                  batch_size = NULL, verbose = "auto", ...) {
   rk_call("evaluate", generator_args(rk_capture(), substitute(x), NULL, "evaluate"))
 }
 

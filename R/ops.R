@@ -1,5 +1,5 @@
 # R's group generics on tensors (`x * 2`, `exp(x)`, `x > 0`, `max(x)`, `Re(z)`) and R-style
-# `[` subsetting, computed by Keras ops in the engine (rkbridge/tensor_methods.py): what an R
+# `[` subsetting, computed by Keras ops in the engine (rkbridge/wrappers/tensor_methods.py): what an R
 # function given to layer_lambda() or used as a custom metric works with. Variables and
 # symbolic (functional API) tensors included.
 
@@ -86,7 +86,7 @@ Complex.tensorflow.python.types.core.Tensor <- tensor_complex
 Complex.keras.src.backend.common.keras_tensor.KerasTensor <- tensor_complex
 
 # The indices of a `[` call, or of op_subset(x, ...), as the engine takes them
-# (rkbridge/tensor_methods.py): an empty index is "all", `..` is "..", `a:b` with an `NA`
+# (rkbridge/wrappers/tensor_methods.py): an empty index is "all", `..` is "..", `a:b` with an `NA`
 # end or ends on both sides of 0 (`2:-1`) is an inclusive slice; the rest is evaluated.
 subset_indices <- function(exprs, env) {
   out <- vector("list", length(exprs))
@@ -104,11 +104,11 @@ subset_indices <- function(exprs, env) {
 }
 
 # The tensor and the indices go by position (an index may be NULL); `value` by name.
-subset_call <- function(name, x, indices, value, call = sys.call(-1L)) {
+subset_call <- function(name, x, indices, value) {
   args <- c(list(x), indices)
   names(args) <- rep("", length(args))
   if (!missing(value)) args$value <- value
-  rk_call(name, args, call = call)
+  rk_call(name, args)
 }
 
 subset_slice <- function(e, env) {
@@ -271,3 +271,34 @@ newaxis <- NULL
 #' @rdname newaxis
 #' @export
 all_dims <- function() ".."
+
+#' Mean, median and transpose of a tensor
+#'
+#' `mean()` and `median()` of a tensor or variable are over all its elements, a scalar
+#' float tensor (as [op_mean()] and [op_median()] without `axis`); `t()` transposes a 2-D
+#' tensor and makes a 1-D one a one-row matrix, as R's `t()` does. Symbolic tensors
+#' (from [layer_input()]) included.
+#' @return A tensor.
+#' @examples
+#' if (rkbridge_available()) {
+#'   x <- k_constant(matrix(c(1, 2, 3, 10), 2))
+#'   as.array(mean(x))
+#'   as.array(median(x))
+#'   as.array(t(x))
+#' }
+#' @name tensor-statistics
+#' @importFrom stats median
+#' @rawNamespace S3method(mean, tensorflow.python.types.core.Tensor, tensor_mean)
+#' @rawNamespace S3method(mean, keras.src.backend.common.keras_tensor.KerasTensor, tensor_mean)
+#' @rawNamespace S3method(median, tensorflow.python.types.core.Tensor, tensor_median)
+#' @rawNamespace S3method(median, keras.src.backend.common.keras_tensor.KerasTensor, tensor_median)
+#' @rawNamespace S3method(t, tensorflow.python.types.core.Tensor, tensor_t)
+#' @rawNamespace S3method(t, keras.src.backend.common.keras_tensor.KerasTensor, tensor_t)
+NULL
+
+tensor_mean <- function(x, ...) rk_call("tensor_statistic", list(x = x, op = "mean"))
+
+tensor_median <- function(x, na.rm = FALSE, ...)
+  rk_call("tensor_statistic", list(x = x, op = "median"))
+
+tensor_t <- function(x) rk_call("tensor_t", list(x = x))

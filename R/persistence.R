@@ -1,5 +1,5 @@
 # Saving and loading models: each function forwards to the engine function of the same name
-# (rkbridge/saving.py), where the formats and the atomic-write rule live.
+# (rkbridge/persistence/saving.py), where the formats and the atomic-write rule live.
 
 #' Save and load whole models
 #'

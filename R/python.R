@@ -106,16 +106,17 @@ no_engine_error <- function(reason) {
 }
 
 # The engine's bridge module, imported (with TensorFlow) the first time it is needed.
-# Two handles on it: `bridge()` converts results as reticulate does (the engine boxes every
+# Two handles on it: the default converts results as reticulate does (the engine boxes every
 # array, NumPy scalar and bytes value in them, so they reach R only through the transport),
-# `raw_bridge()` converts nothing, for the constructors whose result must stay a NumPy array
-# (reticulate >= 1.38 would otherwise turn it into an R array: two copies instead of none).
-bridge <- function() {
+# `convert = FALSE` converts nothing, for the constructors whose result must stay a NumPy
+# array (reticulate >= 1.38 would otherwise turn it into an R array: two copies, not none).
+# Engine functions are called through rk_call() (R/call.R), not through these handles.
+bridge <- function(convert = TRUE) {
   b <- .rk$bridge
   if (!is.null(b)) {
     if (.rk$pid != Sys.getpid()) stop(fork_error())
     if (.rk$collect_due) collect_released_models(b)
-    return(b)
+    return(if (convert) b else .rk$raw)
   }
   start_engine_early()
   configure_python()
@@ -129,7 +130,8 @@ bridge <- function() {
   .rk$info <- b$info
   .rk$fill <- b$fill
   b$set_release(.Call(rk_release_address))
-  b$set_writer(function(text) { cat(text); utils::flush.console(); NULL }, interactive())
+  b$set_writer(function(text) { cat(text); utils::flush.console(); NULL }, interactive(),
+               function() getOption("width", 80L))
   # asked now, not when the module was imported (Python may have imported it before rpy2)
   if (isTRUE(b$embedding$embedded_by_rpy2())) guard_reticulate_in_rpy2(b)
   .rk$pid <- Sys.getpid()
@@ -137,12 +139,7 @@ bridge <- function() {
   .rk$bridge <- b
   register_tensor_class()
   rk_make_pending_classes()  # classes defined in R before the engine started (R/classes.R)
-  b
-}
-
-raw_bridge <- function() {
-  if (is.null(.rk$raw) || .rk$pid != Sys.getpid()) bridge()
-  .rk$raw
+  if (convert) b else raw
 }
 
 # A forked child (parallel::mclapply(), mcparallel(), future's multicore) inherits the engine
@@ -175,33 +172,15 @@ last_error <- function() {
   invisible(tb)
 }
 
-# Inside rpy2, R may release Python objects without the GIL (reticulate < 1.39), and
-# reticulate's polling thread may schedule calls into a finalized Python at exit (every
-# version so far): see src/embedded.c. options(rkbridge.guard_reticulate = FALSE) opts out.
-guard_reticulate_in_rpy2 <- function(b) {
-  dll <- getLoadedDLLs()[["reticulate"]]
-  if (is.null(dll) || !isTRUE(getOption("rkbridge.guard_reticulate", TRUE)))
-    return(invisible(FALSE))
-  decref <- reticulate_version() < "1.39"
-  # reticulate >= 1.39 takes the GIL for good in an exit finalizer (rkbridge/boundary/embedding.py)
-  if (!decref)
-    b$embedding$run_r_exit_finalizers_first(.Call(rk_exit_finalizers_address))
-  invisible(.Call(rk_guard_reticulate, dll[["path"]], decref, TRUE))
-}
-
-reticulate_version <- function() utils::packageVersion("reticulate")
-
 # Opt-in (options(rkbridge.early_start = TRUE)): the engine's import (TensorFlow, ~2.5 s)
 # runs on a Python thread while reticulate loads (~0.8 s): see src/early_python.c. Only for
-# reticulate < 1.39 (a Python started outside reticulate puts later versions in a mode that
-# keeps the GIL while R runs), a fresh session, and the Python recorded at install time
+# a reticulate that works with a Python started before it (R/reticulate-compat.R), a fresh session, and the Python recorded at install time
 # (whose libpython is the one reticulate will load); anything else leaves Python's start to
 # reticulate. An import that fails on the thread is imported again, and reported, by the
 # main thread.
 start_engine_early <- function() {
   if (!isTRUE(getOption("rkbridge.early_start", FALSE)) || .Platform$OS.type != "unix" ||
-      isNamespaceLoaded("reticulate") || !nzchar(system.file(package = "reticulate")) ||
-      reticulate_version() >= "1.39")
+      isNamespaceLoaded("reticulate") || !reticulate_attaches_to_started_python())
     return(invisible(FALSE))
   python <- rkbridge_python()
   libpython <- recorded(2L)

@@ -1,13 +1,15 @@
 # tfruns's flags() and the tensorflow R package's tensorboard(), which keras 2.x scripts
-# call through the keras package: each forwards to the engine (rkbridge/runs.py).
+# call through the keras package: each forwards to the engine (rkbridge/tracking/runs.py).
 
 #' Flags: hyperparameters with defaults, set from the command line
 #'
 #' `flags()` gives the value of each flag: its default, or the value given on the command
 #' line as `--name=value` (or `--name value`), converted to the flag's type, as tfruns's
 #' `flags()` does for scripts run with `Rscript script.R --name=value`. A command-line flag
-#' that is not declared is an error. No `flags.yml` file or run directory is read or
-#' written.
+#' that is not declared is an error, and so is an argument that names a declared flag
+#' without the two dashes (`-units=5`, `units=5`), which would otherwise leave the default
+#' in place. An integer flag must fit an R integer (use `flag_numeric()` for larger
+#' values). No `flags.yml` file or run directory is read or written.
 #' @param ... Flags made by `flag_numeric()`, `flag_integer()`, `flag_boolean()`,
 #'   `flag_string()`.
 #' @param arguments The command-line arguments to read.
@@ -60,7 +62,8 @@ flag_string <- function(name, default, description = NULL) {
 #' @param log_dir The directory (or directories) of logs.
 #' @param action `"start"` or `"stop"` (stops every TensorBoard this session started).
 #' @param host The address to listen on.
-#' @param port A port number, or `"auto"`: the first free port from 6006.
+#' @param port A port number, or `"auto"`: the first free port from 6006. A port another
+#'   program holds on `host` is an error.
 #' @param launch_browser Whether to open the page in a web browser.
 #' @param reload_interval Seconds between reloads of the logs.
 #' @param purge_orphaned_data Whether to discard data of runs that were restarted.

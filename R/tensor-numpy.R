@@ -20,7 +20,8 @@
 `$.tensorflow.python.framework.tensor.Tensor` <- function(x, name) {
   if (identical(name, "numpy")) {
     force(x)
-    return(function() as.array(x))
+    # not as.array(): the tensorflow R package's as.array() method calls `x$numpy()`
+    return(function() rk_call("as_numpy", list(x = x)))
   }
   NextMethod()
 }

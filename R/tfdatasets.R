@@ -1,5 +1,5 @@
 # A core of the tfdatasets R package over tf.data: each function forwards to the engine
-# function of the same name (rkbridge/tfdatasets.py), which holds the rules.
+# function of the same name (rkbridge/datautils/tfdatasets.py), which holds the rules.
 
 #' Datasets from R data
 #'

@@ -36,11 +36,11 @@ lazy_member <- function(obj, label) {
   obj
 }
 
-# A Python function or class as an R function whose arguments go through to_py(); the
-# Python object stays reachable (as.py_object()) and is what to_py() passes on.
+# A Python function or class as an R function whose arguments go through rk_to_engine(); the
+# Python object stays reachable (as.py_object()) and is what rk_to_engine() passes on.
 py_callable_function <- function(obj) {
   force(obj)
-  f <- function(...) rk_call_object(obj, list(...))
+  f <- function(...) rk_call(obj, list(...))
   structure(f, class = c("rkbridge_py_callable", "function"), py_object = obj)
 }
 

@@ -36,7 +36,7 @@ invisible(rkbridge:::bridge())
 base <- reticulate::import_from_path("bench_speed_baseline", path = here, convert = FALSE)
 clock <- reticulate::import("time", convert = TRUE)
 now <- function() clock$perf_counter()
-np_of <- function(x) base$as_c_order(rkbridge:::to_py(x))  # float64, as R holds them
+np_of <- function(x) base$as_c_order(rkbridge:::rk_to_engine(x))  # float64, as R holds them
 py_num <- function(x) reticulate::py_to_r(x)
 # Seconds of `keras()` and `ours()` over `n` rounds, back to back with the order alternating
 # each round: the medians of each, and the median of the per-round ratios (pairs taken
@@ -123,9 +123,9 @@ tracemalloc <- reticulate::import("tracemalloc", convert = TRUE)
 tracemalloc$start()
 py_mb <- function(i) tracemalloc$get_traced_memory()[[i]] / 2^20  # 1: current, 2: peak
 address_of <- reticulate::py_eval("lambda a: float(a.ctypes.data)", convert = TRUE)
-view <- rkbridge:::to_py(big)
+view <- rkbridge:::rk_to_engine(big)
 no_copy <- identical(address_of(view), .Call(rkbridge:::rk_address, big))
-times <- replicate(50, { s <- now(); rkbridge:::to_py(big); now() - s })
+times <- replicate(50, { s <- now(); rkbridge:::rk_to_engine(big); now() - s })
 to_engine_ms <- median(times) * 1000
 py_peak_in <- py_mb(2)
 owned <- rkbridge:::bridge()$echo(view)

@@ -10,12 +10,11 @@ from __future__ import annotations
 import types as _types
 
 from .api import API as _API
-from .history import History
-from .boundary.named import Named
+from .training.history import History
+from .values import Named
 
-# Every API function under its R name, except where the name is one of the engine's own
-# modules: `rk.backend` stays the module of the k_*() functions (keras 2.x's `backend()`,
-# the Keras backend module, is `rk.API["backend"]()` or simply `keras.backend`).
+# Every API function under its R name. The engine's own subpackages and top-level modules
+# (`rk.wrappers`, `rk.training`, `rk.values`, ...) keep their names: no R name is one of them.
 globals().update({k: v for k, v in _API.items()
                   if not isinstance(globals().get(k), _types.ModuleType)})
 

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import (applications, axes, backend, callbacks, datasets, distributed, families,
-               feature_space, generators, interop, keras3_utils, layers, legacy_image,
-               legacy_text, low_level, model, naming, ops, preprocessing, rclasses, removed,
-               runs, saving, tensor_methods, tfdatasets, utils, vocabulary)
+from .datautils import (datasets, feature_space, labels, legacy_image, legacy_text,
+                        preprocessing, tfdatasets, vocabulary)
+from .persistence import registry, saving
+from .tracking import runs
+from .training import callbacks, distributed, generators, model, on_batch, rclasses
+from .wrappers import (applications, axes, backend, dialect, families, layers, naming, ops,
+                       removed, tensor_methods, tensorflow_r)
 
 API: dict[str, Callable[..., Any]] = {}
 API.update(layers.exported())
@@ -18,19 +21,21 @@ API.update(preprocessing.exported())
 API.update(applications.exported())
 API.update(datasets.exported())
 API.update(legacy_text.exported())
-API.update(low_level.exported())
+API.update(on_batch.exported())
 API.update(vocabulary.exported())
 API.update(feature_space.exported())  # layer_feature_space() and the feature_*() specs
 API.update(saving.EXPORTS)
 API.update(rclasses.EXPORTS)  # classes defined in R (R/classes.R)
 API.update(legacy_image.EXPORTS)
-API.update(keras3_utils.EXPORTS)  # keras3's registry, state tree, dataset utilities
+API.update(registry.EXPORTS)  # keras3's registry, state tree, dataset utilities
 API.update(tfdatasets.EXPORTS)  # the tfdatasets R package's core over tf.data
-API.update(interop.EXPORTS)  # reticulate's and tensorflow's helpers; keras 2.x switches
+API.update(tensorflow_r.EXPORTS)  # reticulate's and tensorflow's helpers; keras 2.x switches
 API.update(runs.EXPORTS)  # tfruns's flags(), the tensorflow R package's tensorboard()
 API["callback_r"] = callbacks.callback_r  # R6 / new_callback_class() callbacks
 API.update(tensor_methods.EXPORTS)  # R generics and `[` on tensors (R/ops.R)
-API["set_axis_rule"] = axes.set_axis_rule  # options(rkbridge.axis), see axes.py
+API["set_dialect"] = dialect.set_dialect  # options(rkbridge.dialect), see dialect.py
+API["current_dialect"] = dialect.current
+API["set_axis_rule"] = axes.set_axis_rule  # its older name, options(rkbridge.axis)
 API["axis_rule"] = axes.axis_rule
 API.update(model.NODE_FUNCTIONS)  # keras 2.x get_input_at() and friends
 API["legacy_class_names"] = naming.legacy_class_names  # R/convert.R, once a session
@@ -56,19 +61,14 @@ API.update(
     count_params=model.count_params,
     clone_model=model.clone_model,
     summary_text=model.summary_text,
-    to_categorical=utils.to_categorical,
-    custom_metric=utils.custom_metric,
-    shape=utils.shape,
-    shape_dims=utils.shape_dims,  # R's keras_shape
-    as_numpy=utils.as_numpy,
+    to_categorical=labels.to_categorical,
+    custom_metric=labels.custom_metric,
+    shape=labels.shape,
+    shape_dims=labels.shape_dims,  # R's keras_shape
+    as_numpy=labels.as_numpy,
     strategy_mirrored=distributed.strategy_mirrored,
     strategy_multi_worker=distributed.strategy_multi_worker,
     strategy_is_chief=distributed.is_chief,
-    config_enable_unsafe_deserialization=utils.config_enable_unsafe_deserialization,
+    config_enable_unsafe_deserialization=labels.config_enable_unsafe_deserialization,
     generator_next=generators.generator_next,
 )
-
-# Functions whose first argument is the object they change and return (CONVENTIONS 3).
-MUTATORS = frozenset({"compile", "pop_layer", "freeze_weights", "unfreeze_weights",
-                      "set_weights"}) | saving.MUTATORS | legacy_text.MUTATORS \
-    | low_level.MUTATORS | keras3_utils.MUTATORS | vocabulary.MUTATORS | legacy_image.MUTATORS

@@ -16,7 +16,8 @@ from typing import Any, Iterable
 
 from ._keras import keras, tf
 from .errors import RkError, RkIOError, RkNetworkError, RkShapeError, RkValueError, suggest
-from .boundary.interrupts import RkInterrupted, is_interrupt
+from .keras_internals import RkInternalsError, registry_table
+from .training.interrupts import RkInterrupted, is_interrupt
 
 # -- the valid names, for "did you mean" ------------------------------------------------------
 
@@ -26,10 +27,9 @@ _METRIC_ALIASES = ("accuracy", "acc", "crossentropy", "ce")
 
 def _registered(module_name: str) -> set[str]:
     """Lower-case names (aliases such as 'mae' included) in a Keras module's registry."""
-    import importlib
     try:
-        table = importlib.import_module(f"keras.src.{module_name}").ALL_OBJECTS_DICT
-    except (ImportError, AttributeError):
+        table = registry_table(module_name)
+    except RkInternalsError:
         return set()
     return {k for k in table if k.islower() and k not in ("metric", "mean_metric_wrapper")}
 
@@ -214,7 +214,7 @@ def _rule_based(exc: BaseException, text: str) -> RkError | None:
 def _method_error(exc: BaseException) -> BaseException | None:
     """The R error of an R-defined class's method behind `exc`: Keras re-raises errors from a
     layer's `call()` as a new exception with its own text (the original is its context)."""
-    from .rclasses import RkMethodError
+    from .training.rclasses import RkMethodError
     found, seen = None, 0
     while exc is not None and seen < 20:  # the innermost one has the R side's own text
         if isinstance(exc, RkMethodError):

@@ -14,6 +14,11 @@ class RkError(Exception):
     r_class = "rkbridge_error"
 
 
+class RkCallbackError(RkError):
+    """A function handed in by the caller (an R function) failed."""
+    r_class = "rkbridge_callback_error"
+
+
 class RkValueError(RkError, ValueError):
     r_class = "rkbridge_value_error"
 

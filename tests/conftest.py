@@ -1,4 +1,6 @@
-"""Shared fixtures: the engine, and an embedded R session (rpy2) with the R package loaded."""
+"""Shared fixtures: the engine, and an embedded R session (rpy2) with the R package loaded.
+The test process ends as Python ends it: a crash at exit, after R, reticulate and TensorFlow
+shared the process, shows in pytest's exit status (test_rpy2_roundtrip.py repeats that exit)."""
 from __future__ import annotations
 
 import os
@@ -46,23 +48,3 @@ def np2r():
         with localconverter(ro.default_converter + numpy2ri.converter):
             return fn(*args)
     return convert
-
-
-
-# Ending the test process. The suite embeds R (rpy2) with reticulate and TensorFlow in one
-# interpreter; their teardown at interpreter exit is not ordered (rpy2 ends R from Python's
-# finalization, after TensorFlow's threads and cffi's callbacks may be gone), and once in a
-# while it crashes after every test has passed and the summary is printed. The exit status
-# is pytest's own and is decided by then, so the process ends there, with its output flushed.
-_exit_status: list[int] = []
-
-
-def pytest_sessionfinish(session, exitstatus):
-    _exit_status.append(int(exitstatus))
-
-
-def pytest_unconfigure(config):
-    if _exit_status and "rpy2.rinterface" in sys.modules:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(_exit_status[-1])

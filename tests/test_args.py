@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rkbridge import args as A
+from rkbridge.wrappers import args as A
 from rkbridge.errors import RkValueError
 
 
@@ -89,7 +89,7 @@ def test_one_axis_permute_and_lambda_output_shape_reach_keras():
     """`layer_permute(dims = c(1))` (a number from R) and `layer_lambda(output_shape = c(784))`
     (a tuple Keras adds the batch size to) build (held-out keras3 suite, test-layers)."""
     import keras
-    from rkbridge import layers as L
+    from rkbridge.wrappers import layers as L
     fns = L.exported()
     m = keras.Sequential([keras.Input((784,)), keras.layers.Dense(32)])
     fns["layer_permute"](m, dims=1.0)

@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 import rkbridge as rk
-from rkbridge import applications, axes, backend, families, layers, preprocessing
+from rkbridge.wrappers import applications, axes, backend, families, layers
+from rkbridge.datautils import preprocessing
+from rkbridge.wrappers import args as A
 from rkbridge._keras import keras
 
 AXIS_LIKE = re.compile(r"^(axis|axes|dims|perm|pattern|axis\d|source|destination|batch_dims)$"
@@ -32,11 +34,13 @@ def every_wrapper_argument():
         yield from ((name, p.name) for p in spec.params)
     for name, spec in families.SPECS.items():
         yield from ((name, p.name) for p in spec.params)
+    # op_*() and k_*() with a call-path spec: its argument names, not the `*args` of the
+    # Python function
+    for name, spec in A.WRAPPERS.items():
+        yield from ((name, p) for p in spec.params or () if p != spec.variadic)
     for name, fn in backend.exported().items():
-        spec = backend.K_OPS.get(name[2:])
-        target = spec.target() if spec is not None else None
-        renamed = {v: k for k, v in spec.renames.items()} if spec is not None else {}
-        yield from ((name, renamed.get(p, p)) for p in _params(target or fn))
+        if name not in A.WRAPPERS:
+            yield from ((name, p) for p in _params(fn))
     for name, fn in preprocessing.exported().items():
         yield from ((name, p) for p in _params(fn))
     for name, spec in applications.APPLICATIONS.items():
@@ -52,11 +56,36 @@ def test_every_axis_like_argument_has_a_declared_rule():
                   ("layer_activation_softmax", "axis"), ("constraint_maxnorm", "axis"),
                   ("layer_activation_parametric_relu", "shared_axes"),
                   ("layer_batch_normalization", "axis"), ("k_mean", "axis"),
-                  ("layer_permute", "dims")]:
+                  ("layer_permute", "dims"), ("op_sum", "axis"), ("op_trace", "axis1"),
+                  ("op_moveaxis", "source"), ("k_permute_dimensions", "pattern"),
+                  ("k_reverse", "axes")]:
         assert known in found
     undeclared = [fa for fa in found if axes.rule_for(*fa) is None]
-    assert not undeclared, f"declare these axis-like arguments' rule in rkbridge/axes.py: " \
+    assert not undeclared, f"declare these axis-like arguments' rule in rkbridge/wrappers/axes.py: " \
                            f"{undeclared}"
+
+
+def test_every_op_and_k_spec_converts_its_axis_arguments():
+    """Each axis-like argument of an op_*()/k_*() spec is converted by the rule its spec
+    declares: the call path applies `args.as_axis`, or axes.py says it is not a 1-based axis."""
+    assert len([n for n in A.WRAPPERS if n.startswith("op_")]) > 300
+    assert len([n for n in A.WRAPPERS if n.startswith("k_")]) > 80
+    wrong = []
+    for name, spec in A.WRAPPERS.items():
+        for arg in spec.params or ():
+            if not AXIS_LIKE.search(arg):
+                continue
+            rule = A.rule_of(name, arg)
+            declared = axes.rule_for(name, arg)
+            if not (rule is A.as_axis and declared == axes.ONE_BASED
+                    or rule is None and declared in (axes.KERAS, axes.NOT_AN_AXIS)):
+                wrong.append((name, arg, rule, declared))
+    assert not wrong
+    # what the table says is what the call does
+    x = np.arange(24, dtype="float32").reshape(2, 3, 4)
+    assert tuple(rk.op_moveaxis(x, 1, 3).shape) == tuple(np.moveaxis(x, 0, 2).shape)
+    assert tuple(rk.op_trace(x, 0, 2, 3).shape) == (2,)
+    np.testing.assert_allclose(rk.op_trace(x, 0, 2, 3), np.trace(x, 0, 1, 2))
 
 
 @pytest.fixture(autouse=True)
@@ -85,7 +114,7 @@ def test_merge_or_dot_on_the_batch_axis_is_an_error_naming_both_rules():
                  lambda: rk.layer_concatenate([x, y], axis=1)):
         with pytest.raises(rk.errors.RkValueError if hasattr(rk, "errors") else Exception,
                            match=r"batch axis under the keras3 rule.*keras 2\.x.*"
-                                 r"rkbridge\.axis = \"keras2\""):
+                                 r"rkbridge\.dialect = \"keras2\""):
             call()
     rk.set_axis_rule("keras2")
     xv = np.array([[1.0, 2.0, 3.0]], "float32")
@@ -107,7 +136,7 @@ def test_softmax_constraints_and_shared_axes():
     assert rk.layer_activation_softmax(axis=2).axis == 1
     assert rk.constraint_maxnorm(axis=1).axis == 0
     assert rk.layer_activation_parametric_relu(shared_axes=[2, 3]).shared_axes == [1, 2]
-    with pytest.raises(Exception, match="rkbridge.axis"):
+    with pytest.raises(Exception, match="rkbridge.dialect"):
         rk.constraint_unitnorm(axis=0)
     rk.set_axis_rule("keras2")
     assert rk.layer_activation_softmax(axis=1).axis == 1
@@ -134,7 +163,7 @@ def test_selectable_arguments_say_so_in_their_documentation():
     for fn, arg in [("layer_concatenate", "axis"), ("layer_dot", "axes"),
                     ("layer_activation_softmax", "axis"),
                     ("layer_activation_parametric_relu", "shared_axes")]:
-        assert 'options(rkbridge.axis = \\"keras2\\")' in param_doc(fn, arg) or \
-            "rkbridge.axis" in param_doc(fn, arg), (fn, arg)
+        assert 'options(rkbridge.dialect = \\"keras2\\")' in param_doc(fn, arg) or \
+            "rkbridge.dialect" in param_doc(fn, arg), (fn, arg)
     assert "1-based" in param_doc("layer_batch_normalization", "axis")
     assert "Keras counts" in param_doc("layer_permute", "dims")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rkbridge import args as A
+from rkbridge.wrappers import args as A
 from rkbridge.boundary import bridge
 from rkbridge.errors import RkValueError
 
@@ -31,7 +31,7 @@ def test_bridge_resolves_na_before_the_engine_function_runs():
 
 
 def test_check_finite_names_kind_and_r_positions():
-    from rkbridge import data as D
+    from rkbridge.training import data as D
     a = np.zeros((3, 2))
     D.check_finite(a, "x")
     a[2, 0] = np.inf
@@ -73,7 +73,7 @@ def test_class_weight_and_callbacks_rules(rk):
 
 
 def test_held_jumps_and_unconvertible_values():
-    from rkbridge import callbacks
+    from rkbridge.training import callbacks
     from rkbridge.boundary import rfunctions
     f = rfunctions.r_function(lambda *a: rfunctions.JUMPED, "`on_epoch_end` of callback_lambda()")
     with pytest.raises(rfunctions.RkJump):
@@ -91,7 +91,7 @@ def test_held_jumps_and_unconvertible_values():
 
 def test_sparse_from_compressed_slots():
     import tensorflow as tf
-    from rkbridge.sparse import from_compressed
+    from rkbridge.datautils.sparse import from_compressed
     d = np.array([[0, 2.0, 0], [1.0, 0, 3.0]])
     # dgCMatrix slots of d: row indices by column, column pointers
     csc = from_compressed("csc", [1, 0, 1], [0, 1, 2, 3], [1.0, 2.0, 3.0], [2, 3])

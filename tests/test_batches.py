@@ -1,4 +1,4 @@
-"""predict()/evaluate() hand Keras ready-made batches (rkbridge/batches.py): the results must
+"""predict()/evaluate() hand Keras ready-made batches (rkbridge/training/batches.py): the results must
 be exactly those of Keras given the arrays, for every packing of inputs and targets."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import rkbridge as rk
-from rkbridge import batches
+from rkbridge.training import batches
 from rkbridge._keras import keras, tf
 from test_functional import two_in_two_out as two_inputs_two_outputs
 

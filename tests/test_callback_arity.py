@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from rkbridge.callbacks import call_flexibly
-from rkbridge.boundary.rfunctions import RkCallbackError, arity, r_function
+from rkbridge.training.callbacks import call_flexibly
+from rkbridge.boundary.rfunctions import r_function
+from rkbridge.callables import arity
+from rkbridge.errors import RkCallbackError
 
 
 def test_r_function_arity_from_formals():

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from rkbridge import api, families, layers
+from rkbridge import api
+from rkbridge.wrappers import families, layers
 from rkbridge._keras import keras
 
 # Public names deliberately without a wrapper, by module, and why.
@@ -28,7 +29,7 @@ SKIPPED: dict[str, dict[str, str]] = {
                   "History": "fit() returns the history as an R object",
                   "ProgbarLogger": "fit() prints R progress itself (`verbose =`); keras 2.x's "
                                    "callback_progbar_logger() is kept by hand "
-                                   "(rkbridge/keras3_utils.py)"},
+                                   "(rkbridge/persistence/registry.py)"},
     "initializers": {"Initializer": "abstract base class, not used directly"},
     "regularizers": {"Regularizer": "abstract base class, not used directly"},
     "constraints": {"Constraint": "abstract base class, not used directly"},
@@ -132,7 +133,7 @@ def test_no_mechanical_names_leak():
 
 
 def test_every_application_has_a_wrapper():
-    from rkbridge import applications
+    from rkbridge.wrappers import applications
     expected = {n for n in dir(keras.applications) if not n.startswith("_")
                 and inspect.isfunction(getattr(keras.applications, n))}
     have = {s.fn.__name__ for s in applications.APPLICATIONS.values()}
@@ -193,7 +194,7 @@ def test_reasons_are_written_and_current():
 
 def test_generated_r_names_are_exported():
     """The engine's functions with an R wrapper are in NAMESPACE (roxygen was run)."""
-    from rkbridge import ops, removed
+    from rkbridge.wrappers import ops, removed
     have = rkbridge_exports()
     assert set(ops.exported()) - have == set()
     assert set(removed.REMOVED) - have == set()

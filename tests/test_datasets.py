@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import rkbridge as rk
-from rkbridge import downloads
+from rkbridge.persistence import downloads
 
 RNG = np.random.default_rng(7)
 

@@ -164,7 +164,7 @@ def test_an_interrupted_r_function_is_an_interrupt():
 
 
 def test_interrupts_reported_by_reticulate_are_interrupts():
-    from rkbridge.boundary import interrupts
+    from rkbridge.training import interrupts
     inner = RuntimeError("(Unknown exception occurred)")
     outer = TypeError("Binding inputs to tf.function failed due to `(Unknown exception "
                       "occurred)`.")

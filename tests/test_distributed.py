@@ -1,4 +1,4 @@
-"""Multi-worker training (rkbridge/distributed.py) with real processes on loopback ports:
+"""Multi-worker training (rkbridge/training/distributed.py) with real processes on loopback ports:
 two workers train the same model and end with identical weights, and their loss history
 equals one process training on the same data with the same global batch."""
 from __future__ import annotations
@@ -80,7 +80,7 @@ def test_evaluate_and_predict_under_the_strategy(runs):
 
 
 def test_task_index_is_one_based():
-    from rkbridge.distributed import tf_config
+    from rkbridge.training.distributed import tf_config
     cfg = json.loads(tf_config(["h:1", "h:2"], "worker", 2))
     assert cfg["task"] == {"type": "worker", "index": 1}
     with pytest.raises(Exception, match="between 1 and 2"):

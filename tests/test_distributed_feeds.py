@@ -1,4 +1,4 @@
-"""The multi-worker feeds' split of global batches (rkbridge/distributed_feeds.py), for
+"""The multi-worker feeds' split of global batches (rkbridge/training/distributed_feeds.py), for
 layouts this machine cannot run (several replicas per worker need GPUs): every row of every
 global batch goes to exactly one replica, in replica order, as evenly as np.array_split."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rkbridge._keras import tf
-from rkbridge.distributed_feeds import worker_rows
+from rkbridge.training.distributed_feeds import worker_rows
 
 
 def rows_of(workers: int, replicas: int, n: int, batch: int, shuffle: bool = False,

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import rkbridge as rk
-from rkbridge import downloads
+from rkbridge.persistence import downloads
 from rkbridge.errors import RkNetworkError, RkValueError
 
 
@@ -199,6 +199,6 @@ def test_imagenet_weights_offline_fail_fast_and_are_read_from_the_cache(cache, m
 
 def test_no_monkeypatched_refusal_remains():
     from keras.src.utils import file_utils
-    import rkbridge.applications as apps
+    import rkbridge.wrappers.applications as apps
     assert not hasattr(apps, "offline") and not hasattr(apps, "offline_get_file")
     assert file_utils.get_file is downloads._KERAS_GET_FILE

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from rkbridge.errors import RkIndexError, RkNotCompiledError, RkValueError
-from rkbridge.boundary.transport import RFactor
+from rkbridge.values import RFactor
 
 
 @pytest.fixture()
@@ -145,6 +145,6 @@ def test_weights_round_trip(rk, mlp):
 
 
 def test_class_weight_from_r_list(rk):
-    from rkbridge.args import as_class_weight
+    from rkbridge.wrappers.args import as_class_weight
     assert as_class_weight({"0": 1.0, "1": np.array([2.0])}) == {0: 1.0, 1: 2.0}
     assert as_class_weight(np.array([1.0, 3.0])) == {0: 1.0, 1: 3.0}

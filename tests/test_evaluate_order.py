@@ -56,7 +56,7 @@ def test_loss_only_model(data):
 def test_arguments_keras_lacks_are_dropped_with_a_warning():
     """keras 2.x scripts give evaluate() `epochs` (its R interface ignored `...`)."""
     import warnings
-    from rkbridge import model as M
+    from rkbridge.training import model as M
     m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     m.compile(optimizer="sgd", loss="mse")
     x, y = np.ones((4, 2)), np.ones(4)

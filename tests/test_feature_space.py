@@ -8,9 +8,9 @@ import pytest
 
 from rkbridge.api import API
 from rkbridge._keras import keras, tf
-from rkbridge.boundary.transport import RDataFrame, RFactor
+from rkbridge.values import RDataFrame, RFactor
 from rkbridge.errors import RkTypeError, RkValueError
-from rkbridge.model import compose_layer
+from rkbridge.training.model import compose_layer
 
 FS = keras.utils.FeatureSpace
 

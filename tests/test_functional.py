@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import rkbridge as rk
-from rkbridge import applications
+from rkbridge.wrappers import applications
 from rkbridge._keras import keras, tf
 from rkbridge.errors import RkIndexError, RkNetworkError, RkValueError
 
@@ -211,7 +211,7 @@ def test_decode_predictions_reads_the_class_index_from_the_cache(tmp_path, monke
 def test_unnamed_lists_follow_the_order_the_model_was_given():
     """Outputs list(b =, a =) with y = list(y_b, y_a): `b` trains on y_b. Keras alone
     matches an unnamed list in the sorted order of the names (b on y_a, silently)."""
-    from rkbridge import model as M
+    from rkbridge.training import model as M
     ib, ia = keras.Input((1,)), keras.Input((1,))
     zeros = dict(kernel_initializer="zeros", bias_initializer="zeros")
     m = keras.Model({"b": ib, "a": ia}, {"b": keras.layers.Dense(1, **zeros)(ib),

@@ -2,8 +2,10 @@
 make today: regenerate into a temporary copy and compare."""
 from __future__ import annotations
 
+import collections
 import filecmp
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,14 +30,33 @@ def test_generated_r_files_are_current(tmp_path):
     assert sorted(p.name for p in (ROOT / "R").glob("*-generated.R")) == GENERATED
 
 
+def generated_wrappers() -> list[tuple[str, str]]:
+    """(name, body) of every function the checked-in generated R files define."""
+    text = "".join((ROOT / "R" / name).read_text() for name in GENERATED)
+    return re.findall(r"^`?([A-Za-z_.][\w.]*)`? <- function\((.*?)^\}", text, flags=re.S | re.M)
+
+
 def test_every_wrapper_calls_its_engine_function():
     from rkbridge.api import API
-    text = "".join((ROOT / "R" / name).read_text() for name in GENERATED)
-    missing = [n for n in API if f'rk_call("{n}", rk_capture())' in text and n not in text]
-    assert not missing
+    wrappers = generated_wrappers()
+    # the parse sees every block the generator writes (one function each)
+    assert len(wrappers) == sum(len(blocks) for blocks in generate_r.generated().values())
+    wrong = {}
+    for name, body in wrappers:
+        targets = re.findall(r'rk_call\("([^"]+)"', body)
+        if targets != [name] or name not in API:
+            wrong[name] = targets
+    assert not wrong, f"wrappers that do not call the engine function of their own name: {wrong}"
+    names = {name for name, _ in wrappers}
     for name in ("layer_dense", "activation_relu", "regularizer_l1_l2", "k_mean",
                  "pad_sequences", "learning_rate_schedule_cosine_decay"):
-        assert f'{name} <- function(' in text and f'rk_call("{name}", rk_capture())' in text
+        assert name in names
+
+
+def test_each_wrapper_is_generated_once():
+    """Two definitions of one R function: the later file read wins, and each has its docs."""
+    counts = collections.Counter(name for name, _ in generated_wrappers())
+    assert {n: k for n, k in counts.items() if k > 1} == {}
 
 
 @pytest.mark.skipif(shutil.which("Rscript") is None, reason="needs R")

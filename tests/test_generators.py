@@ -1,4 +1,4 @@
-"""Batch sources as `x` (rkbridge/generators.py): R generator functions, Python generators,
+"""Batch sources as `x` (rkbridge/training/generators.py): R generator functions, Python generators,
 PyDatasets and tf.data datasets give the same results as the same batches as arrays, and
 every batch is pulled on the calling thread."""
 from __future__ import annotations
@@ -8,9 +8,10 @@ import threading
 import numpy as np
 import pytest
 
-from rkbridge import model as M
+from rkbridge.training import model as M
 from rkbridge._keras import keras, tf
 from rkbridge.boundary.rfunctions import RkCallbackError, r_function
+from rkbridge.errors import RkValueError
 
 rng = np.random.default_rng(0)
 X = rng.random((40, 3))
@@ -107,3 +108,28 @@ def test_validation_generator_and_errors():
     with pytest.raises(RkCallbackError, match="`broken`.*no more data"):
         M.fit(fresh(), r_function(broken, "the generator `broken`"), steps_per_epoch=2,
               epochs=1, verbose=0)
+
+
+def test_endless_dataset_needs_its_steps_up_front():
+    # Keras would read epoch 1 (or the predictions) of a repeat() without count forever
+    endless = tf.data.Dataset.from_tensor_slices((X, Y)).batch(10).repeat()
+    # still endless to tf.data, but a read past 100 batches fails instead of hanging
+    def guard(i, batch):
+        with tf.control_dependencies([tf.debugging.assert_less(i, tf.constant(100, tf.int64))]):
+            return tf.nest.map_structure(tf.identity, batch)
+    endless = endless.enumerate().map(guard)
+    assert endless.cardinality() == tf.data.INFINITE_CARDINALITY
+    m = fresh()
+    for call, steps in [(lambda: M.fit(m, endless, epochs=1, verbose=0), "steps_per_epoch"),
+                        (lambda: M.evaluate(m, endless, verbose=0), "steps"),
+                        (lambda: M.predict(m, endless.map(lambda x, y: x), verbose=0),
+                         "steps"),
+                        (lambda: M.fit(m, X, Y, epochs=1, verbose=0,
+                                       validation_data=endless), "validation_steps")]:
+        with pytest.raises(RkValueError, match=f"repeats without end .*give `{steps}`"):
+            call()
+    h = M.fit(m, endless, steps_per_epoch=4, epochs=1, verbose=0, validation_data=endless,
+              validation_steps=2)
+    assert list(h.metrics) == ["loss", "mae", "val_loss", "val_mae"]
+    assert len(M.evaluate(m, endless, steps=2, verbose=0)) == 2
+    assert M.predict(m, endless.map(lambda x, y: x), steps=2, verbose=0).shape == (20, 1)

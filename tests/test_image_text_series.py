@@ -1,4 +1,4 @@
-"""Image files, directory datasets and time-series windows (rkbridge/preprocessing.py)
+"""Image files, directory datasets and time-series windows (rkbridge/datautils/preprocessing.py)
 against Keras and keras 2.x's TimeseriesGenerator results."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from rkbridge import preprocessing as P
+from rkbridge.datautils import preprocessing as P
 from rkbridge._keras import keras
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rkbridge import families
+from rkbridge.wrappers import families
 from rkbridge._keras import keras
 from rkbridge.api import API
 from rkbridge.errors import RkTypeError
-from rkbridge.naming import KERAS3_NAMES
+from rkbridge.wrappers.naming import KERAS3_NAMES
 
 Y_TRUE = np.array([[0.0, 1.0], [1.0, 0.0]])
 Y_PRED = np.array([[0.2, 0.8], [0.6, 0.4]])

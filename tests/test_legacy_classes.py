@@ -1,4 +1,4 @@
-"""The table of keras 2.x class names (rkbridge/naming.py): every key is a Keras 3 class as
+"""The table of keras 2.x class names (rkbridge/wrappers/naming.py): every key is a Keras 3 class as
 reticulate spells it, so the R side's lookup by class name finds it."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import importlib
 
 from rkbridge.api import API
 from rkbridge.boundary import bridge
-from rkbridge.naming import LEGACY_CLASS_NAMES
-from rkbridge.saving import _custom
+from rkbridge.wrappers.naming import LEGACY_CLASS_NAMES
+from rkbridge.persistence.saving import _custom
 
 
 def test_every_key_is_a_keras_class():

@@ -1,4 +1,4 @@
-"""Keras 2's legacy image preprocessing (rkbridge/legacy_image.py) against keras 2.x's
+"""Keras 2's legacy image preprocessing (rkbridge/datautils/legacy_image.py) against keras 2.x's
 documented results: identity with transforms off, exact rescale and flips, featurewise
 statistics, batch order, subsets, class modes and class indices from directories."""
 from __future__ import annotations
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from rkbridge import legacy_image as L
-from rkbridge import model as M
+from rkbridge.datautils import legacy_image as L
+from rkbridge.training import model as M
 from rkbridge._keras import keras
 
 rng = np.random.default_rng(0)

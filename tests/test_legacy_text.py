@@ -162,3 +162,58 @@ def test_make_sampling_table():
     r2 = math.sqrt(0.01 * (2 * (math.log(2) + 0.577) + 0.5 - 1 / 24))
     np.testing.assert_allclose(t, [r1, r1, r2], rtol=1e-12)
     assert rk.make_sampling_table(10).shape == (10,)
+
+
+# -- R's NA and strings that are not UTF-8 -------------------------------------------------
+# reticulate would send NA as the text "NA" (the word "na") and "caf\xe9" as "caf<e9>" (the
+# words "caf" and "e9"): R sends NA as the engine's marker and such strings as their bytes.
+
+def _failure(name, **kwargs):
+    from rkbridge.boundary import bridge
+    fail = bridge.call(name, None, kwargs)
+    assert isinstance(fail, bridge.Failure), name
+    assert fail.r_class == "rkbridge_value_error"
+    return fail.message
+
+
+def test_na_text_is_an_error_naming_the_element():
+    from rkbridge.boundary import bridge
+    tok = fitted()
+    assert "`x[[2]]` is NA" in _failure("fit_text_tokenizer", object=tok,
+                                         x=["a b", bridge.na])
+    assert "`texts[[2]]` is NA" in _failure("texts_to_sequences", tokenizer=tok,
+                                             texts=["the cat", bridge.na])
+    assert "na" not in tok.word_index
+    layer = rk.layer_text_vectorization()
+    assert "`data[[3]]` is NA" in _failure("adapt", object=layer,
+                                            data=["a b", "c", bridge.na])
+    # Python callers' None likewise
+    with pytest.raises(RkValueError, match=r"`texts\[\[1\]\]` is NA"):
+        rk.texts_to_sequences(tok, [None, "the"])
+    with pytest.raises(RkValueError, match=r"`x\[\[2\]\]` is NA"):
+        rk.fit_text_tokenizer(tok, ["the", None])
+
+
+def test_text_that_is_not_utf8_is_an_error_naming_the_element():
+    tok = fitted()
+    latin1 = bytearray(b"caf\xe9")  # R's "caf\xe9" of unknown encoding
+    with pytest.raises(RkValueError, match=r'`x\[\[2\]\]` \("caf\\xe9"\) is not valid UTF-8'):
+        rk.fit_text_tokenizer(tok, ["the", latin1])
+    with pytest.raises(RkValueError, match=r"`texts\[\[1\]\]` .* is not valid UTF-8"):
+        rk.texts_to_sequences(tok, [latin1])
+    with pytest.raises(RkValueError, match=r"`data\[\[1\]\]` .* is not valid UTF-8"):
+        rk.adapt(rk.layer_text_vectorization(), [latin1, "b"])
+    assert "e9" not in tok.word_index and "caf" not in tok.word_index
+
+
+def test_pad_sequences_refuses_na_naming_the_sequence():
+    from rkbridge.boundary import bridge
+    with pytest.raises(RkValueError, match=r"`sequences\[\[2\]\]` holds NA, NaN or Inf \(at "
+                                           r"position 2\)"):
+        rk.pad_sequences([np.array([1.0, 2.0]), np.array([1.0, np.nan, 3.0])])
+    assert "`sequences[[1]]` is NA" in _failure("pad_sequences", sequences=[bridge.na])
+    # float results hold NaN as Keras gives it; whole numbers as before
+    out = rk.pad_sequences([np.array([1.0, np.nan])], dtype="float32", maxlen=3)
+    assert np.isnan(out[0, 2]) and out[0, 0] == 0
+    np.testing.assert_array_equal(rk.pad_sequences([np.array([1.0, 3.0])], maxlen=3),
+                                  [[0, 1, 3]])

@@ -1,4 +1,4 @@
-"""keras3's op_*(), random_*() and config_*() (rkbridge/ops.py): the same values as
+"""keras3's op_*(), random_*() and config_*() (rkbridge/wrappers/ops.py): the same values as
 keras.ops called directly, with keras3's 1-based axes and positions."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import inspect
 import numpy as np
 import pytest
 
-from rkbridge import ops as O
+from rkbridge.wrappers import ops as O
 from rkbridge._keras import keras
 from rkbridge.api import API
 from rkbridge.errors import RkValueError

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 import rkbridge as rk
-from rkbridge import saving
+from rkbridge.persistence import saving
 from rkbridge._keras import keras
 from rkbridge.errors import RkIOError, RkValueError
 

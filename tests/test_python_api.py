@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import rkbridge as rk
-from rkbridge.api import API, MUTATORS
+from rkbridge.api import API
 from rkbridge.errors import RkIndexError
 
 
@@ -17,7 +17,46 @@ def test_every_api_function_is_a_module_attribute_with_its_r_name():
                  "save_model", "load_model", "serialize_model", "model_to_yaml",
                  "application_resnet50", "clone_model", "optimizer_adam", "loss_mean_squared_error"):
         assert name in API and getattr(rk, name) is API[name], name
-    assert "save_model" in MUTATORS and "load_model" not in MUTATORS
+
+
+def test_functions_that_change_their_first_argument_return_it(tmp_path):
+    """Models, layers, tokenizers and generators are changed in place, and the function gives
+    back the object it changed (the R side returns that invisibly, so pipes keep working);
+    loading gives a new object."""
+    def model():
+        m = rk.keras_model_sequential(input_shape=[3])
+        rk.layer_dense(m, units=2, name="a")
+        rk.layer_dense(m, units=1, name="b")
+        return m
+
+    m = model()
+    assert rk.compile(m, optimizer="sgd", loss="mse") is m and m.optimizer is not None
+    assert rk.freeze_weights(m) is m and not any(l.trainable for l in m.layers)
+    assert rk.unfreeze_weights(m) is m and all(l.trainable for l in m.layers)
+    assert rk.set_weights(m, [np.full(w.shape, 0.5) for w in m.get_weights()]) is m
+    assert all(np.all(w == 0.5) for w in m.get_weights())
+    weights = str(tmp_path / "m.weights.h5")
+    assert rk.save_model_weights(m, weights) is m
+    other = model()
+    assert rk.load_model_weights(other, weights) is other
+    assert all(np.all(w == 0.5) for w in other.get_weights())
+    saved = str(tmp_path / "m.keras")
+    assert rk.save_model(m, saved) is m
+    loaded = rk.load_model(saved)
+    assert loaded is not m and [l.name for l in loaded.layers] == ["a", "b"]
+    assert rk.pop_layer(m) is m and [l.name for l in m.layers] == ["a"]
+
+    tok = rk.text_tokenizer()
+    assert rk.fit_text_tokenizer(tok, ["a b c", "a b"]) is tok
+    assert tok.word_index == {"a": 1, "b": 2, "c": 3}
+    lookup = rk.layer_string_lookup()
+    assert rk.adapt(lookup, np.array(["x", "y", "x"])) is lookup
+    assert list(rk.get_vocabulary(lookup)) == ["[UNK]", "x", "y"]
+    assert rk.set_vocabulary(lookup, ["p", "q"]) is lookup
+    assert list(rk.get_vocabulary(lookup)) == ["[UNK]", "p", "q"]
+    gen = rk.image_data_generator(featurewise_center=True)
+    assert rk.fit_image_data_generator(gen, np.ones((4, 5, 5, 1))) is gen
+    assert np.allclose(gen.mean, 1.0)
 
 
 def test_sequential_workflow_python_style(tmp_path):

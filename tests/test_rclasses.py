@@ -1,4 +1,4 @@
-"""The engine side of R-defined classes (rkbridge/rclasses.py), with Python functions in the
+"""The engine side of R-defined classes (rkbridge/training/rclasses.py), with Python functions in the
 place of R methods: the classes are real Keras subclasses with the R methods' signatures,
 compute what Keras's own layers compute, train, save and load under their own names, and
 report an error in a method as that method's error."""
@@ -10,7 +10,8 @@ import os
 import numpy as np
 import pytest
 
-from rkbridge import diagnose, rclasses
+from rkbridge import diagnose
+from rkbridge.training import rclasses
 from rkbridge.boundary import rfunctions
 from rkbridge._keras import keras
 

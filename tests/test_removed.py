@@ -1,9 +1,9 @@
-"""Keras 2 graph-mode functions (rkbridge/removed.py) signal an error naming the Keras 3 way."""
+"""Keras 2 graph-mode functions (rkbridge/wrappers/removed.py) signal an error naming the Keras 3 way."""
 from __future__ import annotations
 
 import pytest
 
-from rkbridge import removed
+from rkbridge.wrappers import removed
 from rkbridge.api import API
 from rkbridge.errors import RkRemovedError
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import rkbridge as rk
-from rkbridge import axes
+from rkbridge.wrappers import axes
 from rkbridge._keras import keras
 from rkbridge.errors import RkValueError
 
@@ -26,7 +26,7 @@ def test_dot_shape_error_says_how_axes_were_read():
     msg = str(err.value)
     assert "Incompatible input shapes" in msg  # Keras's own message first
     assert "`axes = c(2, 2)` was read with the keras3 rule" in msg
-    assert 'options(rkbridge.axis = "keras2")' in msg
+    assert 'options(rkbridge.dialect = "keras2")' in msg
 
 
 def test_concatenate_shape_error_says_how_axis_was_read():

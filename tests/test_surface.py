@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rkbridge import api, args as A, backend, callbacks, families
+from rkbridge import api
+from rkbridge.wrappers import args as A, backend, families
+from rkbridge.training import callbacks
 from rkbridge.errors import RkNetworkError, RkTypeError, RkValueError
 
 API = api.API
@@ -55,12 +57,13 @@ def test_activations_compute_or_return_the_function():
     assert np.asarray(relu(np.array([-1.0, 2.0]))).tolist() == [0, 2]
     leaky = relu(negative_slope=0.5)
     assert np.asarray(leaky(np.array([-2.0]))).tolist() == [-1.0]
-    soft = API["activation_softmax"](np.array([[0.0, 0.0], [0.0, 0.0]]), axis=1.0)
+    with pytest.warns(UserWarning, match="batch axis under the keras3 rule"):
+        soft = API["activation_softmax"](np.array([[0.0, 0.0], [0.0, 0.0]]), axis=1.0)
     assert np.allclose(np.asarray(soft), 0.5)  # axis 1 (R) is the batch axis
 
 
 def test_uncalled_wrappers_resolve_in_layers(rk):
-    from rkbridge.boundary.named import Named
+    from rkbridge.values import Named
     layer = API["layer_dense"](units=2.0, activation=Named("activation_tanh"),
                                kernel_regularizer=Named("regularizer_l2"))
     assert layer.activation is families.SPECS["activation_tanh"].func

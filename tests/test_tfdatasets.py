@@ -1,10 +1,10 @@
-"""The tfdatasets core (rkbridge/tfdatasets.py) against tf.data used directly."""
+"""The tfdatasets core (rkbridge/datautils/tfdatasets.py) against tf.data used directly."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from rkbridge import tfdatasets as T
+from rkbridge.datautils import tfdatasets as T
 from rkbridge._keras import tf
 
 

@@ -6,6 +6,7 @@ import ctypes
 import numpy as np
 import pytest
 
+from rkbridge import array_order, values
 from rkbridge.boundary import transport
 
 
@@ -125,38 +126,38 @@ def test_owned_copies_borrowed_views_only():
     x = np.arange(4.0)
     buf, addr = r_memory(x)
     view = transport.from_r(addr, 0, [4], "double")
-    kept = transport.owned(view)
+    kept = values.owned(view)
     buf[0] = -1.0
     assert kept[0] == 0.0 and view[0] == -1.0
     own = np.arange(3.0)
-    assert transport.owned(own) is own
+    assert values.owned(own) is own
 
 
 @pytest.mark.parametrize("shape", [(100, 100, 100, 3), (40, 30000), (2000, 700, 1), (5, 300000),
                                    (300000, 4), (3, 2, 200000)])
 def test_large_reorders_in_slabs_equal_numpy(shape):
-    """Large arrays are reordered on several threads (transport.copy_reordered); the result
+    """Large arrays are reordered on several threads (array_order.copy_reordered); the result
     must be exactly NumPy's single copy, both ways: R's column-major view -> a row-major
     float32 array for Keras, and a row-major result -> R's column-major memory."""
     rng = np.random.default_rng(len(shape))
     r_side = np.asfortranarray(rng.standard_normal(shape))
-    assert r_side.size >= transport._PARALLEL_MIN_ELEMENTS
-    into_keras = transport.row_major(r_side, np.float32)
+    assert r_side.size >= array_order._PARALLEL_MIN_ELEMENTS
+    into_keras = array_order.row_major(r_side, np.float32)
     assert into_keras.flags.c_contiguous and into_keras.dtype == np.float32
     assert np.array_equal(into_keras, np.ascontiguousarray(r_side, dtype=np.float32))
     back = np.empty(shape, dtype=np.float64, order="F")
-    transport.copy_reordered(back, into_keras)
+    array_order.copy_reordered(back, into_keras)
     assert np.array_equal(back, into_keras.astype(np.float64))
     assert back[-1, ..., -1].flat[-1] == np.float32(r_side[-1, ..., -1].flat[-1])
 
 
 def test_row_major_keeps_small_and_ready_arrays():
     ready = np.arange(12.0).reshape(3, 4)
-    assert transport.row_major(ready) is ready
+    assert array_order.row_major(ready) is ready
     small = np.asfortranarray(ready)
-    out = transport.row_major(small, np.float32)
+    out = array_order.row_major(small, np.float32)
     assert out.flags.c_contiguous and np.array_equal(out, ready)
-    assert transport.row_major(np.float64(2.5)).shape == (1,)
+    assert array_order.row_major(np.float64(2.5)).shape == (1,)
 
 
 def test_layers_are_held_by_id_for_later_calls():

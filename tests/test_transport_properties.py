@@ -40,7 +40,7 @@ if _HAVE_PKG:
     rk_prop_roundtrip <- function(x) {
       rkbridge:::bridge()
       sink <- reticulate::import("rk_transport_sink", convert = FALSE)
-      engine <- rkbridge:::to_py(x)                 # R -> engine: a view of R's memory
+      engine <- rkbridge:::rk_to_engine(x)                 # R -> engine: a view of R's memory
       sink$keep(engine)
       back <- rkbridge:::arrays_to_r(rkbridge:::bridge()$echo(engine))  # engine -> R
       list(back = back, same_dim = identical(as.integer(dim(back) %||% length(back)),
@@ -149,9 +149,9 @@ if _HAVE_PKG:
       ref <- list(columns = lapply(cols, function(c)
                     as.numeric(if (is.factor(c)) as.integer(c) else unclass(c))),
                   matrix = m + 0, first = as.numeric(if (is.factor(f)) as.integer(f) else unclass(f)))
-      sink$keep(rkbridge:::to_py(df))                 # a data.frame
-      sink$keep(rkbridge:::to_py(list(m, df$c1)))     # a list of inputs
-      sink$keep(rkbridge:::to_py(f))                  # a factor or a vector
+      sink$keep(rkbridge:::rk_to_engine(df))                 # a data.frame
+      sink$keep(rkbridge:::rk_to_engine(list(m, df$c1)))     # a list of inputs
+      sink$keep(rkbridge:::rk_to_engine(f))                  # a factor or a vector
       rm(df, m, f, cols)
       for (i in 1:3) {                                # reuse the freed memory, then collect
         junk <- lapply(1:40, function(i) rep(-12345.678, 1000)); rm(junk); gc()

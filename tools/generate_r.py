@@ -18,9 +18,9 @@ from typing import Any, Iterable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rkbridge import (applications, axes, backend, datasets, families,  # noqa: E402
-                      feature_space, layers, legacy_text, low_level, ops, preprocessing,
-                      removed, vocabulary)
+from rkbridge.wrappers import applications, axes, backend, families, layers, ops, removed
+from rkbridge.datautils import datasets, feature_space, legacy_text, preprocessing, vocabulary
+from rkbridge.training import on_batch
 from tools import r_examples as EX  # noqa: E402
 
 R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE",
@@ -537,7 +537,7 @@ def generated() -> dict[str, list[str]]:
         "text-generated.R": [utility_block(n, f, "text preprocessing")
                              for n, f in sorted(legacy_text.exported().items())],
         "methods-generated.R": [utility_block(n, f, "model and layer methods")
-                                for n, f in sorted({**low_level.exported(),
+                                for n, f in sorted({**on_batch.exported(),
                                                     **vocabulary.exported()}.items())],
         "feature-space-generated.R": [utility_block(n, f, "feature space")
                                       for n, f in sorted(feature_space.exported().items())],

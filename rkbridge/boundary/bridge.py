@@ -14,15 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from .. import diagnose
-from ..layers import layer_input_value
+from .. import diagnose, values
+from ..wrappers.layers import layer_input_value
 from . import embedding, rfunctions, transport
 from .._keras import keras
 from ..api import API
-from ..args import NA as na, RkDeprecationWarning, resolve_na  # noqa: F401  (na: R's NA)
+from ..wrappers.args import NA as na, RkDeprecationWarning, resolve_na  # noqa: F401  (na: R's NA)
 from ..errors import RkError
-from .named import Named
-from .progress import set_writer  # noqa: F401  (called from R)
+from ..training.progress import set_writer  # noqa: F401  (called from R)
+from ..values import Named
 
 _last_traceback: str = ""
 inside_rpy2 = embedding.embedded_by_rpy2()
@@ -34,7 +34,8 @@ class Failure:
     def __init__(self, exc: BaseException):
         global _last_traceback
         original, exc = exc, diagnose.translate(exc)
-        self.value = getattr(exc, "value", None)  # what was reached (an interrupted fit)
+        # what was reached (an interrupted fit's history), converted like any result
+        self.value = transport.box_arrays(getattr(exc, "value", None))
         self.r_class = getattr(exc, "r_class", None) or _python_class(exc)
         self.message = _message(exc)
         self.python_class = type(original).__name__
@@ -170,7 +171,7 @@ def call_object(obj: Any, args: Any = None, kwargs: Any = None) -> Any:
             return [owned_all(i) for i in x]
         if isinstance(x, dict):
             return {k: owned_all(v) for k, v in x.items()}
-        return transport.owned(x)
+        return values.owned(x)
     args = owned_all(list(args or []))
     if args:
         args[0] = layer_input_value(obj, args[0])
@@ -195,22 +196,22 @@ loans_pending = transport.loans_pending
 loans_alive = transport.loans_alive
 
 
-def factor(codes: Any, levels: Any) -> transport.RFactor:
-    return transport.RFactor(codes, [levels] if isinstance(levels, str) else list(levels))
+def factor(codes: Any, levels: Any) -> values.RFactor:
+    return values.RFactor(codes, [levels] if isinstance(levels, str) else list(levels))
 
 
-def data_frame(names: Any, columns: Any) -> transport.RDataFrame:
+def data_frame(names: Any, columns: Any) -> values.RDataFrame:
     names = [names] if isinstance(names, str) else list(names)
-    return transport.RDataFrame(names, list(columns))
+    return values.RDataFrame(names, list(columns))
 
 
-def partly_named(items: Any, names: Any) -> transport.RPartlyNamed:
+def partly_named(items: Any, names: Any) -> values.RPartlyNamed:
     names = [names] if isinstance(names, str) else list(names)
-    return transport.RPartlyNamed(list(items), names)
+    return values.RPartlyNamed(list(items), names)
 
 
 def sparse_matrix(layout: str, index: Any, pointers: Any, values: Any, dims: Any) -> Any:
-    from ..sparse import from_compressed
+    from ..datautils.sparse import from_compressed
     return from_compressed(layout, index, pointers, values, dims)
 
 
@@ -259,7 +260,7 @@ def echo(x: Any) -> Any:
             return [copy(i) for i in v]
         if isinstance(v, dict):
             return {k: copy(i) for k, i in v.items()}
-        return transport.owned(v)
+        return values.owned(v)
     return transport.box_arrays(copy(x))
 
 

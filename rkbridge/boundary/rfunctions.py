@@ -9,16 +9,14 @@ error instead of crashing R.
 """
 from __future__ import annotations
 
-import inspect
 import threading
 from typing import Any, Callable
 
-from ..errors import RkError
-from .interrupts import is_interrupt
-
-
-class RkCallbackError(RkError):
-    r_class = "rkbridge_callback_error"
+from ..callables import is_r_function
+from ..errors import RkCallbackError, RkError
+from ..training.interrupts import is_interrupt
+from ..wrappers.args import NA
+from . import interrupts  # noqa: F401  (R's report of an interrupt is one)
 
 
 class RkJump(BaseException):
@@ -43,12 +41,6 @@ class Unconvertible:
         self.message = message
 
 
-def ignore_value(fn: Any) -> None:
-    """`fn`'s value is not used (a callback hook): whatever it is, it is not an error."""
-    if is_r_function(fn):
-        fn._rk_state["value_unused"] = True
-
-
 _UNLABELLED = "an R function"
 
 
@@ -58,7 +50,8 @@ def r_function(fn: Any, label: str = _UNLABELLED,
     reports an R error as an RkCallbackError naming `label`. A function, not a callable
     object, so Keras treats it (inspection, serialization) as it treated reticulate's.
     `formals`: the names of the R function's formal arguments (None when R could not say),
-    kept so that callers can decide how many arguments to pass without trying (`arity()`)."""
+    kept so that callers can decide how many arguments to pass without trying
+    (`callables.arity()`)."""
     names = None if formals is None else \
         [str(formals)] if isinstance(formals, str) else [str(f) for f in formals]
     state = {"label": label, "formals": names}
@@ -87,6 +80,10 @@ def r_function(fn: Any, label: str = _UNLABELLED,
             raise RkCallbackError(f"The R function given as "
                                   f"{state.get('value_of', state['label'])} returned a "
                                   f"string (\"{value[:40]}\"), not a number or tensor.")
+        if value is NA:  # R's NA: no engine callback takes it (reticulate would say TRUE)
+            raise RkCallbackError(f"The R function given as "
+                                  f"{state.get('value_of', state['label'])} returned NA, not "
+                                  f"a number or tensor.")
         if isinstance(value, Unconvertible):
             raise RkCallbackError(f"The R function given as {state['label']} returned a value "
                                   f"that cannot be passed to the engine: {value.message}")
@@ -94,26 +91,6 @@ def r_function(fn: Any, label: str = _UNLABELLED,
 
     r_function._rk_state = state  # type: ignore[attr-defined]
     return r_function
-
-
-def is_r_function(x: Any) -> bool:
-    return callable(x) and isinstance(getattr(x, "_rk_state", None), dict)
-
-
-def arity(fn: Any) -> int | None:
-    """How many leading positional arguments `fn` takes, from its declaration: an R
-    function's formals (`...` takes any number), a Python function's signature. None when
-    there is no limit or it cannot be known (then callers pass every argument)."""
-    if is_r_function(fn):
-        names = fn._rk_state.get("formals")
-        return None if names is None or "..." in names else len(names)
-    try:
-        params = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        return None
-    if any(p.kind is p.VAR_POSITIONAL for p in params):
-        return None
-    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
 
 
 def label_all(fn_name: str, kwargs: dict[str, Any]) -> None:

@@ -14,19 +14,20 @@ Engine -> R: `to_r_info()` tells R which vector type and `dim()` to allocate; R 
 uninitialised memory and `to_r_fill()` writes into it with a single NumPy copy (casting and
 reordering in one pass). Neither direction loops over elements in Python.
 
-Reordering between R's column-major layout and the row-major arrays Keras wants is the one
-place where large arrays cost real time; `copy_reordered()` does it in parallel slabs.
+Reordering between R's column-major layout and the row-major arrays Keras wants is done by
+`array_order.copy_reordered()`, in parallel slabs for large arrays.
 """
 from __future__ import annotations
 
 import ctypes
 import math
-import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Sequence
 
 import numpy as np
+
+from ..array_order import copy_reordered
+from ..values import Record
 
 R_NA_INTEGER = -(2**31)
 
@@ -148,16 +149,6 @@ def from_r(addr: float, sexp: float, dims: Sequence[float], kind: str) -> np.nda
     return arr
 
 
-def owned(x: Any) -> Any:
-    """`x` in memory of the engine's own (a writable copy of an array viewing R memory).
-
-    Views keep their R vector alive by themselves; this is for code that wants to write, or
-    to hand Keras memory whose layout it may not expect."""
-    if isinstance(x, np.ndarray) and not x.flags.owndata and not x.flags.writeable:
-        return np.array(x, copy=True)
-    return x
-
-
 class ArrayBox:
     """An engine array on its way to R. R copies it out and the box then lets go of it, so
     its memory returns at once: a reticulate handle is tiny to R's garbage collector, which
@@ -220,7 +211,10 @@ def box_arrays(x: Any) -> Any:
     dicts R converts), so that they reach R only through this transport, whatever
     reticulate's version would make of them (1.28 cannot convert NumPy 2 arrays; 1.4x would
     convert them itself, with copies of its own, and bytes to integers). Small numeric
-    arrays go inline instead (`inline()`)."""
+    arrays go inline instead (`inline()`). A `Record` leaves as the dict of its fields, so
+    that R needs no further call to read it."""
+    if isinstance(x, Record):
+        return box_arrays(x.fields())
     if isinstance(x, (np.ndarray, np.generic)):
         small = inline(np.asarray(x))
         return ArrayBox(x) if small is None else small
@@ -282,59 +276,6 @@ def _r_kind(arr: np.ndarray) -> str:
     return kind
 
 
-# Below this many elements one thread is quicker than handing out slabs.
-_PARALLEL_MIN_ELEMENTS = 1 << 20
-_SLABS = 4
-_pool: ThreadPoolExecutor | None = None
-
-
-def _workers() -> ThreadPoolExecutor | None:
-    global _pool
-    if _pool is None:
-        n = min(_SLABS, os.cpu_count() or 1)
-        if n < 2:
-            return None
-        _pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="rkbridge-reorder")
-    return _pool
-
-
-def copy_reordered(dest: np.ndarray, src: np.ndarray) -> None:
-    """`np.copyto(dest, src, casting="unsafe")` for arrays of the same shape in different
-    memory orders, in parallel for large arrays.
-
-    NumPy's strided copy between column- and row-major layouts is memory-bound and
-    cache-unfriendly (about 10 ms for a 24 MB array); cutting it into slabs along the
-    slowest axis of the column-major side (whole contiguous blocks of R's memory) and
-    copying them on a few threads (NumPy releases the GIL) takes a third to a half of that.
-    """
-    pool = _workers() if src.size >= _PARALLEL_MIN_ELEMENTS and src.ndim >= 2 else None
-    axes = [i for i, d in enumerate(src.shape) if d > 1]
-    if pool is None or not axes:
-        np.copyto(dest, src, casting="unsafe")
-        return
-    ax = axes[-1]
-    n = src.shape[ax]
-    k = min(_SLABS, n)
-    bounds = [(i * n // k, (i + 1) * n // k) for i in range(k)]
-    lead = (slice(None),) * ax
-
-    def slab(b: tuple[int, int]) -> None:
-        where = lead + (slice(*b),)
-        np.copyto(dest[where], src[where], casting="unsafe")
-
-    for _ in pool.map(slab, bounds):
-        pass
-
-
-def row_major(a: np.ndarray, dtype: Any = None) -> np.ndarray:
-    """`np.ascontiguousarray(a, dtype)`, with large reorders done by `copy_reordered()`."""
-    if a.size < _PARALLEL_MIN_ELEMENTS or a.flags.c_contiguous:  # no reorder to speed up
-        return np.ascontiguousarray(a, dtype=dtype)
-    out = np.empty(a.shape, dtype=a.dtype if dtype is None else dtype)
-    copy_reordered(out, a)
-    return out
-
-
 def to_r_fill(x: Any, addr: float, kind: str) -> None:
     """Copy `x` into R's freshly allocated vector at `addr` in column-major order."""
     arr = _result_array(x)
@@ -353,39 +294,3 @@ def to_r_strings(x: Any) -> list[str]:
     if isinstance(x, ArrayBox):
         x.array = None
     return [str(v) for v in np.ravel(arr, order="F")]
-
-
-class RFactor:
-    """An R factor: integer codes (1-based, NA as NaN) and its levels."""
-
-    def __init__(self, codes: np.ndarray, levels: Sequence[str]):
-        self.codes = np.asarray(codes)
-        self.levels = list(levels)
-
-    def __len__(self) -> int:
-        return len(self.codes)
-
-
-class RPartlyNamed(list):
-    """An R list where only some elements are named (`list(a, b = x)`): a list of the
-    elements, with `names` ("" for an unnamed one). A dict would lose all but one of the
-    unnamed elements."""
-
-    def __init__(self, items: Sequence[Any], names: Sequence[str]):
-        super().__init__(items)
-        self.names = list(names)
-
-    def items_named(self) -> list[tuple[str, Any]]:
-        return list(zip(self.names, self))
-
-
-class RDataFrame:
-    """An R data.frame: its column names and columns (arrays, RFactor or lists of strings)."""
-
-    def __init__(self, names: Sequence[str], columns: Sequence[Any]):
-        self.names = list(names)
-        self.columns = list(columns)
-
-    @property
-    def nrow(self) -> int:
-        return len(self.columns[0]) if self.columns else 0

@@ -29,7 +29,7 @@ test_that("layer_dot(axes = 1) on 2-D inputs is an error by default naming both 
   y <- layer_input(shape = c(3))
   err <- expect_error(layer_dot(list(x, y), axes = 1), class = "rkbridge_error")
   expect_match(conditionMessage(err), "batch axis under the keras3 rule", fixed = TRUE)
-  expect_match(conditionMessage(err), 'options(rkbridge.axis = "keras2")', fixed = TRUE)
+  expect_match(conditionMessage(err), 'options(rkbridge.dialect = "keras2")', fixed = TRUE)
   expect_match(conditionMessage(err), "keras 2.x", fixed = TRUE)
   # keras3: the feature axis is 2
   m <- keras_model(list(x, y), layer_dot(list(x, y), axes = 2))

@@ -1,8 +1,6 @@
 # Issue 12 (items 3, 4, 7, 8, 9, 10): arguments and data that used to pass silently, train
 # into non-finite weights, or fail in Python terms are R errors in R terms, or work.
 
-skip_if_no_engine <- function() skip_if_not(rkbridge_available(), "rkbridge engine not available")
-
 expect_rk_error <- function(expr, class, pattern) {
   err <- expect_error(expr, class = class)
   expect_s3_class(err, "rkbridge_error")

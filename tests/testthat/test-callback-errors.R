@@ -1,8 +1,6 @@
 # R functions that Keras calls back (custom metrics and losses, callback_lambda() hooks,
 # learning-rate schedules): an R error inside one is an R error from fit() naming it.
 
-skip_if_no_engine <- function() skip_if_not(rkbridge_available(), "rkbridge engine not available")
-
 fresh_model <- function(...) {
   m <- keras_model_sequential(input_shape = c(4)) %>% layer_dense(1)
   compile(m, optimizer = "adam", loss = "mse", ...)

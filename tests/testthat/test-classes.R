@@ -469,3 +469,99 @@ test_that("create_layer() takes input_shape; callbacks stop training; predict_st
   expect_equal(predict(Sevens(), x, verbose = 0), matrix(7, 40, 2))
   expect_equal(predict(Sevens(), x[1:3, ], verbose = 0), matrix(7, 3, 2))
 })
+
+test_that("every method sees `private`, an environment per instance", {
+  skip_if_no_engine()
+  x <- matrix(runif(40), 20)
+  y <- rowSums(x)
+  Counter <- new_callback_class("PrivateCounter",
+    on_epoch_end = function(epoch, logs = NULL) private$n <- private$n + 1,
+    count = function() private$n,
+    private = list(n = 0))
+  KCounter <- Callback("PrivateKCounter",
+    on_epoch_end = function(epoch, logs = NULL) private$n <- (private$n %||% 0) + 1)
+  a <- Counter()
+  b <- Counter()
+  k <- KCounter()
+  model <- keras_model_sequential(input_shape = 2) %>% layer_dense(1)
+  model %>% compile(optimizer = "sgd", loss = "mse")
+  fit(model, x, y, epochs = 3, verbose = 0, callbacks = list(a, k))
+  expect_equal(a$count(), 3)
+  expect_equal(b$count(), 0)
+  expect_equal(k$on_epoch_end(0), NULL)
+  Scaled <- new_metric_class("PrivateScaled",
+    initialize = function(...) {
+      super$initialize(...)
+      private$factor <- 2
+      self$total <- self$add_weight(shape = list(), initializer = "zeros")
+    },
+    update_state = function(y_true, y_pred, sample_weight = NULL)
+      self$total$assign_add(private$factor * op_sum(y_pred)),
+    result = function() self$total)
+  m <- Scaled()
+  m$update_state(op_ones(c(2, 1)), op_ones(c(2, 1)))
+  expect_equal(as.array(m$result()), 4)
+})
+
+test_that("members marked active are properties (mark_active(), %<-active%)", {
+  skip_if_no_engine()
+  Tracked <- new_model_class("ActiveTracked",
+    initialize = function(...) {
+      super$initialize(...)
+      self$dense <- layer_dense(units = 1)
+      self$loss_tracker <- metric_mean(name = "loss")
+      private$scale <- 1
+    },
+    call = function(inputs) self$dense(inputs) * private$scale,
+    metrics = mark_active(function() list(self$loss_tracker)),
+    scale = mark_active(function(value) {
+      if (missing(value)) private$scale else private$scale <- value
+    }))
+  m <- Tracked()
+  expect_length(m$metrics, 1)
+  expect_equal(m$metrics[[1]]$name, "loss")
+  m$scale <- 0
+  expect_equal(m$scale, 0)
+  expect_equal(as.array(m(op_ones(c(2, 3)))), matrix(0, 2, 1))
+  Held(keras$layers$Layer) %py_class% {
+    call <- function(inputs) inputs
+    held %<-active% function(value) if (missing(value)) private$v %||% 0 else private$v <- value
+  }
+  h <- Held()
+  h$held <- 7
+  expect_equal(h$held, 7)
+  expect_error(mark_active(1), class = "rkbridge_type_error")
+})
+
+test_that("methods receive R values: vectors and lists as given, tensors as tensors", {
+  skip_if_no_engine()
+  Stack <- new_model_class("WidthStack",
+    initialize = function(widths, names, ...) {
+      super$initialize(...)
+      private$got <- list(widths = widths, names = names)
+      self$hidden <- lapply(head(widths, -1), function(w) layer_dense(units = w))
+      self$out <- layer_dense(units = tail(widths, 1))
+    },
+    call = function(inputs) {
+      x <- inputs
+      for (layer in self$hidden) x <- layer(x)
+      self$out(x)
+    },
+    got = mark_active(function() private$got))
+  m <- Stack(c(8, 4, 2), list(a = 1:3, b = "x"))
+  expect_equal(as.vector(m$got$widths), c(8, 4, 2))
+  expect_equal(m$got$names, list(a = 1:3, b = "x"))
+  expect_length(m$hidden, 2)
+  out <- m(op_ones(c(5, 3)))
+  expect_true(inherits(out, "tensorflow.tensor"))
+  expect_equal(dim(out), c(5L, 2L))
+})
+
+test_that("a layer called with named arguments only", {
+  skip_if_no_engine()
+  mha <- layer_multi_head_attention(num_heads = 2, key_dim = 2)
+  x <- layer_input(c(3, 4))
+  expect_equal(dim(mha(query = x, value = x)), c(NA, 3L, 4L))
+  q <- op_ones(c(1, 3, 4))
+  expect_equal(as.array(mha(query = q, value = q)), as.array(mha(q, q)))
+})

@@ -2,8 +2,6 @@
 # Keras cache (never the network); the R structure of the R interface to Keras, element by
 # element.
 
-skip_if_no_engine <- function() skip_if_not(rkbridge_available(), "rkbridge engine not available")
-
 # A new Keras cache for the calling test (KERAS_HOME restored when it ends).
 local_keras_home <- function(env = parent.frame()) {
   home <- tempfile("keras_home")
@@ -54,7 +52,7 @@ test_that("dataset_mnist() offline with nothing cached names the URL and the cac
   skip_if_no_engine()
   home <- local_keras_home()
   reticulate::py_run_string(paste(
-    "import socket, urllib.request", "from rkbridge import downloads as _rkd",
+    "import socket, urllib.request", "from rkbridge.persistence import downloads as _rkd",
     "_rk_saved_open = _rkd._open",
     "_s = socket.socket(); _s.bind(('127.0.0.1', 0)); _rk_port = _s.getsockname()[1]; _s.close()",
     "_rkd._open = lambda url: urllib.request.urlopen(f'http://127.0.0.1:{_rk_port}/', timeout=5)",

@@ -1,8 +1,6 @@
 # Every bad input of issue 5 reaches R as a classed condition with a message in R terms;
 # the Python traceback is kept for last_error(), never put in the message.
 
-skip_if_no_engine <- function() skip_if_not(rkbridge_available(), "rkbridge engine not available")
-
 expect_rk_error <- function(expr, class, pattern) {
   err <- expect_error(expr, class = class)
   expect_s3_class(err, "rkbridge_error")
@@ -136,7 +134,7 @@ test_that("loading a missing, truncated or non-model file", {
                   "is not a saved model (neither a .keras nor an HDF5 file).")
   # Keras's own loader, called directly, is translated the same way (rkbridge/diagnose.py)
   keras_load <- reticulate::import("keras")$saving$load_model
-  expect_rk_error(rkbridge:::rk_call_object(keras_load, list(truncated)), "rkbridge_io_error",
+  expect_rk_error(rkbridge:::rk_call(keras_load, list(truncated)), "rkbridge_io_error",
                   "truncated or corrupt")
 })
 
@@ -150,7 +148,7 @@ test_that("weights = \"imagenet\" without network access", {
   # No network at test time whatever the machine: every download connects to a closed
   # local port (rkbridge's download), or fails as offline (Keras's own urlretrieve).
   reticulate::py_run_string(paste(
-    "import socket, urllib.error, urllib.request", "from rkbridge import downloads as _rkd",
+    "import socket, urllib.error, urllib.request", "from rkbridge.persistence import downloads as _rkd",
     "from keras.src.utils import file_utils as _fu",
     "_rk_saved, _rk_saved_open = _fu.urlretrieve, _rkd._open",
     "_s = socket.socket(); _s.bind(('127.0.0.1', 0)); _rk_port = _s.getsockname()[1]; _s.close()",
@@ -169,7 +167,7 @@ test_that("weights = \"imagenet\" without network access", {
                file.path(home, "models", "mobilenet_1_0_128_tf_no_top.h5"), fixed = TRUE)
   # ... and Keras's own applications, called directly (a failed download, translated)
   mobilenet <- reticulate::import("keras")$applications$MobileNet
-  err <- expect_rk_error(rkbridge:::rk_call_object(mobilenet, list(
+  err <- expect_rk_error(rkbridge:::rk_call(mobilenet, list(
     input_shape = list(128L, 128L, 3L), include_top = FALSE, weights = "imagenet")),
     "rkbridge_network_error", "Could not download https://")
   expect_match(conditionMessage(err), "weights = NULL", fixed = TRUE)

@@ -3,13 +3,9 @@
 
 keras_evaluate <- function(model, x, y) {
   # Keras's evaluate(return_dict = TRUE) on the same data, as a named numeric vector
-  np <- reticulate::import("numpy", convert = FALSE)
-  arr <- function(a) np$ascontiguousarray(rkbridge:::to_py(a),
-                                          dtype = "float32")
+  arr <- function(a) np_ref(a, "float32")  # helper-reference.R
   yy <- if (is.list(y)) unname(lapply(y, arr)) else arr(y)
-  d <- model$evaluate(arr(x), yy, verbose = 0L, return_dict = TRUE)
-  unlist(lapply(d, function(v) as.numeric(if (inherits(v, "python.builtin.object"))
-    reticulate::py_to_r(v) else v)))
+  unlist(r_ref(keras_method(model, "evaluate")(arr(x), yy, verbose = 0L, return_dict = TRUE)))
 }
 
 test_that("single output: loss first, then the metrics as compiled, with Keras's values", {

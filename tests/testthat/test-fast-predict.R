@@ -1,15 +1,11 @@
 # predict() of a few rows takes the engine's fast path; its results are Keras's predict()'s.
 
 test_that("one-row and small predict() from R equal Keras's predict() exactly", {
-  skip_if_not(rkbridge_available(), "rkbridge engine not available")
+  skip_if_no_engine()
   model <- keras_model_sequential(input_shape = c(6)) %>%
     layer_dense(8, activation = "relu") %>% layer_dropout(0.5) %>%
     layer_dense(3, activation = "softmax")
-  np <- reticulate::import("numpy", convert = FALSE)
-  keras_predict <- function(x) {
-    arr <- np$ascontiguousarray(rkbridge:::to_py(x), dtype = "float32")
-    rkbridge:::arrays_to_r(model$predict(arr, verbose = 0L))
-  }
+  keras_predict <- function(x) r_ref(keras_method(model, "predict")(np_ref(x, "float32"), verbose = 0L))
   set.seed(3)
   for (n in c(1, 5, 32, 40)) {
     x <- matrix(runif(n * 6), n, 6)

@@ -20,7 +20,7 @@ run_child <- function(lines, limit_kb = NULL, timeout = 120, env = character()) 
 `%||%` <- function(a, b) if (is.null(a)) b else a
 
 skip_unless_unix_engine <- function() {
-  skip_if_not(rkbridge_available(), "rkbridge engine not available")
+  skip_if_no_engine()
   skip_on_os("windows")
   skip_if(Sys.which("bash") == "" || Sys.which("timeout") == "", "bash and timeout needed")
 }
@@ -103,7 +103,7 @@ test_that("overwriting a saved model keeps its permissions and writes through a 
 })
 
 test_that("load_model() refuses a SavedModel directory unless safe_mode = FALSE", {
-  skip_if_not(rkbridge_available(), "rkbridge engine not available")
+  skip_if_no_engine()
   m <- keras_model_sequential(input_shape = 3) %>% layer_dense(2)
   dir <- tempfile("rk-savedmodel-")
   save_model_tf(m, dir)
@@ -167,13 +167,13 @@ test_that("a Python setting that does not exist or is not Python is an error nam
 })
 
 test_that("models R drops are freed, by R's and then Python's collection", {
-  skip_if_not(rkbridge_available(), "rkbridge engine not available")
+  skip_if_no_engine()
   weakref <- reticulate::import("weakref", convert = FALSE)
   make <- function() {
     m <- keras_model_sequential(input_shape = 3) %>% layer_dense(2)
     compile(m, optimizer = "adam", loss = "mse")
     predict(m, matrix(1, 1, 3), verbose = 0)
-    weakref$ref(rkbridge:::to_py(m))
+    weakref$ref(rkbridge:::rk_to_engine(m))
   }
   is_dead <- reticulate::py_eval("lambda r: r() is None", convert = TRUE)
   alive <- function(refs) sum(!vapply(refs, function(r) isTRUE(is_dead(r)), TRUE))

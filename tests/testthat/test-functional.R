@@ -1,7 +1,5 @@
 # Functional API, calling models and layers, model surgery and applications, from R.
 
-skip_if_no_engine <- function() skip_if_not(rkbridge_available(), "rkbridge engine not available")
-
 two_in_two_out <- function() {
   a <- layer_input(shape = c(4), name = "a")
   b <- layer_input(shape = c(3), name = "b")
@@ -146,7 +144,7 @@ test_that("weights = 'imagenet' offline fails at once, naming the URL and the ca
   on.exit(if (nzchar(old)) Sys.setenv(KERAS_HOME = old) else Sys.unsetenv("KERAS_HOME"))
   # offline whatever the machine: the download connects to a closed local port
   reticulate::py_run_string(paste(
-    "import socket, urllib.request", "from rkbridge import downloads as _rkd",
+    "import socket, urllib.request", "from rkbridge.persistence import downloads as _rkd",
     "_rk_open = _rkd._open",
     "_s = socket.socket(); _s.bind(('127.0.0.1', 0)); _rk_port = _s.getsockname()[1]; _s.close()",
     "_rkd._open = lambda url: urllib.request.urlopen(f'http://127.0.0.1:{_rk_port}/', timeout=5)",

@@ -1,8 +1,6 @@
 # R generator functions as x / validation_data of fit(), evaluate() and predict(), and the
 # keras 2.x *_generator() names: the same results as the same batches given as arrays.
 
-skip_if_no_engine <- function() skip_if_not(rkbridge_available(), "rkbridge engine not available")
-
 set.seed(1)
 gx <- matrix(runif(120), ncol = 3)  # 40 x 3
 gy <- gx %*% c(1, -2, 0.5)

@@ -1,8 +1,6 @@
 # Image files as R arrays, directory datasets and time-series generators, with R
 # structure (dims, values 0..255, class names) checked element by element.
 
-skip_if_no_engine <- function() skip_if_not(rkbridge_available(), "rkbridge engine not available")
-
 test_that("image_array_save() / image_load() / image_to_array() round-trip an R array", {
   skip_if_no_engine()
   a <- array(0, c(4, 6, 3))

@@ -2,7 +2,7 @@
 # with a usable model (the weights reached) and the history of the finished epochs.
 
 test_that("SIGINT during fit() returns to R within 2 s, keeping weights and history", {
-  skip_if_not(rkbridge_available(), "rkbridge engine not available")
+  skip_if_no_engine()
   skip_on_os("windows")
   dir <- tempfile("rk-interrupt-")
   dir.create(dir)

@@ -1,7 +1,7 @@
 # keras3's names for what keras 2.x and rkbridge call otherwise, and keras3's R helpers.
 
 test_that("keras3 names are the same functions as the keras 2.x names", {
-  skip_if_not(rkbridge_available())
+  skip_if_no_engine()
   inputs <- keras_input(shape = c(4), name = "x")
   expect_equal(k_int_shape(inputs), list(NULL, 4L))
   model <- keras_model_sequential(input_shape = c(5, 3)) %>%
@@ -32,7 +32,7 @@ test_that("zip_lists pairs elements by position or by name", {
 })
 
 test_that("keras3's weight and config files round-trip a model", {
-  skip_if_not(rkbridge_available())
+  skip_if_no_engine()
   model <- keras_model_sequential(input_shape = c(3)) %>% layer_dense(2)
   x <- matrix(c(1, 2, 3, 4, 5, 6), 2)
   f <- tempfile(fileext = ".weights.h5")
@@ -50,7 +50,7 @@ test_that("keras3's weight and config files round-trip a model", {
 })
 
 test_that("shape() is keras3's keras_shape", {
-  skip_if_not(rkbridge_available())
+  skip_if_no_engine()
   s <- shape(NA, 3)
   expect_s3_class(s, "keras_shape")
   expect_identical(format(s), "shape(NA, 3)")

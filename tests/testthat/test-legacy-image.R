@@ -1,8 +1,6 @@
 # keras 2.x's image_data_generator() and flow_images_from_*(), checked element by element
 # against the documented keras 2.x results.
 
-skip_if_no_engine <- function() skip_if_not(rkbridge_available(), "rkbridge engine not available")
-
 set.seed(2)
 imgs <- array(round(runif(10 * 6 * 5 * 3, 0, 255)), c(10, 6, 5, 3))
 labels <- 0:9

@@ -111,7 +111,7 @@ test_that("loans end: a large input is freed once the engine no longer views it"
 test_that("R -> engine is a view of R's own memory on every reticulate (no copy)", {
   skip_if_no_engine()
   x <- matrix(runif(6), 2, 3)
-  v <- rkbridge:::to_py(x)
+  v <- rkbridge:::rk_to_engine(x)
   expect_s3_class(v, "numpy.ndarray")  # not converted back to R by reticulate >= 1.38
   as_double <- reticulate::import_builtins(convert = TRUE)$float  # addresses pass 2^31
   address <- as_double(reticulate::py_get_attr(v, "ctypes")$data)

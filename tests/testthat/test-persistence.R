@@ -1,7 +1,5 @@
 # Saving and loading models from R, and models that survive saveRDS()/readRDS().
 
-skip_if_no_engine <- function() skip_if_not(rkbridge_available(), "rkbridge engine not available")
-
 trained_model <- function() {
   set.seed(11)
   m <- keras_model_sequential(input_shape = c(5)) %>%

@@ -2,11 +2,9 @@
 # inputs of one batch, which take predict_on_batch(): dict and nested outputs, a subclass's
 # predict_step, float64 models, after compile(), set_weights() and fit().
 
-keras_predict <- function(model, x) {
-  np <- reticulate::import("numpy", convert = FALSE)
-  arr <- function(a) np$ascontiguousarray(rkbridge:::to_py(a))
-  xx <- if (is.list(x)) unname(lapply(x, arr)) else arr(x)
-  rkbridge:::arrays_to_r(model$predict(xx, verbose = 0L))
+keras_predict <- function(model, x) {  # Keras's predict() on NumPy data (helper-reference.R)
+  xx <- if (is.list(x)) unname(lapply(x, np_ref)) else np_ref(x)
+  r_ref(keras_method(model, "predict")(xx, verbose = 0L))
 }
 
 expect_like_keras <- function(model, x, rows = c(1, 2, 32, 100)) {

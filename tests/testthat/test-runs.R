@@ -1,5 +1,5 @@
 # tfruns's flags() and tensorflow's tensorboard(), as keras 2.x scripts call them
-# (R/runs.R, rkbridge/runs.py); quora_siamese_lstm and mnist_cnn_embeddings use them.
+# (R/runs.R, rkbridge/tracking/runs.py); quora_siamese_lstm and mnist_cnn_embeddings use them.
 
 test_that("flags() gives the defaults, typed, in the order declared", {
   skip_if_no_engine()
@@ -48,4 +48,30 @@ test_that("tensorboard() serves a log directory and stops", {
   expect_true(any(grepl("TensorBoard", page, ignore.case = TRUE)))
   expect_null(tensorboard(action = "stop"))
   expect_error(suppressWarnings(readLines(url(paste0(address, "/")))))  # no server now
+})
+
+test_that("flags() refuses an integer R cannot hold and flags written without --", {
+  skip_if_no_engine()
+  # 1e12 would wrap around to -727379968 as an R integer
+  expect_error(flags(flag_integer("units", 64), arguments = "--units=1e12"),
+               "Flag \"units\" must be an integer value from")
+  expect_identical(flags(flag_numeric("units", 64), arguments = "--units=1e12")$units, 1e12)
+  expect_error(flags(flag_integer("units", 64), arguments = "-units=5"),
+               "\"-units=5\" is not read as flag \"units\": write it as --units=5")
+  expect_error(flags(flag_integer("units", 64), arguments = "units=5"),
+               "\"units=5\" is not read as flag \"units\"")
+})
+
+test_that("tensorboard() on a port another program holds is an error naming the port", {
+  skip_if_no_engine()
+  skip_if_not(reticulate::py_module_available("tensorboard"))
+  socket <- reticulate::import("socket")
+  holder <- socket$socket(socket$AF_INET, socket$SOCK_STREAM)
+  on.exit(holder$close())
+  holder$bind(reticulate::tuple("127.0.0.1", 0L))
+  holder$listen(1L)
+  port <- holder$getsockname()[[2]]
+  expect_error(tensorboard(file.path(tempfile("tb-"), "logs"), port = port,
+                           launch_browser = FALSE),
+               sprintf("`port` %d is not free on 127.0.0.1", port), fixed = TRUE)
 })

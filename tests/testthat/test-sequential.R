@@ -46,6 +46,27 @@ test_that("fit returns an R-shaped history with print, plot and as.data.frame", 
   if (requireNamespace("ggplot2", quietly = TRUE)) expect_s3_class(plot(h), "ggplot")
 })
 
+test_that("fit's history reaches R as plain R values holding Keras's numbers", {
+  skip_if_no_engine()
+  x <- matrix(seq(0, 1, length.out = 60), ncol = 3)
+  model <- keras_model_sequential(input_shape = 3) %>% layer_dense(1)
+  model %>% compile(optimizer = "sgd", loss = "mse", metrics = "mae")
+  is_py <- function(v) rapply(list(v), function(e) inherits(e, "python.builtin.object"),
+                              how = "unlist")
+  # what the engine returns is converted at the door: no Python object left to read
+  res <- rkbridge:::rk_call("fit", list(object = model, x = x, y = rowSums(x), epochs = 2,
+                                        verbose = 0))
+  expect_false(inherits(res, "python.builtin.object"))
+  expect_false(any(is_py(res)))
+  h <- fit(model, x, rowSums(x), epochs = 3, validation_split = 0.25, verbose = 0)
+  expect_false(any(is_py(unclass(h))))
+  keras_history <- reticulate::py_to_r(reticulate::py_get_attr(model, "history"))$history
+  expect_identical(h$metrics, lapply(keras_history, as.numeric)[names(h$metrics)])
+  expect_named(h$metrics, c("loss", "mae", "val_loss", "val_mae"))
+  expect_identical(h$params$metrics, names(h$metrics))
+  expect_identical(h$params$samples, 15L)
+})
+
 test_that("fit prints one line per epoch when not interactive", {
   skip_if_no_engine()
   model <- small_mlp()

@@ -1,8 +1,6 @@
 # Keras 2's text preprocessing from R: R character vectors in; integer vectors, lists and
 # matrices out, with the values keras 2.x gives (worked out by hand).
 
-skip_if_no_engine <- function() skip_if_not(rkbridge_available(), "rkbridge engine not available")
-
 texts <- c("The cat sat on the mat.", "The dog ate my homework!")
 
 test_that("text_tokenizer() + fit_text_tokenizer(): word_index by count, in place", {
@@ -81,4 +79,32 @@ test_that("skipgrams(): list(couples = list of pairs, labels = integers)", {
   expect_identical(sort(neg$labels), c(0L, 0L, 0L, 0L, 1L, 1L, 1L, 1L))
   t <- make_sampling_table(3, sampling_factor = 0.01)
   expect_equal(t[3], sqrt(0.01 * (2 * (log(2) + 0.577) + 0.5 - 1 / 24)))
+})
+
+test_that("NA texts and strings that are not UTF-8 are errors naming the element", {
+  skip_if_no_engine()
+  tok <- text_tokenizer()
+  # NA would have been the word "na", "caf\xe9" the words "caf" and "e9"
+  expect_error(fit_text_tokenizer(tok, c("the cat", NA)), "`x[[2]]` is NA", fixed = TRUE)
+  expect_error(fit_text_tokenizer(tok, c("the cat", "caf\xe9")),
+               "`x[[2]]` (\"caf\\xe9\") is not valid UTF-8", fixed = TRUE)
+  fit_text_tokenizer(tok, "the cat")
+  expect_false(any(c("na", "caf", "e9") %in% names(tok$word_index)))
+  expect_error(texts_to_sequences(tok, c(NA, "cat")), "`texts[[1]]` is NA", fixed = TRUE)
+  layer <- layer_text_vectorization()
+  expect_error(adapt(layer, c("a b", NA)), "`data[[2]]` is NA", fixed = TRUE)
+  # a string whose encoding is declared is read as R prints it
+  latin1 <- "caf\xe9"
+  Encoding(latin1) <- "latin1"
+  fit_text_tokenizer(tok, latin1)
+  expect_true("caf\u00e9" %in% names(tok$word_index))
+})
+
+test_that("pad_sequences() refuses NA, naming the sequence", {
+  skip_if_no_engine()
+  # NumPy would have made it -2147483648 with only a warning
+  expect_error(pad_sequences(list(1:2, c(1, NA, 3))),
+               "`sequences[[2]]` holds NA, NaN or Inf (at position 2)", fixed = TRUE)
+  expect_error(pad_sequences(list(c(1L, NA))), "`sequences[[1]]` holds NA", fixed = TRUE)
+  expect_equal(pad_sequences(list(c(1, 3)), maxlen = 3), matrix(c(0L, 1L, 3L), 1))
 })

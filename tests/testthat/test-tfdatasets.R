@@ -1,4 +1,4 @@
-# The tfdatasets core (R/tfdatasets.R, rkbridge/tfdatasets.py): R data in, R arrays out, with
+# The tfdatasets core (R/tfdatasets.R, rkbridge/datautils/tfdatasets.py): R data in, R arrays out, with
 # R's index meaning; datasets as data of fit()/evaluate()/predict().
 
 test_that("tensor_slices_dataset() slices rows; dataset_collect() gives R arrays", {
@@ -69,4 +69,19 @@ test_that("a dataset trains, evaluates and predicts like the same arrays", {
                tolerance = 1e-5)
   expect_error(fit(m1, ds, batch_size = 5, verbose = 0),
                "`batch_size` must not be given when `x` is a TensorFlow dataset")
+})
+
+test_that("an endless dataset without its steps is an error up front, not a hang", {
+  skip_if_no_engine()
+  x <- matrix(seq(0, 1, length.out = 20), ncol = 2)
+  m <- keras_model_sequential(input_shape = 2) %>% layer_dense(1) %>%
+    compile(loss = "mse", optimizer = "sgd")
+  endless <- dataset_repeat(dataset_batch(tensor_slices_dataset(list(x, rowSums(x))), 5))
+  expect_equal(dataset_cardinality(endless), Inf)
+  expect_error(fit(m, endless, epochs = 1, verbose = 0), "give `steps_per_epoch`")
+  expect_error(evaluate(m, endless, verbose = 0), "give `steps`")
+  expect_error(fit(m, x, rowSums(x), epochs = 1, verbose = 0, validation_data = endless),
+               "give `validation_steps`")
+  h <- fit(m, endless, epochs = 1, steps_per_epoch = 2, verbose = 0)
+  expect_length(h$metrics$loss, 1)
 })

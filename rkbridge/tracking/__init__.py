@@ -1,0 +1,1 @@
+"""Training runs: tfruns's flags() and TensorBoard."""
