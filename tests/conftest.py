@@ -12,6 +12,15 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The environment as the test run started. Once rpy2 has started R in this process, R's own
+# settings are in os.environ (LD_LIBRARY_PATH with R's and the system's library folders,
+# where the system's libpython can shadow this Python's): child processes start from this.
+START_ENV = dict(os.environ)
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a child process: the run's starting one, plus `extra`."""
+    return {**START_ENV, **extra}
 
 
 @pytest.fixture(scope="session")

@@ -65,8 +65,18 @@ def test_argument_ranges(fn, kw, text):
     assert f.message == text
 
 
-def test_graph_errors_lose_their_node_listing(mlp):
+def test_bad_class_codes_are_said_before_keras_sees_them(mlp):
     bridge.call("compile", [mlp], dict(optimizer="adam", loss="sparse_categorical_crossentropy"))
+    f = fail("fit", mlp, np.zeros((2, 4)), np.array([5.0, 1.0]), verbose=0)
+    assert f.message == ("`y` holds the class code 5, but the output has 3 units: class codes "
+                         "must be 0 to 2.")
+
+
+def test_graph_errors_lose_their_node_listing(mlp):
+    # a loss the data rules do not recognise as sparse: the bad label reaches TensorFlow
+    def loss(y_true, y_pred):
+        return keras.losses.sparse_categorical_crossentropy(y_true, y_pred)
+    bridge.call("compile", [mlp], dict(optimizer="adam", loss=loss))
     f = fail("fit", mlp, np.zeros((2, 4)), np.array([5.0, 1.0]), verbose=0)
     # TensorFlow runs independent graph ops in parallel, and either of two ops may report the
     # bad label first (seen on a loaded CI machine): both must arrive as one clean line.

@@ -11,6 +11,8 @@ import uuid
 
 import pytest
 
+from conftest import child_env
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOGS = {"loss": 0.51234, "accuracy": 0.7, "mae": 0.3, "mse": 0.25}
 
@@ -47,7 +49,7 @@ def test_the_final_line_keeps_every_metric():
 
 def _r_in_tmux(code: str, timeout: float = 300) -> list[str]:
     session = f"rkprog{uuid.uuid4().hex[:8]}"
-    env = dict(os.environ, RKBRIDGE_PYTHON=os.path.join(ROOT, ".venv", "bin", "python"))
+    env = child_env(RKBRIDGE_PYTHON=os.path.join(ROOT, ".venv", "bin", "python"))
     subprocess.run(["tmux", "new-session", "-d", "-x", "80", "-y", "60", "-s", session,
                     "R --quiet --no-save --no-restore"], check=True, env=env, cwd=ROOT)
     try:

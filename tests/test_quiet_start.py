@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from conftest import child_env
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = ("import sys, rkbridge\n"
           "print('stderr still works', file=sys.stderr)\n"
@@ -16,7 +18,7 @@ SCRIPT = ("import sys, rkbridge\n"
 
 
 def _start(level: str | None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    env = {k: v for k, v in child_env().items() if k != "TF_CPP_MIN_LOG_LEVEL"}
     if level is not None:
         env["TF_CPP_MIN_LOG_LEVEL"] = level
     return subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env,

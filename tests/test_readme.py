@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from conftest import child_env
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BLOCKS = re.findall(r"```(r|python)\n(.*?)```", open(os.path.join(ROOT, "README.md")).read(),
                     flags=re.S)
@@ -20,7 +22,7 @@ def test_the_readme_has_r_and_python_examples():
 
 @pytest.mark.parametrize("kind,code", BLOCKS, ids=[f"{k}{i}" for i, (k, _) in enumerate(BLOCKS)])
 def test_readme_example_runs(kind, code, tmp_path):
-    env = dict(os.environ, RKBRIDGE_PYTHON=os.path.join(ROOT, ".venv", "bin", "python"))
+    env = child_env(RKBRIDGE_PYTHON=os.path.join(ROOT, ".venv", "bin", "python"))
     script = tmp_path / ("example.R" if kind == "r" else "example.py")
     if kind == "r":  # plot() draws into a file instead of a window
         code = f'pdf("{tmp_path / "plots.pdf"}")\n{code}\ninvisible(dev.off())\n'
