@@ -60,6 +60,7 @@ test_that("named_list() names unnamed arguments by their expressions", {
 test_that("import() and iterate() are reticulate's", {
   skip_if_no_engine()
   builtins <- import("builtins")
-  expect_identical(iterate(builtins$iter(list(1, 2, 3)), function(x) x * 2), list(2, 4, 6))
+  # reticulate >= 1.4x simplifies the result to a vector, 1.28 gives a list
+  expect_identical(unlist(iterate(builtins$iter(list(1, 2, 3)), function(x) x * 2)), c(2, 4, 6))
   expect_identical(import("os")$getcwd(), getwd())
 })
