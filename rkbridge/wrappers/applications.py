@@ -95,7 +95,7 @@ def _app_function(spec: AppSpec) -> Callable[..., Any]:
             kwargs["weights"] = path
         with via_rkbridge(file_utils, trust_cache=True):
             model = spec.fn(**kwargs)
-        # which module's preprocess_input()/decode_predictions() fit it (keras3_utils.py)
+        # which module's preprocess_input()/decode_predictions() fit it (persistence/registry.py)
         model._rk_application_module = spec.module
         return model
 
