@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (setup.sh --no-run), then checks that R and rpy2
-# find the engine, installs the engine's wheel in a fresh virtualenv, runs pytest (engine and
+# find the engine, installs the engine's wheel in a fresh virtualenv, installs the R package
+# from its tarball with install_keras() (a CRAN user's way in), runs pytest (engine and
 # rpy2 round trips), the R package's testthat suite, the vignettes knitted, R CMD check, and
 # the seed examples when ../shared is present. Ends with one "N passed, N failed" line; each
 # suite also says how many of its tests skipped, and a suite that mostly skipped fails.
@@ -45,6 +46,16 @@ fi
 # The engine as a wheel in a fresh virtualenv (the editable install hides missing packages).
 echo "== wheel install"
 pytest_suite "wheel install" "$logs/wheel.log" tests/test_packaging.py
+
+# The way in without setup.sh: the R package from its source tarball into an empty library,
+# install_keras() into a new virtualenv from the package registries (pip's cache reused),
+# then library(rkbridge) finds it in a fresh R session with nothing set and fits a model.
+echo "== install_keras (source tarball, new virtualenv)"
+if tests/test_install_keras.sh >"$logs/install-keras.log" 2>&1; then
+  tail -n 1 "$logs/install-keras.log"; count "install_keras end to end" 1 0
+else
+  tail -n 40 "$logs/install-keras.log"; count "install_keras end to end" 0 1
+fi
 
 echo "== pytest"
 pytest_suite pytest "$logs/pytest.log" tests --ignore=tests/test_packaging.py

@@ -13,7 +13,7 @@ run_main=1
 # rcpp .. matrix: the dependencies of reticulate 1.46, which the tests install privately.
 apt_pkgs=(r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-knitr
           r-cran-rmarkdown r-cran-magrittr r-cran-r6 r-cran-ggplot2 r-cran-roxygen2 r-cran-pkgbuild
-          r-cran-codetools pandoc
+          r-cran-codetools pandoc graphviz
           r-cran-rcpp r-cran-rcpptoml r-cran-here r-cran-png r-cran-rappdirs r-cran-withr
           r-cran-jsonlite r-cran-rlang r-cran-matrix
           # generics: the package imports its fit()/compile()/evaluate() generics
@@ -51,7 +51,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || \
    ! .venv/bin/python -c "import rkbridge, rpy2, pytest, hypothesis" 2>/dev/null; then
   echo "setup: installing the engine and its dependencies into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -e ".[test,plot]"
   echo "$want" > "$stamp"
 fi
 # Opt-in GPU build: RKBRIDGE_TF=cuda swaps TensorFlow's CPU build for its CUDA build (the
@@ -63,14 +63,27 @@ if [ "${RKBRIDGE_TF:-cpu}" = "cuda" ] && .venv/bin/python -m pip show -q tensorf
   .venv/bin/python -m pip install -q "tensorflow[and-cuda]==$tfv"
 fi
 
-# The R package, reinstalled when its sources change.
-# (the checkout's path counts: the installed package records this checkout's .venv)
-rstamp="$( (cat DESCRIPTION NAMESPACE configure src/*.c R/*.R; echo "$root") | sha1sum | cut -c1-40)"
+# The R package, reinstalled when its sources change, from the tarball R CMD build makes of a
+# copy of the checkout (without .venv and build outputs): the vignettes are built with the
+# engine (vignette(package = "rkbridge") lists them) and the engine's copy goes into
+# inst/python (install_keras()). The checkout's path counts: the installed package records
+# this checkout's .venv.
+rstamp="$( (cat DESCRIPTION NAMESPACE configure cleanup src/*.c R/*.R man/*.Rd vignettes/*.Rmd \
+            pyproject.toml; find rkbridge -name '*.py' | sort | xargs cat; echo "$root") |
+          sha1sum | cut -c1-40)"
 installed="$(Rscript -e 'cat(tryCatch(readLines(system.file("rkbridge-src-hash", package = "rkbridge")), error = function(e) ""))' 2>/dev/null || true)"
 if [ "$installed" != "$rstamp" ]; then
-  echo "setup: installing the R package rkbridge"
-  RKBRIDGE_PYTHON="$root/.venv/bin/python" R CMD INSTALL . >/tmp/rkbridge-install.log 2>&1 || {
-    cat /tmp/rkbridge-install.log; exit 1; }
+  echo "setup: building and installing the R package rkbridge (with its vignettes)"
+  rbuild="$(mktemp -d)"
+  mkdir "$rbuild/rkbridge"
+  tar --exclude=./.venv --exclude=./.git --exclude='./.rlib*' --exclude=./build \
+      --exclude=./inst/python --exclude='*.tar.gz' --exclude=__pycache__ -cf - . |
+    tar -C "$rbuild/rkbridge" -xf -
+  ( cd "$rbuild" && export RKBRIDGE_PYTHON="$root/.venv/bin/python" &&
+    R CMD build --no-manual rkbridge >build.log 2>&1 &&
+    R CMD INSTALL rkbridge_*.tar.gz >install.log 2>&1 ) || {
+    tail -n 40 "$rbuild"/*.log; rm -rf "$rbuild"; exit 1; }
+  rm -rf "$rbuild"
   echo "$rstamp" > "$(Rscript -e 'cat(system.file(package = "rkbridge"))')/rkbridge-src-hash"
 fi
 

@@ -22,7 +22,7 @@ k_abs <- function(x, ...) {
 #' The Keras 2 backend function, computed by `keras.ops.all`.
 #'
 #' @param x Input tensor.
-#' @param axis An integer or tuple of integers that represent the axis along which a logical AND reduction is performed. The default (`axis=None`) is to perform a logical AND over all the dimensions of the input array. `axis` may be negative, in which case it counts for the last to the first axis. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis An integer or vector of integers that represent the axis along which a logical AND reduction is performed. The default (`axis=None`) is to perform a logical AND over all the dimensions of the input array. `axis` may be negative, in which case it counts for the last to the first axis. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param keepdims If `TRUE`, axes which are reduced are left in the result as dimensions with size one. With this option, the result will broadcast correctly against the input array. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -41,7 +41,7 @@ k_all <- function(x, axis = NULL, keepdims = FALSE, ...) {
 #' The Keras 2 backend function, computed by `keras.ops.any`.
 #'
 #' @param x Input tensor.
-#' @param axis An integer or tuple of integers that represent the axis along which a logical OR reduction is performed. The default (`axis=None`) is to perform a logical OR over all the dimensions of the input array. `axis` may be negative, in which case it counts for the last to the first axis. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis An integer or vector of integers that represent the axis along which a logical OR reduction is performed. The default (`axis=None`) is to perform a logical OR over all the dimensions of the input array. `axis` may be negative, in which case it counts for the last to the first axis. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param keepdims If `TRUE`, axes which are reduced are left in the result as dimensions with size one. With this option, the result will broadcast correctly against the input array. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -253,7 +253,7 @@ k_batch_set_value <- function(lists, ...) {
 #' The Keras 2 backend function, computed by a small engine function.
 #'
 #' @param x A tensor or R array.
-#' @param bias See the Keras documentation.
+#' @param bias The bias: a vector with one value per channel, added along the channels axis (the last, or the second with `data_format = "channels_first"`).
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -418,9 +418,9 @@ k_concatenate <- function(tensors, axis = -1L, ...) {
 #'
 #' and integers) become Keras's float type (float32) unless `dtype` is given, as in Keras 2. The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param value See the Keras documentation.
+#' @param value The value: an R number, vector, matrix or array.
 #' @param dtype Data type, e.g. "float32".
-#' @param shape See the Keras documentation.
+#' @param shape The shape of the result (an integer vector), `value` broadcast to it; `NULL` keeps the shape of `value`.
 #' @param name Name of the object (a string); by default Keras makes one up.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -440,10 +440,10 @@ k_constant <- function(value, dtype = NULL, shape = NULL, name = NULL, ...) {
 #'
 #' @param x Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
 #' @param kernel Tensor of rank N+2. `kernel` has shape `(kernel_spatial_shape, num_input_channels, num_output_channels)`. `num_input_channels` should match the number of channels in `inputs`.
-#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param strides int or int vector of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
 #' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
 #' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
-#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param dilation_rate int or int vector of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -463,10 +463,10 @@ k_conv1d <- function(x, kernel, strides = 1L, padding = "valid", data_format = N
 #'
 #' @param x Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
 #' @param kernel Tensor of rank N+2. `kernel` has shape `(kernel_spatial_shape, num_input_channels, num_output_channels)`. `num_input_channels` should match the number of channels in `inputs`.
-#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param strides int or int vector of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
 #' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
 #' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
-#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param dilation_rate int or int vector of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -510,10 +510,10 @@ k_conv2d_transpose <- function(x, kernel, output_shape, strides = c(1L, 1L), pad
 #'
 #' @param x Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
 #' @param kernel Tensor of rank N+2. `kernel` has shape `(kernel_spatial_shape, num_input_channels, num_output_channels)`. `num_input_channels` should match the number of channels in `inputs`.
-#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param strides int or int vector of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
 #' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
 #' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
-#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param dilation_rate int or int vector of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -695,11 +695,11 @@ k_cumsum <- function(x, axis = 1L, dtype = NULL, ...) {
 #' This ops supports 1D and 2D depthwise convolution. The Keras 2 backend function, computed by `keras.ops.depthwise_conv`.
 #'
 #' @param x Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
-#' @param depthwise_kernel Tensor of rank N+2. `kernel` has shape [kernel_spatial_shape, num_input_channels, num_channels_multiplier], `num_input_channels` should match the number of channels in `inputs`.
-#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param depthwise_kernel Tensor of rank N+2. `kernel` has shape \[kernel_spatial_shape, num_input_channels, num_channels_multiplier\], `num_input_channels` should match the number of channels in `inputs`.
+#' @param strides int or int vector of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
 #' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
 #' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
-#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param dilation_rate int or int vector of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -737,8 +737,8 @@ k_dot <- function(x, y, ...) {
 #' The Keras 2 backend function, computed by `keras.random.dropout`.
 #'
 #' @param x A tensor or R array.
-#' @param level See the Keras documentation.
-#' @param noise_shape See the Keras documentation.
+#' @param level The fraction of the entries set to 0 (between 0 and 1).
+#' @param noise_shape The shape of the dropout mask (an integer vector, the input's rank long), with 1 where the mask is the same along that dimension (e.g. `c(batch, 1, features)` drops the same features at every step); `NULL` drops entries independently.
 #' @param seed Integer seed for the random operations (reproducible results).
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -1380,7 +1380,7 @@ k_log_softmax <- function(x, axis = -1L, ...) {
 #' The Keras 2 backend function, computed by `keras.ops.logsumexp`.
 #'
 #' @param x Input tensor.
-#' @param axis An integer or a tuple of integers specifying the axis/axes along which to compute the sum. If `NULL`, the sum is computed over all elements. Defaults to `NULL`. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis An integer or a vector of integers specifying the axis/axes along which to compute the sum. If `NULL`, the sum is computed over all elements. Defaults to `NULL`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param keepdims A boolean indicating whether to keep the dimensions of the input tensor when computing the sum. Defaults to `FALSE`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -1573,7 +1573,7 @@ k_ndim <- function(x, ...) {
 #'
 #' @param x Input tensor.
 #' @param ord Order of the norm (see table under Notes). The default is `NULL`.
-#' @param axis If `axis` is an integer, it specifies the axis of `x` along which to compute the vector norms. If `axis` is a 2-tuple, it specifies the axes that hold 2-D matrices, and the matrix norms of these matrices are computed. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis If `axis` is an integer, it specifies the axis of `x` along which to compute the vector norms. If `axis` is a 2-vector, it specifies the axes that hold 2-D matrices, and the matrix norms of these matrices are computed. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
@@ -1705,11 +1705,11 @@ k_permute_dimensions <- function(x, pattern = NULL, ...) {
 #' The Keras 2 backend function, computed by a small engine function.
 #'
 #' @param x A tensor or R array.
-#' @param pool_size See the Keras documentation.
-#' @param strides See the Keras documentation.
-#' @param padding See the Keras documentation.
+#' @param pool_size Size of the pooling window: two integers, `c(rows, cols)`.
+#' @param strides Steps between windows: two integers, `c(rows, cols)`.
+#' @param padding "valid" (no padding) or "same" (padded so that the output has the input's size when the strides are 1).
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
-#' @param pool_mode See the Keras documentation.
+#' @param pool_mode "max" or "avg".
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -2108,12 +2108,12 @@ k_rsqrt <- function(x, ...) {
 #' This ops supports 1D and 2D separable convolution. `separable_conv` is a depthwise conv followed by a pointwise conv. The Keras 2 backend function, computed by `keras.ops.separable_conv`.
 #'
 #' @param x Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
-#' @param depthwise_kernel Tensor of rank N+2. `depthwise_kernel` has shape [kernel_spatial_shape, num_input_channels, num_channels_multiplier], `num_input_channels` should match the number of channels in `inputs`.
+#' @param depthwise_kernel Tensor of rank N+2. `depthwise_kernel` has shape \[kernel_spatial_shape, num_input_channels, num_channels_multiplier\], `num_input_channels` should match the number of channels in `inputs`.
 #' @param pointwise_kernel Tensor of rank N+2. `pointwise_kernel` has shape `(*ones_like(kernel_spatial_shape), num_input_channels * num_channels_multiplier, num_output_channels)`.
-#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param strides int or int vector of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
 #' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
 #' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
-#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param dilation_rate int or int vector of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -2185,7 +2185,7 @@ k_set_image_data_format <- function(data_format, ...) {
 #' The Keras 2 backend function, computed by a small engine function.
 #'
 #' @param x A tensor or R array.
-#' @param value See the Keras documentation.
+#' @param value The new value: an R array (or number) of the variable's shape.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -2701,7 +2701,7 @@ k_unstack <- function(x, axis = 1L, num = NULL, name = NULL, ...) {
 #' The Keras 2 backend function, computed by a small engine function.
 #'
 #' @param x A tensor or R array.
-#' @param new_x See the Keras documentation.
+#' @param new_x The new value of the variable: a tensor or R array of its shape.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -2720,7 +2720,7 @@ k_update <- function(x, new_x, ...) {
 #' The Keras 2 backend function, computed by a small engine function.
 #'
 #' @param x A tensor or R array.
-#' @param increment See the Keras documentation.
+#' @param increment What is added to the variable: a tensor or R array of its shape.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -2739,7 +2739,7 @@ k_update_add <- function(x, increment, ...) {
 #' The Keras 2 backend function, computed by a small engine function.
 #'
 #' @param x A tensor or R array.
-#' @param decrement See the Keras documentation.
+#' @param decrement What is subtracted from the variable: a tensor or R array of its shape.
 #' @param ... Further arguments for the Keras op.
 #' @return A tensor (use `as.array()` for its value), or the value the Keras function returns.
 #' @family backend
@@ -2776,7 +2776,7 @@ k_var <- function(x, axis = NULL, keepdims = FALSE, ...) {
 #'
 #' unless `dtype` says otherwise, as keras 2.x's `k_variable()` (R integers too). The Keras 2 backend function, computed by a small engine function.
 #'
-#' @param value See the Keras documentation.
+#' @param value The initial value: an R number, vector, matrix or array, or a tensor.
 #' @param dtype Data type, e.g. "float32".
 #' @param name Name of the object (a string); by default Keras makes one up.
 #' @param ... Further arguments for the Keras op.

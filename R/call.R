@@ -103,6 +103,7 @@ rk_call <- function(what, args = list(), keep = FALSE, convert = FALSE) {
            else bridge(convert = FALSE)$kept_value(kept))
   }
   res <- call_by_name(what, pos, args)
+  if (is.null(res)) return(invisible(res))  # Python's None: a setter's, as reticulate gives it
   first <- if (length(args)) args[[1L]] else NULL
   if (inherits(first, "python.builtin.object") && inherits(res, "python.builtin.object") &&
       identical(reticulate::py_id(first), reticulate::py_id(res)))

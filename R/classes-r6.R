@@ -15,6 +15,10 @@
 #'
 #' Within the methods `self` is the Keras layer itself, so Keras's own attributes and
 #' methods are there too (`self$add_weight()`, `self$trainable_weights`).
+#'
+#' Models using such a layer load again (`readRDS()`, [load_model()]) in any session that
+#' defines the class again under the same name, as do models compiled with a loss or metric
+#' that is an R function defined again by name.
 #' @format [R6::R6Class()] generators.
 #' @seealso [Layer()] for the keras3 form.
 #' @examples
@@ -153,7 +157,9 @@ rk_class_of <- function(x) {
 #'
 #' `model_fn(self)` creates the model's layers as fields of `self` (`self$dense <-
 #' layer_dense(units = 10)`) and returns the forward pass, `function(x, mask = NULL, training
-#' = FALSE)`, which uses them.
+#' = FALSE)`, which uses them. A model whose `model_fn` is given by name
+#' (`keras_model_custom(build_mlp)`) saves and loads again (`saveRDS()`, [save_model()]) in
+#' any session that defines `build_mlp` again.
 #' @param model_fn A function of `self` returning the forward pass.
 #' @param name The model's name.
 #' @return A (subclassed) Keras model.
@@ -170,7 +176,17 @@ rk_class_of <- function(x) {
 #' @export
 keras_model_custom <- function(model_fn, name = NULL) {
   force(model_fn)
-  gen <- Model("CustomModel",
+  # named after a model function given by name, so that a fresh session that defines it
+  # again finds the class of a saved model (rk_resolve_name(), R/model-state.R)
+  fn_name <- substitute(model_fn)
+  classname <- if (is.symbol(fn_name) && make.names(as.character(fn_name)) == fn_name)
+    paste0("CustomModel_", as.character(fn_name)) else "CustomModel"
+  gen <- custom_model_class(model_fn, classname)
+  if (is.null(name)) gen() else gen(name = name)
+}
+
+custom_model_class <- function(model_fn, classname) {
+  Model(classname,
     initialize = function(...) {
       super$initialize(...)
       private$forward <- model_fn(self)
@@ -182,7 +198,6 @@ keras_model_custom <- function(model_fn, name = NULL) {
         args <- args[c(TRUE, names(args)[-1L] %in% accepted)]
       do.call(private$forward, args)
     })
-  if (is.null(name)) gen() else gen(name = name)
 }
 
 #' Make a layer function from a custom layer class

@@ -243,7 +243,9 @@ rk_define <- function(kind, classname, members, public = list(), private = list(
                       inherit = NULL) {
   members <- utils::modifyList(members[!vapply(members, is.null, TRUE)], public,
                                keep.null = TRUE)
-  if (kind == "constraint" && !is.null(members$call) && is.null(members$`__call__`)) {
+  # Keras calls constraints and schedules as functions: their R `call` is `__call__`
+  if (kind %in% c("constraint", "learning_rate_schedule") && !is.null(members$call) &&
+      is.null(members$`__call__`)) {
     members$`__call__` <- members$call
     members$call <- NULL
   }
@@ -261,9 +263,9 @@ rk_define <- function(kind, classname, members, public = list(), private = list(
 #' `super` the parent class (`super$initialize(...)`, `super()$build(input_shape)`), and
 #' `private` an environment of the instance's private members. `initialize` must pass
 #' unknown arguments on to `super$initialize(...)`; `get_config()` returns the arguments
-#' that recreate the object (so that models using it save and load: pass the class as
-#' `custom_objects = list(Name = generator)` when loading). The class is registered under
-#' `classname`, the name saved in files.
+#' that recreate the object (so that models using it save and load). The class is registered
+#' under `classname`, the name saved in files: a session that defines it again loads such
+#' models, as does one that passes `custom_objects = list(Name = generator)`.
 #'
 #' * `Layer()` / `new_layer_class()`: methods `initialize`, `build(input_shape)` (add weights
 #'   with `self$add_weight()`), `call(inputs, ...)`, `get_config()`,
@@ -277,6 +279,9 @@ rk_define <- function(kind, classname, members, public = list(), private = list(
 #' * `Callback()`: hooks such as `on_epoch_end(epoch, logs)` (epochs and batches 1-based,
 #'   `logs` a named list), with `self$model` and `self$params`.
 #' * `Constraint()`: `call(w)` returns the constrained weights.
+#' * `LearningRateSchedule()` / `new_learning_rate_schedule_class()`: `call(step)` returns
+#'   the learning rate at optimizer step `step` (a tensor, 0 at the first step); the instance
+#'   is given to an optimizer's `learning_rate`.
 #'
 #' `call()` bodies work on tensors with `k_*()` / `op_*()` functions and R's operators. R
 #' methods run when Keras traces a training step (graph mode) or, with
@@ -400,6 +405,25 @@ Constraint <- function(classname, call = NULL, get_config = NULL, ..., public = 
                        private = list(), inherit = NULL, parent_env = parent.frame()) {
   rk_define("constraint", classname, c(list(call = call, get_config = get_config),
                                        list(...)), public, private, inherit)
+}
+
+#' @rdname Layer
+#' @export
+LearningRateSchedule <- function(classname, call = NULL, initialize = NULL, get_config = NULL,
+                                 ..., public = list(), private = list(), inherit = NULL,
+                                 parent_env = parent.frame()) {
+  rk_define("learning_rate_schedule", classname,
+            c(list(call = call, initialize = initialize, get_config = get_config), list(...)),
+            public, private, inherit)
+}
+
+#' @rdname Layer
+#' @export
+new_learning_rate_schedule_class <- function(classname, ..., initialize = NULL, call,
+                                             get_config = NULL, private = list(),
+                                             parent_env = parent.frame()) {
+  LearningRateSchedule(classname, call = call, initialize = initialize,
+                       get_config = get_config, ..., private = private)
 }
 
 #' Define a Keras class with Python-like syntax

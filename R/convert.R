@@ -44,6 +44,10 @@ rk_to_engine.default <- function(x) {
   if (isS4(x)) return(s4_to_py(x))
   if (is.list(x)) return(rk_to_engine.list(x))  # a classed list: its elements
   if (is.atomic(x)) return(atomic_to_engine(x))
+  if (is.environment(x) && !is.object(x))  # reticulate would fail with a C++ exception
+    stop(rk_condition(paste("An R environment cannot be given to Keras as data or as an",
+                            "argument: give a matrix, an array, a data frame or a list."),
+                      "rkbridge_type_error"))
   x
 }
 

@@ -14,18 +14,32 @@
 #'
 #' @param devices Device names for `strategy_mirrored()` (default: all).
 #' @param cluster The workers' `"host:port"` addresses, e.g.
-#'   `c("host1:12345", "host2:12345")` or `list(worker = c(...))`. Without it, the
-#'   `TF_CONFIG` environment variable describes the cluster, as in TensorFlow.
+#'   `c("host1:12345", "host2:12345")` or `list(worker = c(...))`, each address once.
+#'   Without it, the cluster comes from the `TF_CONFIG` environment variable, as in
+#'   TensorFlow (Kubernetes' TFJob sets it), or else from SLURM's environment in a job step
+#'   started with `srun`: `SLURM_PROCID` (task 0 is worker 1, the chief),
+#'   `SLURM_STEP_NUM_TASKS`, `SLURM_STEP_NODELIST` (expanded with `scontrol show hostnames`)
+#'   and `SLURM_STEP_TASKS_PER_NODE`; the tasks of a node get consecutive ports from `port`.
+#'   A message says where the cluster came from and which worker this process is.
 #' @param task This process's place in `cluster`: its 1-based index (1 is the chief, the
 #'   worker that should save the model), or `list(type = "worker", index = 1)`.
-#' @param timeout Seconds to wait for the cluster to form, and then for each collective
-#'   operation. Worker 1 (the chief) waits for the others to join; every other worker waits
+#' @param timeout Seconds to wait for the cluster to form. Worker 1 (the chief) waits for the others to join; every other worker waits
 #'   to reach worker 1. A worker still waiting after `timeout` seconds stops with an error
 #'   of class `rkbridge_distributed_error` that names the missing `"host:port"`, instead of
 #'   hanging; the R session then keeps working locally but cannot join a cluster again
-#'   (restart it to retry). `NULL` keeps TensorFlow's own limits (an hour to form the
-#'   cluster, none for collectives).
+#'   (restart it to retry). `NULL` keeps TensorFlow's own limit (an hour). A worker lost
+#'   after the cluster formed is noticed by the others through TensorFlow's heartbeats
+#'   (within about 10 seconds): training stops with an error naming it.
 #' @param communication `"auto"`, `"ring"` or `"nccl"`.
+#' @param port For a cluster from SLURM: the first port of each node (`NULL`: one derived from
+#'   `SLURM_JOB_ID`, the same in every task and apart from other jobs' ports).
+#'
+#' @section Network: TensorFlow's workers talk over gRPC without authentication or
+#'   encryption, and each listens on its port on every network interface of its machine
+#'   (TensorFlow does not let the address be chosen). Run clusters on a private network
+#'   (a SLURM cluster's interconnect, a Kubernetes namespace with a NetworkPolicy), or allow
+#'   the workers' ports only between the cluster's hosts with the firewall; on a shared
+#'   machine, anyone who can reach the port can talk to the worker.
 #' @return A `tf.distribute` strategy.
 #' @examples
 #' if (rkbridge_available()) {
@@ -42,8 +56,12 @@ strategy_mirrored <- function(devices = NULL) rk_call("strategy_mirrored", rk_ca
 #' @rdname strategy_mirrored
 #' @export
 strategy_multi_worker <- function(cluster = NULL, task = NULL, timeout = 60,
-                                  communication = "auto")
-  rk_call("strategy_multi_worker", rk_capture())
+                                  communication = "auto", port = NULL) {
+  strategy <- rk_call("strategy_multi_worker", rk_capture())
+  from <- reticulate::py_get_attr(strategy, "_rk_cluster_from", silent = TRUE)
+  if (!is.null(from)) message(reticulate::py_to_r(from))
+  strategy
+}
 
 #' @rdname strategy_mirrored
 #' @return `strategy_is_chief()`: whether this process is the chief (worker 1), the one

@@ -635,13 +635,13 @@ attr(callback_csv_logger, "rk_name") <- "callback_csv_logger"
 
 #' Stop training when a monitored metric has stopped improving (callback)
 #'
-#' Assuming the goal of a training is to minimize the loss. With this, the metric to be monitored would be `'loss'`, and mode would be `'min'`. A `model.fit()` training loop will check at end of every epoch whether the loss is no longer decreasing, considering the `min_delta` and `patience` if applicable. Once it's found no longer decreasing, `model.stop_training` is marked True and the training terminates. The quantity to be monitored needs to be available in `logs` dict. To make it so, pass the loss or metrics at `model.compile()`. R functions given as hooks receive 1-based epoch and batch numbers, like the history of fit(), and `logs` as a named list.
+#' Assuming the goal of a training is to minimize the loss. With this, the metric to be monitored would be `'loss'`, and mode would be `'min'`. A `model.fit()` training loop will check at end of every epoch whether the loss is no longer decreasing, considering the `min_delta` and `patience` if applicable. Once it's found no longer decreasing, `model.stop_training` is marked True and the training terminates. The quantity to be monitored needs to be available in `logs` named list. To make it so, pass the loss or metrics at `model.compile()`. R functions given as hooks receive 1-based epoch and batch numbers, like the history of fit(), and `logs` as a named list.
 #'
 #' @param monitor Quantity to be monitored. Defaults to `"val_loss"`.
 #' @param min_delta Minimum change in the monitored quantity to qualify as an improvement, i.e. an absolute change of less than min_delta, will count as no improvement. Defaults to `0`.
 #' @param patience Number of epochs with no improvement after which training will be stopped. Defaults to `0`.
 #' @param verbose Verbosity mode, 0 or 1. Mode 0 is silent, and mode 1 displays messages when the callback takes an action. Defaults to `0`.
-#' @param mode One of `\{"auto", "min", "max"\}`. In `min` mode, training will stop when the quantity monitored has stopped decreasing; in `"max"` mode it will stop when the quantity monitored has stopped increasing; in `"auto"` mode, the direction is automatically inferred from the name of the monitored quantity. Defaults to `"auto"`.
+#' @param mode One of `{"auto", "min", "max"}`. In `min` mode, training will stop when the quantity monitored has stopped decreasing; in `"max"` mode it will stop when the quantity monitored has stopped increasing; in `"auto"` mode, the direction is automatically inferred from the name of the monitored quantity. Defaults to `"auto"`.
 #' @param baseline Baseline value for the monitored quantity. If not `NULL`, training will stop if the model doesn't show improvement over the baseline. Defaults to `NULL`.
 #' @param restore_best_weights Whether to restore model weights from the epoch with the best value of the monitored quantity. If `FALSE`, the model weights obtained at the last step of training are used. An epoch will be restored regardless of the performance relative to the `baseline`. If no epoch improves on `baseline`, training will run for `patience` epochs and restore weights from the best epoch in that set. Defaults to `FALSE`.
 #' @param start_from_epoch Number of epochs to wait before starting to monitor improvement. This allows for a warm-up period in which no improvement is expected and thus training will not be stopped. Defaults to `0`.
@@ -660,7 +660,7 @@ attr(callback_early_stopping, "rk_name") <- "callback_early_stopping"
 
 #' Callback for creating simple, custom callbacks on-the-fly (callback)
 #'
-#' This callback is constructed with anonymous functions that will be called at the appropriate time (during `Model.\{fit | evaluate | predict\}`). Note that the callbacks expects positional arguments, as: - `on_epoch_begin` and `on_epoch_end` expect two positional arguments: `epoch`, `logs` - `on_train_begin` and `on_train_end` expect one positional argument: `logs` - `on_train_batch_begin` and `on_train_batch_end` expect a positional argument `batch` and a keyword argument `logs` - See `Callback` class definition for the full list of functions and their expected arguments. R functions given as hooks receive 1-based epoch and batch numbers, like the history of fit(), and `logs` as a named list.
+#' This callback is constructed with anonymous functions that will be called at the appropriate time (during `Model.{fit | evaluate | predict}`). Note that the callbacks expects positional arguments, as: - `on_epoch_begin` and `on_epoch_end` expect two positional arguments: `epoch`, `logs` - `on_train_begin` and `on_train_end` expect one positional argument: `logs` - `on_train_batch_begin` and `on_train_batch_end` expect a positional argument `batch` and a keyword argument `logs` - See `Callback` class definition for the full list of functions and their expected arguments. R functions given as hooks receive 1-based epoch and batch numbers, like the history of fit(), and `logs` as a named list.
 #'
 #' @param on_epoch_begin called at the beginning of every epoch.
 #' @param on_epoch_end called at the end of every epoch.
@@ -705,10 +705,10 @@ attr(callback_learning_rate_scheduler, "rk_name") <- "callback_learning_rate_sch
 #'
 #' `ModelCheckpoint` callback is used in conjunction with training using `model.fit()` to save a model or weights (in a checkpoint file) at some interval, so the model or weights can be loaded later to continue the training from the state saved. A few options this callback provides include: - Whether to only keep the model that has achieved the "best performance" so far, or whether to save the model at the end of every epoch regardless of performance. - Definition of "best"; which quantity to monitor and whether it should be maximized or minimized. - The frequency it should save at. Currently, the callback supports saving at the end of every epoch, or after a fixed number of training batches. - Whether only weights are saved, or the whole model is saved. R functions given as hooks receive 1-based epoch and batch numbers, like the history of fit(), and `logs` as a named list.
 #'
-#' @param filepath string or `PathLike`, path to save the model file. `filepath` can contain named formatting options, which will be filled the value of `epoch` and keys in `logs` (passed in `on_epoch_end`). The `filepath` name needs to end with `".weights.h5"` when `save_weights_only=True` or should end with `".keras"` or `".h5"` when checkpoint saving the whole model (default). For example: if `filepath` is `"\{epoch:02d\}-\{val_loss:.2f\}.keras"` or "\{epoch:02d\}-\{val_loss:.2f\}.weights.h5"`, then the model checkpoints will be saved with the epoch number and the validation loss in the filename. The directory of the filepath should not be reused by any other callbacks to avoid conflicts.
-#' @param monitor The metric name to monitor. Typically the metrics are set by the `Model.compile` method. Note: * Prefix the name with `"val_"` to monitor validation metrics. * Use `"loss"` or `"val_loss"` to monitor the model's total loss. * If you specify metrics as strings, like `"accuracy"`, pass the same string (with or without the `"val_"` prefix). * If you pass `metrics.Metric` objects, `monitor` should be set to `metric.name` * If you're not sure about the metric names you can check the contents of the `history.history` dictionary returned by `history = model.fit()` * Multi-output models set additional prefixes on the metric names.
+#' @param filepath string or `PathLike`, path to save the model file. `filepath` can contain named formatting options, which will be filled the value of `epoch` and keys in `logs` (passed in `on_epoch_end`). The `filepath` name needs to end with `".weights.h5"` when `save_weights_only=True` or should end with `".keras"` or `".h5"` when checkpoint saving the whole model (default). For example: if `filepath` is `"{epoch:02d}-{val_loss:.2f}.keras"` or "\{epoch:02d\}-\{val_loss:.2f\}.weights.h5"`, then the model checkpoints will be saved with the epoch number and the validation loss in the filename. The directory of the filepath should not be reused by any other callbacks to avoid conflicts.
+#' @param monitor The metric name to monitor. Typically the metrics are set by the `Model.compile` method. Note: * Prefix the name with `"val_"` to monitor validation metrics. * Use `"loss"` or `"val_loss"` to monitor the model's total loss. * If you specify metrics as strings, like `"accuracy"`, pass the same string (with or without the `"val_"` prefix). * If you pass `metrics.Metric` objects, `monitor` should be set to `metric.name` * If you're not sure about the metric names you can check the contents of the `history.history` named list returned by `history = model.fit()` * Multi-output models set additional prefixes on the metric names.
 #' @param verbose Verbosity mode, 0 or 1. Mode 0 is silent, and mode 1 displays messages when the callback takes an action.
-#' @param save_best_only if `save_best_only=True`, it only saves when the model is considered the "best" and the latest best model according to the quantity monitored will not be overwritten. If `filepath` doesn't contain formatting options like `\{epoch\}` then `filepath` will be overwritten by each new better model.
+#' @param save_best_only if `save_best_only=True`, it only saves when the model is considered the "best" and the latest best model according to the quantity monitored will not be overwritten. If `filepath` doesn't contain formatting options like `{epoch}` then `filepath` will be overwritten by each new better model.
 #' @param save_weights_only if `TRUE`, then only the model's weights will be saved (`model.save_weights(filepath)`), else the full model is saved (`model.save(filepath)`).
 #' @param mode one of \{`"auto"`, `"min"`, `"max"`\}. If `save_best_only=True`, the decision to overwrite the current save file is made based on either the maximization or the minimization of the monitored quantity. For `val_acc`, this should be `"max"`, for `val_loss` this should be `"min"`, etc. In `"auto"` mode, the direction is automatically inferred from the name of the monitored quantity.
 #' @param save_freq `"epoch"` or integer. When using `"epoch"`, the callback saves the model after each epoch. When using integer, the callback saves the model at end of this many batches. If the `Model` is compiled with `steps_per_execution=N`, then the saving criteria will be checked every Nth batch. Note that if the saving isn't aligned to epochs, the monitored metric may potentially be less reliable (it could reflect as little as 1 batch, since the metrics get reset every epoch). Defaults to `"epoch"`.
@@ -739,7 +739,7 @@ attr(callback_model_checkpoint, "rk_name") <- "callback_model_checkpoint"
 #' @param initial_value_threshold Floating point initial "best" value for the monitor, used with `save_best_only`.
 #' @param max_to_keep Integer, maximum number of recent checkpoints to keep. If NULL, keeps all. Defaults to 1.
 #' @param save_on_background Boolean, whether to save asynchronously in the background. Defaults to TRUE.
-#' @param save_weights_only See the Keras documentation.
+#' @param save_weights_only `TRUE` saves only the model's weights; `FALSE` (the default) also the optimizer's state.
 #' @param ... Further arguments for Keras.
 #' @return A callback, for the `callbacks` argument of fit().
 #' @family callbacks
@@ -764,7 +764,7 @@ attr(callback_orbax_checkpoint, "rk_name") <- "callback_orbax_checkpoint"
 #' @param factor Float. Factor by which the learning rate will be reduced. `new_lr = lr * factor`.
 #' @param patience Integer. Number of epochs with no improvement after which learning rate will be reduced.
 #' @param verbose Integer. 0: quiet, 1: update messages.
-#' @param mode String. One of `\{'auto', 'min', 'max'\}`. In `'min'` mode, the learning rate will be reduced when the quantity monitored has stopped decreasing; in `'max'` mode it will be reduced when the quantity monitored has stopped increasing; in `'auto'` mode, the direction is automatically inferred from the name of the monitored quantity.
+#' @param mode String. One of `{'auto', 'min', 'max'}`. In `'min'` mode, the learning rate will be reduced when the quantity monitored has stopped decreasing; in `'max'` mode it will be reduced when the quantity monitored has stopped increasing; in `'auto'` mode, the direction is automatically inferred from the name of the monitored quantity.
 #' @param min_delta Float. Threshold for measuring the new optimum, to only focus on significant changes.
 #' @param cooldown Integer. Number of epochs to wait before resuming normal operation after the learning rate has been reduced.
 #' @param min_lr Float. Lower bound on the learning rate.
@@ -783,12 +783,12 @@ attr(callback_reduce_lr_on_plateau, "rk_name") <- "callback_reduce_lr_on_plateau
 
 #' Callback used to stream events to a server (callback)
 #'
-#' Requires the `requests` library. Events are sent to `root + '/publish/epoch/end/'` by default. Calls are HTTP POST, with a `data` argument which is a JSON-encoded dictionary of event data. If `send_as_json=True`, the content type of the request will be `"application/json"`. Otherwise the serialized JSON will be sent within a form. R functions given as hooks receive 1-based epoch and batch numbers, like the history of fit(), and `logs` as a named list.
+#' Requires the `requests` library. Events are sent to `root + '/publish/epoch/end/'` by default. Calls are HTTP POST, with a `data` argument which is a JSON-encoded named list of event data. If `send_as_json=True`, the content type of the request will be `"application/json"`. Otherwise the serialized JSON will be sent within a form. R functions given as hooks receive 1-based epoch and batch numbers, like the history of fit(), and `logs` as a named list.
 #'
 #' @param root String; root url of the target server.
 #' @param path String; path relative to `root` to which the events will be sent.
 #' @param field String; JSON field under which the data will be stored. The field is used only if the payload is sent within a form (i.e. when `send_as_json=False`).
-#' @param headers Dictionary; optional custom HTTP headers.
+#' @param headers Named list; optional custom HTTP headers.
 #' @param send_as_json Boolean; whether the request should be sent as `"application/json"`.
 #' @param ... Further arguments for Keras.
 #' @return A callback, for the `callbacks` argument of fit().
@@ -833,10 +833,10 @@ attr(callback_swap_ema_weights, "rk_name") <- "callback_swap_ema_weights"
 #' @param write_graph (Not supported at this time) Whether to visualize the graph in TensorBoard. Note that the log file can become quite large when `write_graph` is set to `TRUE`.
 #' @param write_images whether to write model weights to visualize as image in TensorBoard.
 #' @param write_steps_per_second whether to log the training steps per second into TensorBoard. This supports both epoch and batch frequency logging.
-#' @param update_freq `"batch"` or `"epoch"` or integer. When using `"epoch"`, writes the losses and metrics to TensorBoard after every epoch. If using an integer, let's say `1000`, all metrics and losses (including custom ones added by `Model.compile`) will be logged to TensorBoard every 1000 batches. `"batch"` is a synonym for 1, meaning that they will be written every batch. Note however that writing too frequently to TensorBoard can slow down your training, especially when used with distribution strategies as it will incur additional synchronization overhead. Batch-level summary writing is also available via `train_step` override. Please see [TensorBoard Scalars tutorial]( https://www.tensorflow.org/tensorboard/scalars_and_keras#batch-level_logging) for more details.
-#' @param profile_batch Profile the batch(es) to sample compute characteristics. profile_batch must be a non-negative integer or a tuple of integers. A pair of positive integers signify a range of batches to profile. By default, profiling is disabled.
+#' @param update_freq `"batch"` or `"epoch"` or integer. When using `"epoch"`, writes the losses and metrics to TensorBoard after every epoch. If using an integer, let's say `1000`, all metrics and losses (including custom ones added by `Model.compile`) will be logged to TensorBoard every 1000 batches. `"batch"` is a synonym for 1, meaning that they will be written every batch. Note however that writing too frequently to TensorBoard can slow down your training, especially when used with distribution strategies as it will incur additional synchronization overhead. Batch-level summary writing is also available via `train_step` override. Please see \[TensorBoard Scalars tutorial\]( https://www.tensorflow.org/tensorboard/scalars_and_keras#batch-level_logging) for more details.
+#' @param profile_batch Profile the batch(es) to sample compute characteristics. profile_batch must be a non-negative integer or a vector of integers. A pair of positive integers signify a range of batches to profile. By default, profiling is disabled.
 #' @param embeddings_freq frequency (in epochs) at which embedding layers will be visualized. If set to 0, embeddings won't be visualized.
-#' @param embeddings_metadata Dictionary which maps embedding layer names to the filename of a file in which to save metadata for the embedding layer. In case the same metadata file is to be used for all embedding layers, a single filename can be passed.
+#' @param embeddings_metadata Named list which maps embedding layer names to the filename of a file in which to save metadata for the embedding layer. In case the same metadata file is to be used for all embedding layers, a single filename can be passed.
 #' @param ... Further arguments for Keras.
 #' @return A callback, for the `callbacks` argument of fit().
 #' @family callbacks
@@ -982,8 +982,8 @@ attr(initializer_constant, "rk_name") <- "initializer_constant"
 #' Draws samples from a truncated normal distribution centered on 0 with `stddev = sqrt(2 / (fan_in + fan_out))` where `fan_in` is the number of input units in the weight tensor and `fan_out` is the number of output units in the weight tensor.
 #'
 #' @param seed A Python integer or instance of `keras.backend.SeedGenerator`. Used to make the behavior of the initializer deterministic. Note that an initializer seeded with an integer or `NULL` (unseeded) will produce the same random values across multiple calls. To get different random values across multiple calls, use as seed an instance of `keras.backend.SeedGenerator`.
-#' @param input_axes  Counted as Keras counts them (passed unchanged, in both R interfaces).
-#' @param output_axes  Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param input_axes Optional list of integers. The axes of the input tensor that should be considered for computing the fan-in. Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param output_axes Optional list of integers. The axes of the output tensor that should be considered for computing the fan-out. Counted as Keras counts them (passed unchanged, in both R interfaces).
 #' @param ... Further arguments for Keras.
 #' @return An initializer, for a layer's `*_initializer` arguments.
 #' @family initializers
@@ -1002,8 +1002,8 @@ attr(initializer_glorot_normal, "rk_name") <- "initializer_glorot_normal"
 #' Draws samples from a uniform distribution within `[-limit, limit]`, where `limit = sqrt(6 / (fan_in + fan_out))` (`fan_in` is the number of input units in the weight tensor and `fan_out` is the number of output units).
 #'
 #' @param seed A Python integer or instance of `keras.backend.SeedGenerator`. Used to make the behavior of the initializer deterministic. Note that an initializer seeded with an integer or `NULL` (unseeded) will produce the same random values across multiple calls. To get different random values across multiple calls, use as seed an instance of `keras.backend.SeedGenerator`.
-#' @param input_axes  Counted as Keras counts them (passed unchanged, in both R interfaces).
-#' @param output_axes  Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param input_axes Optional list of integers. The axes of the input tensor that should be considered for computing the fan-in. Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param output_axes Optional list of integers. The axes of the output tensor that should be considered for computing the fan-out. Counted as Keras counts them (passed unchanged, in both R interfaces).
 #' @param ... Further arguments for Keras.
 #' @return An initializer, for a layer's `*_initializer` arguments.
 #' @family initializers
@@ -1022,8 +1022,8 @@ attr(initializer_glorot_uniform, "rk_name") <- "initializer_glorot_uniform"
 #' It draws samples from a truncated normal distribution centered on 0 with `stddev = sqrt(2 / fan_in)` where `fan_in` is the number of input units in the weight tensor.
 #'
 #' @param seed A Python integer or instance of `keras.backend.SeedGenerator`. Used to make the behavior of the initializer deterministic. Note that an initializer seeded with an integer or `NULL` (unseeded) will produce the same random values across multiple calls. To get different random values across multiple calls, use as seed an instance of `keras.backend.SeedGenerator`.
-#' @param input_axes  Counted as Keras counts them (passed unchanged, in both R interfaces).
-#' @param output_axes  Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param input_axes Optional list of integers. The axes of the input tensor that should be considered for computing the fan-in. Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param output_axes Optional list of integers. The axes of the output tensor that should be considered for computing the fan-out. Counted as Keras counts them (passed unchanged, in both R interfaces).
 #' @param ... Further arguments for Keras.
 #' @return An initializer, for a layer's `*_initializer` arguments.
 #' @family initializers
@@ -1042,8 +1042,8 @@ attr(initializer_he_normal, "rk_name") <- "initializer_he_normal"
 #' Draws samples from a uniform distribution within `[-limit, limit]`, where `limit = sqrt(6 / fan_in)` (`fan_in` is the number of input units in the weight tensor).
 #'
 #' @param seed A Python integer or instance of `keras.backend.SeedGenerator`. Used to make the behavior of the initializer deterministic. Note that an initializer seeded with an integer or `NULL` (unseeded) will produce the same random values across multiple calls. To get different random values across multiple calls, use as seed an instance of `keras.backend.SeedGenerator`.
-#' @param input_axes  Counted as Keras counts them (passed unchanged, in both R interfaces).
-#' @param output_axes  Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param input_axes Optional list of integers. The axes of the input tensor that should be considered for computing the fan-in. Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param output_axes Optional list of integers. The axes of the output tensor that should be considered for computing the fan-out. Counted as Keras counts them (passed unchanged, in both R interfaces).
 #' @param ... Further arguments for Keras.
 #' @return An initializer, for a layer's `*_initializer` arguments.
 #' @family initializers
@@ -1080,8 +1080,8 @@ attr(initializer_identity, "rk_name") <- "initializer_identity"
 #' Initializers allow you to pre-specify an initialization strategy, encoded in the Initializer object, without knowing the shape and dtype of the variable being initialized. Draws samples from a truncated normal distribution centered on 0 with `stddev = sqrt(1 / fan_in)` where `fan_in` is the number of input units in the weight tensor.
 #'
 #' @param seed A Python integer or instance of `keras.backend.SeedGenerator`. Used to make the behavior of the initializer deterministic. Note that an initializer seeded with an integer or `NULL` (unseeded) will produce the same random values across multiple calls. To get different random values across multiple calls, use as seed an instance of `keras.backend.SeedGenerator`.
-#' @param input_axes  Counted as Keras counts them (passed unchanged, in both R interfaces).
-#' @param output_axes  Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param input_axes Optional list of integers. The axes of the input tensor that should be considered for computing the fan-in. Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param output_axes Optional list of integers. The axes of the output tensor that should be considered for computing the fan-out. Counted as Keras counts them (passed unchanged, in both R interfaces).
 #' @param ... Further arguments for Keras.
 #' @return An initializer, for a layer's `*_initializer` arguments.
 #' @family initializers
@@ -1100,8 +1100,8 @@ attr(initializer_lecun_normal, "rk_name") <- "initializer_lecun_normal"
 #' Draws samples from a uniform distribution within `[-limit, limit]`, where `limit = sqrt(3 / fan_in)` (`fan_in` is the number of input units in the weight tensor).
 #'
 #' @param seed A Python integer or instance of `keras.backend.SeedGenerator`. Used to make the behavior of the initializer deterministic. Note that an initializer seeded with an integer or `NULL` (unseeded) will produce the same random values across multiple calls. To get different random values across multiple calls, use as seed an instance of `keras.backend.SeedGenerator`.
-#' @param input_axes  Counted as Keras counts them (passed unchanged, in both R interfaces).
-#' @param output_axes  Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param input_axes Optional list of integers. The axes of the input tensor that should be considered for computing the fan-in. Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param output_axes Optional list of integers. The axes of the output tensor that should be considered for computing the fan-out. Counted as Keras counts them (passed unchanged, in both R interfaces).
 #' @param ... Further arguments for Keras.
 #' @return An initializer, for a layer's `*_initializer` arguments.
 #' @family initializers
@@ -1408,12 +1408,12 @@ attr(learning_rate_schedule_polynomial_decay, "rk_name") <- "learning_rate_sched
 
 #' Computes the cross-entropy loss between true labels and predicted labels (loss)
 #'
-#' Use this cross-entropy loss for binary (0 or 1) classification applications. The loss function requires the following inputs: - `y_true` (true label): This is either 0 or 1. - `y_pred` (predicted value): This is the model's prediction, i.e, a single floating-point value which either represents a [logit](https://en.wikipedia.org/wiki/Logit), (i.e, value in [-inf, inf] when `from_logits=True`) or a probability (i.e, value in [0., 1.] when `from_logits=False`).
+#' Use this cross-entropy loss for binary (0 or 1) classification applications. The loss function requires the following inputs: - `y_true` (true label): This is either 0 or 1. - `y_pred` (predicted value): This is the model's prediction, i.e, a single floating-point value which either represents a [logit](https://en.wikipedia.org/wiki/Logit), (i.e, value in \[-inf, inf\] when `from_logits=True`) or a probability (i.e, value in \[0., 1.\] when `from_logits=False`).
 #'
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
-#' @param from_logits Whether to interpret `y_pred` as a tensor of [logit](https://en.wikipedia.org/wiki/Logit) values. By default, we assume that `y_pred` is probabilities (i.e., values in [0, 1]).
-#' @param label_smoothing Float in range [0, 1]. When 0, no smoothing occurs. When > 0, we compute the loss between the predicted labels and a smoothed version of the true labels, where the smoothing squeezes the labels towards 0.5. Larger values of `label_smoothing` correspond to heavier smoothing.
+#' @param from_logits Whether to interpret `y_pred` as a tensor of [logit](https://en.wikipedia.org/wiki/Logit) values. By default, we assume that `y_pred` is probabilities (i.e., values in \[0, 1\]).
+#' @param label_smoothing Float in range \[0, 1\]. When 0, no smoothing occurs. When > 0, we compute the loss between the predicted labels and a smoothed version of the true labels, where the smoothing squeezes the labels towards 0.5. Larger values of `label_smoothing` correspond to heavier smoothing.
 #' @param axis The axis along which to compute crossentropy (the features axis). Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param reduction Type of reduction to apply to the loss. In almost all cases this should be `"sum_over_batch_size"`. Supported options are `"sum"`, `"sum_over_batch_size"`, `"mean"`, `"mean_with_sample_weight"` or `NULL`. `"sum"` sums the loss, `"sum_over_batch_size"` and `"mean"` sum the loss and divide by the sample size, and `"mean_with_sample_weight"` sums the loss and divides by the sum of the sample weights. `"none"` and `NULL` perform no aggregation. Defaults to `"sum_over_batch_size"`.
 #' @param name Optional name for the loss instance.
@@ -1433,12 +1433,12 @@ attr(loss_binary_crossentropy, "rk_name") <- "loss_binary_crossentropy"
 
 #' Computes focal cross-entropy loss between true labels and predictions (loss)
 #'
-#' Binary cross-entropy loss is often used for binary (0 or 1) classification tasks. The loss function requires the following inputs: - `y_true` (true label): This is either 0 or 1. - `y_pred` (predicted value): This is the model's prediction, i.e, a single floating-point value which either represents a [logit](https://en.wikipedia.org/wiki/Logit), (i.e, value in [-inf, inf] when `from_logits=True`) or a probability (i.e, value in `[0., 1.]` when `from_logits=False`). According to [Lin et al., 2018](https://arxiv.org/pdf/1708.02002.pdf), it helps to apply a "focal factor" to down-weight easy examples and focus more on hard examples. By default, the focal tensor is computed as follows: `focal_factor = (1 - output) ** gamma` for class 1 `focal_factor = output ** gamma` for class 0 where `gamma` is a focusing parameter. When `gamma=0`, this function is equivalent to the binary crossentropy loss.
+#' Binary cross-entropy loss is often used for binary (0 or 1) classification tasks. The loss function requires the following inputs: - `y_true` (true label): This is either 0 or 1. - `y_pred` (predicted value): This is the model's prediction, i.e, a single floating-point value which either represents a [logit](https://en.wikipedia.org/wiki/Logit), (i.e, value in \[-inf, inf\] when `from_logits=True`) or a probability (i.e, value in `[0., 1.]` when `from_logits=False`). According to [Lin et al., 2018](https://arxiv.org/pdf/1708.02002.pdf), it helps to apply a "focal factor" to down-weight easy examples and focus more on hard examples. By default, the focal tensor is computed as follows: `focal_factor = (1 - output) ** gamma` for class 1 `focal_factor = output ** gamma` for class 0 where `gamma` is a focusing parameter. When `gamma=0`, this function is equivalent to the binary crossentropy loss.
 #'
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
 #' @param apply_class_balancing A bool, whether to apply weight balancing on the binary classes 0 and 1.
-#' @param alpha A weight balancing factor for class 1, default is `0.25` as mentioned in reference [Lin et al., 2018]( https://arxiv.org/pdf/1708.02002.pdf).  The weight for class 0 is `1.0 - alpha`.
+#' @param alpha A weight balancing factor for class 1, default is `0.25` as mentioned in reference \[Lin et al., 2018\]( https://arxiv.org/pdf/1708.02002.pdf).  The weight for class 0 is `1.0 - alpha`.
 #' @param gamma A focusing parameter used to compute the focal factor, default is `2.0` as mentioned in the reference [Lin et al., 2018](https://arxiv.org/pdf/1708.02002.pdf).
 #' @param from_logits Whether to interpret `y_pred` as a tensor of [logit](https://en.wikipedia.org/wiki/Logit) values. By default, we assume that `y_pred` are probabilities (i.e., values in `[0, 1]`).
 #' @param label_smoothing Float in `[0, 1]`. When `0`, no smoothing occurs. When > `0`, we compute the loss between the predicted labels and a smoothed version of the true labels, where the smoothing squeezes the labels towards `0.5`. Larger values of `label_smoothing` correspond to heavier smoothing.
@@ -1466,7 +1466,7 @@ attr(loss_binary_focal_crossentropy, "rk_name") <- "loss_binary_focal_crossentro
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
 #' @param from_logits Whether `y_pred` is expected to be a logits tensor. By default, we assume that `y_pred` encodes a probability distribution.
-#' @param label_smoothing Float in [0, 1]. When > 0, label values are smoothed, meaning the confidence on label values are relaxed. For example, if `0.1`, use `0.1 / num_classes` for non-target labels and `0.9 + 0.1 / num_classes` for target labels.
+#' @param label_smoothing Float in \[0, 1\]. When > 0, label values are smoothed, meaning the confidence on label values are relaxed. For example, if `0.1`, use `0.1 / num_classes` for non-target labels and `0.9 + 0.1 / num_classes` for target labels.
 #' @param axis The axis along which to compute crossentropy (the features axis). Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param reduction Type of reduction to apply to the loss. In almost all cases this should be `"sum_over_batch_size"`. Supported options are `"sum"`, `"sum_over_batch_size"`, `"mean"`, `"mean_with_sample_weight"` or `NULL`. `"sum"` sums the loss, `"sum_over_batch_size"` and `"mean"` sum the loss and divide by the sample size, and `"mean_with_sample_weight"` sums the loss and divides by the sum of the sample weights. `"none"` and `NULL` perform no aggregation. Defaults to `"sum_over_batch_size"`.
 #' @param name Optional name for the loss instance.
@@ -1493,7 +1493,7 @@ attr(loss_categorical_crossentropy, "rk_name") <- "loss_categorical_crossentropy
 #' @param alpha A weight balancing factor for all classes, default is `0.25` as mentioned in the reference. It can be a list of floats or a scalar. In the multi-class case, alpha may be set by inverse class frequency by using `compute_class_weight` from `sklearn.utils`.
 #' @param gamma A focusing parameter, default is `2.0` as mentioned in the reference. It helps to gradually reduce the importance given to simple (easy) examples in a smooth manner.
 #' @param from_logits Whether `output` is expected to be a logits tensor. By default, we consider that `output` encodes a probability distribution.
-#' @param label_smoothing Float in [0, 1]. When > 0, label values are smoothed, meaning the confidence on label values are relaxed. For example, if `0.1`, use `0.1 / num_classes` for non-target labels and `0.9 + 0.1 / num_classes` for target labels.
+#' @param label_smoothing Float in \[0, 1\]. When > 0, label values are smoothed, meaning the confidence on label values are relaxed. For example, if `0.1`, use `0.1 / num_classes` for non-target labels and `0.9 + 0.1 / num_classes` for target labels.
 #' @param axis The axis along which to compute crossentropy (the features axis). Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param reduction Type of reduction to apply to the loss. In almost all cases this should be `"sum_over_batch_size"`. Supported options are `"sum"`, `"sum_over_batch_size"`, `"mean"`, `"mean_with_sample_weight"` or `NULL`. `"sum"` sums the loss, `"sum_over_batch_size"` and `"mean"` sum the loss and divide by the sample size, and `"mean_with_sample_weight"` sums the loss and divides by the sum of the sample weights. `"none"` and `NULL` perform no aggregation. Defaults to `"sum_over_batch_size"`.
 #' @param name Optional name for the loss instance.
@@ -1655,7 +1655,7 @@ attr(loss_ctc, "rk_name") <- "loss_ctc"
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
 #' @param reduction Type of reduction to apply to the loss. In almost all cases this should be `"sum_over_batch_size"`. Supported options are `"sum"`, `"sum_over_batch_size"`, `"mean"`, `"mean_with_sample_weight"` or `NULL`. `"sum"` sums the loss, `"sum_over_batch_size"` and `"mean"` sum the loss and divide by the sample size, and `"mean_with_sample_weight"` sums the loss and divides by the sum of the sample weights. `"none"` and `NULL` perform no aggregation. Defaults to `"sum_over_batch_size"`.
 #' @param name Optional name for the loss instance.
-#' @param axis Tuple for which dimensions the loss is calculated. Defaults to `NULL`. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis Vector for which dimensions the loss is calculated. Defaults to `NULL`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param dtype The dtype of the loss's computations. Defaults to `NULL`, which means using `keras.backend.floatx()`. `keras.backend.floatx()` is a `"float32"` unless set to different value (via `keras.backend.set_floatx()`). If a `keras.DTypePolicy` is provided, then the `compute_dtype` will be utilized.
 #' @param ... Further arguments for Keras.
 #' @return A loss object for compile() (or the computed loss, given `y_true` and `y_pred`).
@@ -1921,7 +1921,7 @@ attr(loss_poisson, "rk_name") <- "loss_poisson"
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
 #' @param from_logits Whether `y_pred` is expected to be a logits tensor. By default, we assume that `y_pred` encodes a probability distribution.
-#' @param ignore_class See the Keras documentation.
+#' @param ignore_class A class label (an integer, as in `y_true`) whose entries count neither in the loss nor in its mean, e.g. the "void" class of segmentation masks; `NULL` (the default) ignores none.
 #' @param reduction Type of reduction to apply to the loss. In almost all cases this should be `"sum_over_batch_size"`. Supported options are `"sum"`, `"sum_over_batch_size"`, `"mean"`, `"mean_with_sample_weight"` or `NULL`. `"sum"` sums the loss, `"sum_over_batch_size"` and `"mean"` sum the loss and divide by the sample size, and `"mean_with_sample_weight"` sums the loss and divides by the sum of the sample weights. `"none"` and `NULL` perform no aggregation. Defaults to `"sum_over_batch_size"`.
 #' @param axis The axis along which to compute crossentropy (the features axis). Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param name Optional name for the loss instance.
@@ -2015,7 +2015,7 @@ attr(metric_accuracy, "rk_name") <- "metric_accuracy"
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
 #' @param num_thresholds (Optional) The number of thresholds to use when discretizing the roc curve. Values must be > 1. Defaults to `200`.
 #' @param curve (Optional) Specifies the name of the curve to be computed, `'ROC'` (default) or `'PR'` for the Precision-Recall-curve.
-#' @param summation_method (Optional) Specifies the [Riemann summation method]( https://en.wikipedia.org/wiki/Riemann_sum) used. 'interpolation' (default) applies mid-point summation scheme for `ROC`.  For PR-AUC, interpolates (true/false) positives but not the ratio that is precision (see Davis & Goadrich 2006 for details); 'minoring' applies left summation for increasing intervals and right summation for decreasing intervals; 'majoring' does the opposite.
+#' @param summation_method (Optional) Specifies the \[Riemann summation method\]( https://en.wikipedia.org/wiki/Riemann_sum) used. 'interpolation' (default) applies mid-point summation scheme for `ROC`.  For PR-AUC, interpolates (true/false) positives but not the ratio that is precision (see Davis & Goadrich 2006 for details); 'minoring' applies left summation for increasing intervals and right summation for decreasing intervals; 'majoring' does the opposite.
 #' @param name (Optional) string name of the metric instance.
 #' @param dtype (Optional) data type of the metric result.
 #' @param thresholds (Optional) A list of floating point values to use as the thresholds for discretizing the curve. If set, the `num_thresholds` parameter is ignored. Values should be in `[0, 1]`. Endpoint thresholds equal to \{`-epsilon`, `1+epsilon`\} for a small positive epsilon value will be automatically included with these to correctly handle predictions equal to exactly 0 or 1.
@@ -2112,7 +2112,7 @@ attr(metric_binary_focal_crossentropy, "rk_name") <- "metric_binary_focal_crosse
 #'
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
-#' @param target_class_ids A tuple or list of target class ids for which the metric is returned. Options are `[0]`, `[1]`, or `[0, 1]`. With `[0]` (or `[1]`), the IoU metric for class 0 (or class 1, respectively) is returned. With `[0, 1]`, the mean of IoUs for the two classes is returned.
+#' @param target_class_ids A vector of target class ids for which the metric is returned. Options are `[0]`, `[1]`, or `[0, 1]`. With `[0]` (or `[1]`), the IoU metric for class 0 (or class 1, respectively) is returned. With `[0, 1]`, the mean of IoUs for the two classes is returned.
 #' @param threshold A threshold that applies to the prediction logits to convert them to either predicted class 0 if the logit is below `threshold` or predicted class 1 if the logit is above `threshold`.
 #' @param name (Optional) string name of the metric instance.
 #' @param dtype (Optional) data type of the metric result.
@@ -2181,7 +2181,7 @@ attr(metric_categorical_crossentropy, "rk_name") <- "metric_categorical_crossent
 #' @param alpha A weight balancing factor for all classes, default is `0.25` as mentioned in the reference. It can be a list of floats or a scalar. In the multi-class case, alpha may be set by inverse class frequency by using `compute_class_weight` from `sklearn.utils`.
 #' @param gamma A focusing parameter, default is `2.0` as mentioned in the reference. It helps to gradually reduce the importance given to simple examples in a smooth manner. When `gamma` = 0, there is no focal effect on the categorical crossentropy.
 #' @param from_logits Whether `y_pred` is expected to be a logits tensor. By default, we assume that `y_pred` encodes a probability distribution.
-#' @param label_smoothing Float in [0, 1]. If > `0` then smooth the labels. For example, if `0.1`, use `0.1 / num_classes` for non-target labels and `0.9 + 0.1 / num_classes` for target labels.
+#' @param label_smoothing Float in \[0, 1\]. If > `0` then smooth the labels. For example, if `0.1`, use `0.1 / num_classes` for non-target labels and `0.9 + 0.1 / num_classes` for target labels.
 #' @param axis Defaults to `-1`. The dimension along which the entropy is computed. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for Keras.
 #' @return A metric object for compile() (or its value, given `y_true` and `y_pred`).
@@ -2223,7 +2223,7 @@ attr(metric_categorical_hinge, "rk_name") <- "metric_categorical_hinge"
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
 #' @param name (Optional) string name of the metric instance.
 #' @param dtype (Optional) data type of the metric result.
-#' @param axis (Optional) integer or tuple of integers of the axis/axes along which to compute the metric. Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis (Optional) integer or vector of integers of the axis/axes along which to compute the metric. Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for Keras.
 #' @return A metric object for compile() (or its value, given `y_true` and `y_pred`).
 #' @family metrics
@@ -2310,7 +2310,7 @@ attr(metric_f1_score, "rk_name") <- "metric_f1_score"
 #'
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
-#' @param thresholds (Optional) Defaults to `0.5`. A float value, or a Python list/tuple of float threshold values in `[0, 1]`. A threshold is compared with prediction values to determine the truth value of predictions (i.e., above the threshold is `TRUE`, below is `FALSE`). If used with a loss function that sets `from_logits=True` (i.e. no sigmoid applied to predictions), `thresholds` should be set to 0. One metric value is generated for each threshold value.
+#' @param thresholds (Optional) Defaults to `0.5`. A float value, or a Python vector of float threshold values in `[0, 1]`. A threshold is compared with prediction values to determine the truth value of predictions (i.e., above the threshold is `TRUE`, below is `FALSE`). If used with a loss function that sets `from_logits=True` (i.e. no sigmoid applied to predictions), `thresholds` should be set to 0. One metric value is generated for each threshold value.
 #' @param name (Optional) string name of the metric instance.
 #' @param dtype (Optional) data type of the metric result.
 #' @param ... Further arguments for Keras.
@@ -2332,7 +2332,7 @@ attr(metric_false_negatives, "rk_name") <- "metric_false_negatives"
 #'
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
-#' @param thresholds (Optional) Defaults to `0.5`. A float value, or a Python list/tuple of float threshold values in `[0, 1]`. A threshold is compared with prediction values to determine the truth value of predictions (i.e., above the threshold is `TRUE`, below is `FALSE`). If used with a loss function that sets `from_logits=True` (i.e. no sigmoid applied to predictions), `thresholds` should be set to 0. One metric value is generated for each threshold value.
+#' @param thresholds (Optional) Defaults to `0.5`. A float value, or a Python vector of float threshold values in `[0, 1]`. A threshold is compared with prediction values to determine the truth value of predictions (i.e., above the threshold is `TRUE`, below is `FALSE`). If used with a loss function that sets `from_logits=True` (i.e. no sigmoid applied to predictions), `thresholds` should be set to 0. One metric value is generated for each threshold value.
 #' @param name (Optional) string name of the metric instance.
 #' @param dtype (Optional) data type of the metric result.
 #' @param ... Further arguments for Keras.
@@ -2420,7 +2420,7 @@ attr(metric_huber, "rk_name") <- "metric_huber"
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
 #' @param num_classes The possible number of labels the prediction task can have.
-#' @param target_class_ids A tuple or list of target class ids for which the metric is returned. To compute IoU for a specific class, a list (or tuple) of a single id value should be provided.
+#' @param target_class_ids A vector of target class ids for which the metric is returned. To compute IoU for a specific class, a list (or vector) of a single id value should be provided.
 #' @param name (Optional) string name of the metric instance.
 #' @param dtype (Optional) data type of the metric result.
 #' @param ignore_class Optional integer. The ID of a class to be ignored during metric computation. This is useful, for example, in segmentation problems featuring a "void" class (commonly -1 or 255) in segmentation maps. By default (`ignore_class=None`), all classes are considered.
@@ -2612,7 +2612,7 @@ attr(metric_mean_absolute_percentage_error, "rk_name") <- "metric_mean_absolute_
 #'
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
-#' @param num_classes The possible number of labels the prediction task can have. This value must be provided, since a confusion matrix of dimension = [num_classes, num_classes] will be allocated.
+#' @param num_classes The possible number of labels the prediction task can have. This value must be provided, since a confusion matrix of dimension = \[num_classes, num_classes\] will be allocated.
 #' @param name (Optional) string name of the metric instance.
 #' @param dtype (Optional) data type of the metric result.
 #' @param ignore_class Optional integer. The ID of a class to be ignored during metric computation. This is useful, for example, in segmentation problems featuring a "void" class (commonly -1 or 255) in segmentation maps. By default (`ignore_class=None`), all classes are considered.
@@ -2703,7 +2703,7 @@ attr(metric_mean_wrapper, "rk_name") <- "metric_mean_wrapper"
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
 #' @param num_classes The possible number of labels the prediction task can have.
-#' @param target_class_ids A tuple or list of target class ids for which the metric is returned. To compute IoU for a specific class, a list (or tuple) of a single id value should be provided.
+#' @param target_class_ids A vector of target class ids for which the metric is returned. To compute IoU for a specific class, a list (or vector) of a single id value should be provided.
 #' @param name (Optional) string name of the metric instance.
 #' @param dtype (Optional) data type of the metric result.
 #' @param ignore_class Optional integer. The ID of a class to be ignored during metric computation. This is useful, for example, in segmentation problems featuring a "void" class (commonly -1 or 255) in segmentation maps. By default (`ignore_class=None`), all classes are considered.
@@ -2755,7 +2755,7 @@ attr(metric_one_hot_mean_iou, "rk_name") <- "metric_one_hot_mean_iou"
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
 #' @param name (Optional) string name of the metric instance.
 #' @param dtype (Optional) data type of the metric result.
-#' @param axis (Optional) integer or tuple of integers of the axis/axes along which to compute the metric. Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis (Optional) integer or vector of integers of the axis/axes along which to compute the metric. Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param ... Further arguments for Keras.
 #' @return A metric object for compile() (or its value, given `y_true` and `y_pred`).
 #' @family metrics
@@ -2796,7 +2796,7 @@ attr(metric_poisson, "rk_name") <- "metric_poisson"
 #'
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
-#' @param thresholds (Optional) A float value, or a Python list/tuple of float threshold values in `[0, 1]`. A threshold is compared with prediction values to determine the truth value of predictions (i.e., above the threshold is `TRUE`, below is `FALSE`). If used with a loss function that sets `from_logits=True` (i.e. no sigmoid applied to predictions), `thresholds` should be set to 0. One metric value is generated for each threshold value. If neither `thresholds` nor `top_k` are set, the default is to calculate precision with `thresholds=0.5`.
+#' @param thresholds (Optional) A float value, or a Python vector of float threshold values in `[0, 1]`. A threshold is compared with prediction values to determine the truth value of predictions (i.e., above the threshold is `TRUE`, below is `FALSE`). If used with a loss function that sets `from_logits=True` (i.e. no sigmoid applied to predictions), `thresholds` should be set to 0. One metric value is generated for each threshold value. If neither `thresholds` nor `top_k` are set, the default is to calculate precision with `thresholds=0.5`.
 #' @param top_k (Optional) Unset by default. An int value specifying the top-k predictions to consider when calculating precision.
 #' @param class_id (Optional) Integer class ID for which we want binary metrics. This must be in the half-open interval `[0, num_classes)`, where `num_classes` is the last dimension of predictions.
 #' @param name (Optional) string name of the metric instance.
@@ -2840,7 +2840,7 @@ attr(metric_precision_at_recall, "rk_name") <- "metric_precision_at_recall"
 
 #' Computes R2 score (metric)
 #'
-#' Formula: ```python sum_squares_residuals = sum((y_true - y_pred) ** 2) sum_squares = sum((y_true - mean(y_true)) ** 2) R2 = 1 - sum_squares_residuals / sum_squares ``` This is also called the [coefficient of determination]( https://en.wikipedia.org/wiki/Coefficient_of_determination). It indicates how close the fitted regression line is to ground-truth data. - The highest score possible is 1.0. It indicates that the predictors perfectly accounts for variation in the target. - A score of 0.0 indicates that the predictors do not account for variation in the target. - It can also be negative if the model is worse than random. This metric can also compute the "Adjusted R2" score.
+#' Formula: ```python sum_squares_residuals = sum((y_true - y_pred) ** 2) sum_squares = sum((y_true - mean(y_true)) ** 2) R2 = 1 - sum_squares_residuals / sum_squares ``` This is also called the \[coefficient of determination\]( https://en.wikipedia.org/wiki/Coefficient_of_determination). It indicates how close the fitted regression line is to ground-truth data. - The highest score possible is 1.0. It indicates that the predictors perfectly accounts for variation in the target. - A score of 0.0 indicates that the predictors do not account for variation in the target. - It can also be negative if the model is worse than random. This metric can also compute the "Adjusted R2" score.
 #'
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
@@ -2867,7 +2867,7 @@ attr(metric_r2_score, "rk_name") <- "metric_r2_score"
 #'
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
-#' @param thresholds (Optional) A float value, or a Python list/tuple of float threshold values in `[0, 1]`. A threshold is compared with prediction values to determine the truth value of predictions (i.e., above the threshold is `TRUE`, below is `FALSE`). If used with a loss function that sets `from_logits=True` (i.e. no sigmoid applied to predictions), `thresholds` should be set to 0. One metric value is generated for each threshold value. If neither `thresholds` nor `top_k` are set, the default is to calculate recall with `thresholds=0.5`.
+#' @param thresholds (Optional) A float value, or a Python vector of float threshold values in `[0, 1]`. A threshold is compared with prediction values to determine the truth value of predictions (i.e., above the threshold is `TRUE`, below is `FALSE`). If used with a loss function that sets `from_logits=True` (i.e. no sigmoid applied to predictions), `thresholds` should be set to 0. One metric value is generated for each threshold value. If neither `thresholds` nor `top_k` are set, the default is to calculate recall with `thresholds=0.5`.
 #' @param top_k (Optional) Unset by default. An int value specifying the top-k predictions to consider when calculating recall.
 #' @param class_id (Optional) Integer class ID for which we want binary metrics. This must be in the half-open interval `[0, num_classes)`, where `num_classes` is the last dimension of predictions.
 #' @param name (Optional) string name of the metric instance.
@@ -3114,7 +3114,7 @@ attr(metric_top_k_categorical_accuracy, "rk_name") <- "metric_top_k_categorical_
 #'
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
-#' @param thresholds (Optional) Defaults to `0.5`. A float value, or a Python list/tuple of float threshold values in `[0, 1]`. A threshold is compared with prediction values to determine the truth value of predictions (i.e., above the threshold is `TRUE`, below is `FALSE`). If used with a loss function that sets `from_logits=True` (i.e. no sigmoid applied to predictions), `thresholds` should be set to 0. One metric value is generated for each threshold value.
+#' @param thresholds (Optional) Defaults to `0.5`. A float value, or a Python vector of float threshold values in `[0, 1]`. A threshold is compared with prediction values to determine the truth value of predictions (i.e., above the threshold is `TRUE`, below is `FALSE`). If used with a loss function that sets `from_logits=True` (i.e. no sigmoid applied to predictions), `thresholds` should be set to 0. One metric value is generated for each threshold value.
 #' @param name (Optional) string name of the metric instance.
 #' @param dtype (Optional) data type of the metric result.
 #' @param ... Further arguments for Keras.
@@ -3136,7 +3136,7 @@ attr(metric_true_negatives, "rk_name") <- "metric_true_negatives"
 #'
 #' @param y_true True values; with `y_pred`, the value is computed.
 #' @param y_pred Predicted values. Without `y_true`/`y_pred` a configured object for compile() is returned.
-#' @param thresholds (Optional) Defaults to `0.5`. A float value, or a Python list/tuple of float threshold values in `[0, 1]`. A threshold is compared with prediction values to determine the truth value of predictions (i.e., above the threshold is `TRUE`, below is `FALSE`). If used with a loss function that sets `from_logits=True` (i.e. no sigmoid applied to predictions), `thresholds` should be set to 0. One metric value is generated for each threshold value.
+#' @param thresholds (Optional) Defaults to `0.5`. A float value, or a Python vector of float threshold values in `[0, 1]`. A threshold is compared with prediction values to determine the truth value of predictions (i.e., above the threshold is `TRUE`, below is `FALSE`). If used with a loss function that sets `from_logits=True` (i.e. no sigmoid applied to predictions), `thresholds` should be set to 0. One metric value is generated for each threshold value.
 #' @param name (Optional) string name of the metric instance.
 #' @param dtype (Optional) data type of the metric result.
 #' @param ... Further arguments for Keras.
@@ -3326,7 +3326,7 @@ attr(optimizer_adam_w, "rk_name") <- "optimizer_adam_w"
 #' @param ema_overwrite_frequency Int or NULL, defaults to NULL. Only used if `use_ema=True`. Every `ema_overwrite_frequency` steps of iterations, we overwrite the model variable by its moving average. If NULL, the optimizer does not overwrite model variables in the middle of training, and you need to explicitly overwrite the variables at the end of training by calling `optimizer.finalize_variable_values()` (which updates the model variables in-place). When using the built-in `fit()` training loop, this happens automatically after the last epoch, and you don't need to do anything.
 #' @param loss_scale_factor Float or `NULL`. If a float, the scale factor will be multiplied the loss before computing gradients, and the inverse of the scale factor will be multiplied by the gradients before updating variables. Useful for preventing underflow during mixed precision training. Alternately, `keras.optimizers.LossScaleOptimizer` will automatically set a loss scale factor.
 #' @param gradient_accumulation_steps Int or `NULL`. If an int, model & optimizer variables will not be updated at every step; instead they will be updated every `gradient_accumulation_steps` steps, using the average value of the gradients since the last update. This is known as "gradient accumulation". This can be useful when your batch size is very small, in order to reduce gradient noise at each update step. EMA frequency will look at "accumulated" iterations value (optimizer steps // gradient_accumulation_steps). Learning rate schedules will look at "real" iterations value (optimizer steps).
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param name String. The name to use for momentum accumulator weights created by the optimizer.
 #' @param ... Further arguments for Keras (`lr` and `decay` are accepted with their Keras 2 meaning).
 #' @return An optimizer, for compile().
 #' @family optimizers
@@ -3460,9 +3460,9 @@ attr(optimizer_loss_scale, "rk_name") <- "optimizer_loss_scale"
 #'
 #' Initialize the object with an OptimizerMap instance or a callable function that returns an optimizer for a given variable.
 #'
-#' @param optimizer_map See the Keras documentation.
-#' @param loss_scale_factor See the Keras documentation.
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param optimizer_map Which optimizer updates which variable: a function of a variable that returns its optimizer, or Keras's `OptimizerMap` (a default optimizer and variable path patterns with their optimizers).
+#' @param loss_scale_factor Float or `NULL`. If a float, the scale factor will be multiplied the loss before computing gradients, and the inverse of the scale factor will be multiplied by the gradients before updating variables. Useful for preventing underflow during mixed precision training. Alternately, `keras.optimizers.LossScaleOptimizer` will automatically set a loss scale factor.
+#' @param name String. The name to use for momentum accumulator weights created by the optimizer.
 #' @param ... Further arguments for Keras (`lr` and `decay` are accepted with their Keras 2 meaning).
 #' @return An optimizer, for compile().
 #' @family optimizers
@@ -3485,16 +3485,16 @@ attr(optimizer_multi_optimizer, "rk_name") <- "optimizer_multi_optimizer"
 #' @param adam_beta_2 A float value or a constant float tensor, or a callable that takes no arguments and returns the actual value to use. The exponential decay rate for the 2nd moment estimates. Defaults to `0.999`.
 #' @param adam_weight_decay Float. If set, weight decay is applied when using the Adam optimizer.
 #' @param epsilon A small constant for numerical stability. This is "epsilon hat" in the Kingma and Ba paper (in the formula just before Section 2.1), not the epsilon in Algorithm 1 of the paper. It be used at Adamw.Defaults to `1e-7`.
-#' @param weight_decay See the Keras documentation.
-#' @param clipnorm See the Keras documentation.
-#' @param clipvalue See the Keras documentation.
-#' @param global_clipnorm See the Keras documentation.
-#' @param use_ema See the Keras documentation.
-#' @param ema_momentum See the Keras documentation.
-#' @param ema_overwrite_frequency See the Keras documentation.
-#' @param loss_scale_factor See the Keras documentation.
-#' @param gradient_accumulation_steps See the Keras documentation.
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param weight_decay Float. If set, weight decay is applied.
+#' @param clipnorm Float. If set, the gradient of each weight is individually clipped so that its norm is no higher than this value.
+#' @param clipvalue Float. If set, the gradient of each weight is clipped to be no higher than this value.
+#' @param global_clipnorm Float. If set, the gradient of all weights is clipped so that their global norm is no higher than this value.
+#' @param use_ema Boolean, defaults to `FALSE`. If `TRUE`, exponential moving average (EMA) is applied. EMA consists of computing an exponential moving average of the weights of the model (as the weight values change after each training batch), and periodically overwriting the weights with their moving average.
+#' @param ema_momentum Float, defaults to 0.99. Only used if `use_ema=True`. This is the momentum to use when computing the EMA of the model's weights: `new_average = ema_momentum * old_average + (1 - ema_momentum) * current_variable_value`.
+#' @param ema_overwrite_frequency Int or NULL, defaults to NULL. Only used if `use_ema=True`. Every `ema_overwrite_frequency` steps of iterations, we overwrite the model variable by its moving average. If NULL, the optimizer does not overwrite model variables in the middle of training, and you need to explicitly overwrite the variables at the end of training by calling `optimizer.finalize_variable_values()` (which updates the model variables in-place). When using the built-in `fit()` training loop, this happens automatically after the last epoch, and you don't need to do anything.
+#' @param loss_scale_factor Float or `NULL`. If a float, the scale factor will be multiplied the loss before computing gradients, and the inverse of the scale factor will be multiplied by the gradients before updating variables. Useful for preventing underflow during mixed precision training. Alternately, `keras.optimizers.LossScaleOptimizer` will automatically set a loss scale factor.
+#' @param gradient_accumulation_steps Int or `NULL`. If an int, model & optimizer variables will not be updated at every step; instead they will be updated every `gradient_accumulation_steps` steps, using the average value of the gradients since the last update. This is known as "gradient accumulation". This can be useful when your batch size is very small, in order to reduce gradient noise at each update step. EMA frequency will look at "accumulated" iterations value (optimizer steps // gradient_accumulation_steps). Learning rate schedules will look at "real" iterations value (optimizer steps).
+#' @param name String. The name to use for momentum accumulator weights created by the optimizer.
 #' @param exclude_layers List of strings, keywords of layer names to exclude. All layers with keywords in their path will use adamw.
 #' @param exclude_embeddings Boolean value If TRUE, embedding layers will use adamw.
 #' @param muon_a Float, parameter a of the muon algorithm. It is recommended to use the default value
@@ -3703,7 +3703,7 @@ attr(regularizer_l2, "rk_name") <- "regularizer_l2"
 #' It can be applied to either the rows of a matrix (`mode="rows"`) or its columns (`mode="columns"`). When applied to a `Dense` kernel of shape `(input_dim, units)`, rows mode will seek to make the feature vectors (i.e. the basis of the output space) orthogonal to each other.
 #'
 #' @param factor Float. The regularization factor. The regularization penalty will be proportional to `factor` times the mean of the dot products between the L2-normalized rows (if `mode="rows"`, or columns if `mode="columns"`) of the inputs, excluding the product of each row/column with itself.  Defaults to `0.01`.
-#' @param mode String, one of `\{"rows", "columns"\}`. Defaults to `"rows"`. In rows mode, the regularization effect seeks to make the rows of the input orthogonal to each other. In columns mode, it seeks to make the columns of the input orthogonal to each other.
+#' @param mode String, one of `{"rows", "columns"}`. Defaults to `"rows"`. In rows mode, the regularization effect seeks to make the rows of the input orthogonal to each other. In columns mode, it seeks to make the columns of the input orthogonal to each other.
 #' @param ... Further arguments for Keras.
 #' @return A regularizer, for a layer's `*_regularizer` arguments.
 #' @family regularizers

@@ -6,7 +6,7 @@
 #'
 #' @param feature_names Names of the features to cross (a character vector).
 #' @param crossing_dim Number of hash bins of the cross.
-#' @param output_mode `"one_hot"` (a block of 0/1 columns, one per index) or `"int"` (the index itself, as Keras numbers it: from 0, so that index `k` is column `k + 1` of the one-hot block). With `"int"`, the space needs `output_mode = "dict"`.
+#' @param output_mode `"one_hot"` (a block of 0/1 columns, one per index) or `"int"` (the index itself, as Keras numbers it: from 0, so that index `k` is column `k + 1` of the one-hot block). With `"int"`, the space needs `output_mode = "named list"`.
 #' @return A feature specification, for `features` (or, from `feature_cross()`, for `crosses`) of `layer_feature_space()`.
 #' @family feature space
 #' @examples
@@ -28,7 +28,7 @@ feature_cross <- function(feature_names, crossing_dim, output_mode = "one_hot") 
 #'
 #' @param dtype Type of the feature's values, e.g. `"string"`, `"int32"` or `"float32"`.
 #' @param preprocessor The preprocessing layer, e.g. from `layer_text_vectorization()`.
-#' @param output_mode `"float"` (the layer's output as it is, e.g. TF-IDF values), `"int"` (integer indices; the space needs `output_mode = "dict"`) or `"one_hot"` (integer indices one-hot encoded; only for Keras's lookup, hashing and discretization layers, whose number of indices is known).
+#' @param output_mode `"float"` (the layer's output as it is, e.g. TF-IDF values), `"int"` (integer indices; the space needs `output_mode = "named list"`) or `"one_hot"` (integer indices one-hot encoded; only for Keras's lookup, hashing and discretization layers, whose number of indices is known).
 #' @return A feature specification, for `features` (or, from `feature_cross()`, for `crosses`) of `layer_feature_space()`.
 #' @family feature space
 #' @examples
@@ -67,7 +67,7 @@ feature_float <- function(name = NULL) {
 #'
 #' @param num_bins Number of bins; leave it out (or `NULL`) when giving `bin_boundaries`.
 #' @param bin_boundaries Boundaries of the bins, increasing (then `num_bins` is not used and there is nothing to adapt); `NULL` to adapt them.
-#' @param output_mode `"one_hot"` (a block of 0/1 columns, one per index) or `"int"` (the index itself, as Keras numbers it: from 0, so that index `k` is column `k + 1` of the one-hot block). With `"int"`, the space needs `output_mode = "dict"`.
+#' @param output_mode `"one_hot"` (a block of 0/1 columns, one per index) or `"int"` (the index itself, as Keras numbers it: from 0, so that index `k` is column `k + 1` of the one-hot block). With `"int"`, the space needs `output_mode = "named list"`.
 #' @param name Name of the feature's preprocessing layer (its name is `name` followed by "_preprocessor"); by default Keras makes one up.
 #' @return A feature specification, for `features` (or, from `feature_cross()`, for `crosses`) of `layer_feature_space()`.
 #' @family feature space
@@ -132,7 +132,7 @@ feature_float_rescaled <- function(scale = 1.0, offset = 0.0, name = NULL) {
 #'
 #' @param max_tokens Largest vocabulary size, the out-of-vocabulary terms included; `NULL` for no limit.
 #' @param num_oov_indices Number of out-of-vocabulary indices (values not in the vocabulary are hashed to one of them). They come first in the encoding.
-#' @param output_mode `"one_hot"` (a block of 0/1 columns, one per index) or `"int"` (the index itself, as Keras numbers it: from 0, so that index `k` is column `k + 1` of the one-hot block). With `"int"`, the space needs `output_mode = "dict"`.
+#' @param output_mode `"one_hot"` (a block of 0/1 columns, one per index) or `"int"` (the index itself, as Keras numbers it: from 0, so that index `k` is column `k + 1` of the one-hot block). With `"int"`, the space needs `output_mode = "named list"`.
 #' @param name Name of the feature's preprocessing layer (its name is `name` followed by "_preprocessor"); by default Keras makes one up.
 #' @return A feature specification, for `features` (or, from `feature_cross()`, for `crosses`) of `layer_feature_space()`.
 #' @family feature space
@@ -154,7 +154,7 @@ feature_integer_categorical <- function(max_tokens = NULL, num_oov_indices = 1L,
 #' Whole numbers hashed into `num_bins` bins (a `layer_hashing()`; nothing to adapt). By default each value is one-hot encoded: its block of the output has `num_bins` columns, one per hash bin. The feature type `"integer_hashed"`.
 #'
 #' @param num_bins Number of bins.
-#' @param output_mode `"one_hot"` (a block of 0/1 columns, one per index) or `"int"` (the index itself, as Keras numbers it: from 0, so that index `k` is column `k + 1` of the one-hot block). With `"int"`, the space needs `output_mode = "dict"`.
+#' @param output_mode `"one_hot"` (a block of 0/1 columns, one per index) or `"int"` (the index itself, as Keras numbers it: from 0, so that index `k` is column `k + 1` of the one-hot block). With `"int"`, the space needs `output_mode = "named list"`.
 #' @param name Name of the feature's preprocessing layer (its name is `name` followed by "_preprocessor"); by default Keras makes one up.
 #' @return A feature specification, for `features` (or, from `feature_cross()`, for `crosses`) of `layer_feature_space()`.
 #' @family feature space
@@ -174,7 +174,7 @@ feature_integer_hashed <- function(num_bins, output_mode = "one_hot", name = NUL
 #'
 #' @param max_tokens Largest vocabulary size, the out-of-vocabulary terms included; `NULL` for no limit.
 #' @param num_oov_indices Number of out-of-vocabulary indices (values not in the vocabulary are hashed to one of them). They come first in the encoding.
-#' @param output_mode `"one_hot"` (a block of 0/1 columns, one per index) or `"int"` (the index itself, as Keras numbers it: from 0, so that index `k` is column `k + 1` of the one-hot block). With `"int"`, the space needs `output_mode = "dict"`.
+#' @param output_mode `"one_hot"` (a block of 0/1 columns, one per index) or `"int"` (the index itself, as Keras numbers it: from 0, so that index `k` is column `k + 1` of the one-hot block). With `"int"`, the space needs `output_mode = "named list"`.
 #' @param name Name of the feature's preprocessing layer (its name is `name` followed by "_preprocessor"); by default Keras makes one up.
 #' @return A feature specification, for `features` (or, from `feature_cross()`, for `crosses`) of `layer_feature_space()`.
 #' @family feature space
@@ -196,7 +196,7 @@ feature_string_categorical <- function(max_tokens = NULL, num_oov_indices = 1L, 
 #' Strings hashed into `num_bins` bins (a `layer_hashing()`; nothing to adapt). By default each value is one-hot encoded: its block of the output has `num_bins` columns, one per hash bin. The feature type `"string_hashed"`.
 #'
 #' @param num_bins Number of bins.
-#' @param output_mode `"one_hot"` (a block of 0/1 columns, one per index) or `"int"` (the index itself, as Keras numbers it: from 0, so that index `k` is column `k + 1` of the one-hot block). With `"int"`, the space needs `output_mode = "dict"`.
+#' @param output_mode `"one_hot"` (a block of 0/1 columns, one per index) or `"int"` (the index itself, as Keras numbers it: from 0, so that index `k` is column `k + 1` of the one-hot block). With `"int"`, the space needs `output_mode = "named list"`.
 #' @param name Name of the feature's preprocessing layer (its name is `name` followed by "_preprocessor"); by default Keras makes one up.
 #' @return A feature specification, for `features` (or, from `feature_cross()`, for `crosses`) of `layer_feature_space()`.
 #' @family feature space
@@ -217,7 +217,7 @@ feature_string_hashed <- function(num_bins, output_mode = "one_hot", name = NULL
 #'
 #' @param object Data to adapt the space to (a named list of vectors, a data frame, or a TensorFlow dataset of named features, e.g. from `tf$data$Dataset$from_tensor_slices()`); the adapted space is returned. Missing, the space is returned as it is, to be adapted with `adapt()`.
 #' @param features A named list: each feature's name and its type, a string (`"float"`, `"float_rescaled"`, `"float_normalized"`, `"float_discretized"`, `"integer_categorical"`, `"string_categorical"`, `"integer_hashed"`, `"string_hashed"`, with their default arguments) or a specification from a `feature_*()` function.
-#' @param output_mode `"concat"` (one matrix, the encodings side by side) or `"dict"` (a named list with each feature's encoding, and each cross's).
+#' @param output_mode `"concat"` (one matrix, the encodings side by side) or `"named list"` (a named list with each feature's encoding, and each cross's).
 #' @param crosses Features to cross: a list of character vectors of feature names (one character vector for one cross), or of `feature_cross()` specifications.
 #' @param crossing_dim Number of hash bins of a cross given by feature names.
 #' @param hashing_dim Number of hash bins of the features given as `"integer_hashed"` or `"string_hashed"`.

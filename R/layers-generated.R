@@ -4,7 +4,7 @@
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param layer `keras.layers.RNN` instance, such as `keras.layers.LSTM` or `keras.layers.GRU`. It could also be a `keras.layers.Layer` instance that meets the following criteria: 1. Be a sequence-processing layer (accepts 3D+ inputs). 2. Have a `go_backwards`, `return_sequences` and `return_state` attribute (with the same semantics as for the `RNN` class). 3. Have an `input_spec` attribute. 4. Implement serialization via `get_config()` and `from_config()`. Note that the recommended way to create new RNN layers is to write a custom RNN cell and use it with `keras.layers.RNN`, instead of subclassing `keras.layers.Layer` directly. When `return_sequences` is `TRUE`, the output of the masked timestep will be zero regardless of the layer's original `zero_output_for_mask` value.
-#' @param merge_mode Mode by which outputs of the forward and backward RNNs will be combined. One of `\{"sum", "mul", "concat", "ave", NULL\}`. If `NULL`, the outputs will not be combined, they will be returned as a list. Defaults to `"concat"`.
+#' @param merge_mode Mode by which outputs of the forward and backward RNNs will be combined. One of `{"sum", "mul", "concat", "ave", NULL}`. If `NULL`, the outputs will not be combined, they will be returned as a list. Defaults to `"concat"`.
 #' @param weights Initial weights (a list of arrays), or for applications `NULL` or a local weights file.
 #' @param backward_layer Optional `keras.layers.RNN`, or `keras.layers.Layer` instance to be used to handle backwards input processing. If `backward_layer` is not provided, the layer instance passed as the `layer` argument will be used to generate the backward layer automatically. Note that the provided `backward_layer` layer should have properties matching those of the `layer` argument, in particular it should have the same values for `stateful`, `return_states`, `return_sequences`, etc. In addition, `backward_layer` and `layer` should have different `go_backwards` argument values. A `ValueError` will be raised if these requirements are not met.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
@@ -265,7 +265,7 @@ layer_adaptive_average_pooling_1d <- function(object, output_size, data_format =
 #' This layer applies an adaptive average pooling operation, which pools the input such that the output has a target spatial size specified by `output_size`, regardless of the input spatial size. The kernel size and stride are automatically computed to achieve the target output size.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param output_size Integer or tuple of 2 integers specifying the target output size. If an integer, the same value is used for both height and width.
+#' @param output_size Integer or vector of 2 integers specifying the target output size. If an integer, the same value is used for both height and width.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)`. `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. Defaults to the value found in your Keras config file at `~/.keras/keras.json`. If never set, `"channels_last"` is used.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -289,7 +289,7 @@ layer_adaptive_average_pooling_2d <- function(object, output_size, data_format =
 #' This layer applies an adaptive average pooling operation, which pools the input such that the output has a target spatial size specified by `output_size`, regardless of the input spatial size. The kernel size and stride are automatically computed to achieve the target output size.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param output_size Integer or tuple of 3 integers specifying the target output size. If an integer, the same value is used for depth, height, and width.
+#' @param output_size Integer or vector of 3 integers specifying the target output size. If an integer, the same value is used for depth, height, and width.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. `"channels_last"` corresponds to inputs with shape `(batch, depth, height, width, channels)`. `"channels_first"` corresponds to inputs with shape `(batch, channels, depth, height, width)`. Defaults to the value found in your Keras config file at `~/.keras/keras.json`. If never set, `"channels_last"` is used.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -337,7 +337,7 @@ layer_adaptive_max_pooling_1d <- function(object, output_size, data_format = NUL
 #' This layer applies an adaptive max pooling operation, which pools the input such that the output has a target spatial size specified by `output_size`, regardless of the input spatial size. The kernel size and stride are automatically computed to achieve the target output size.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param output_size Integer or tuple of 2 integers specifying the target output size. If an integer, the same value is used for both height and width.
+#' @param output_size Integer or vector of 2 integers specifying the target output size. If an integer, the same value is used for both height and width.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)`. `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. Defaults to the value found in your Keras config file at `~/.keras/keras.json`. If never set, `"channels_last"` is used.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -361,7 +361,7 @@ layer_adaptive_max_pooling_2d <- function(object, output_size, data_format = NUL
 #' This layer applies an adaptive max pooling operation, which pools the input such that the output has a target spatial size specified by `output_size`, regardless of the input spatial size. The kernel size and stride are automatically computed to achieve the target output size.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param output_size Integer or tuple of 3 integers specifying the target output size. If an integer, the same value is used for depth, height, and width.
+#' @param output_size Integer or vector of 3 integers specifying the target output size. If an integer, the same value is used for depth, height, and width.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. `"channels_last"` corresponds to inputs with shape `(batch, depth, height, width, channels)`. `"channels_first"` corresponds to inputs with shape `(batch, channels, depth, height, width)`. Defaults to the value found in your Keras config file at `~/.keras/keras.json`. If never set, `"channels_last"` is used.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -460,7 +460,7 @@ layer_alpha_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, i
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param use_scale If `TRUE`, will create a scalar variable to scale the attention scores.
-#' @param score_mode Function to use to compute attention scores, one of `\{"dot", "concat"\}`. `"dot"` refers to the dot product between the query and key vectors. `"concat"` refers to the hyperbolic tangent of the concatenation of the `query` and `key` vectors.
+#' @param score_mode Function to use to compute attention scores, one of `{"dot", "concat"}`. `"dot"` refers to the dot product between the query and key vectors. `"concat"` refers to the hyperbolic tangent of the concatenation of the `query` and `key` vectors.
 #' @param dropout Float between 0 and 1. Fraction of the units to drop for the attention scores. Defaults to `0.0`.
 #' @param seed A Python integer to use as random seed in case of `dropout`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
@@ -485,14 +485,14 @@ layer_attention <- function(object, use_scale = FALSE, score_mode = "dot", dropo
 #' AugMix aims to produce images with variety while preserving the image semantics and local statistics. During the augmentation process, the same augmentation is applied across all images in the batch in num_chains different ways, with each chain consisting of chain_depth augmentations. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param value_range The range of the input values, e.g. `c(0, 255)`.
-#' @param num_chains See the Keras documentation.
-#' @param chain_depth See the Keras documentation.
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param alpha See the Keras documentation.
-#' @param all_ops See the Keras documentation.
-#' @param interpolation Interpolation method: "bilinear", "nearest", ...
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param value_range the range of values the incoming images will have. Represented as a two number vector written (low, high). This is typically either `(0, 1)` or `(0, 255)` depending on how your preprocessing pipeline is set up.
+#' @param num_chains an integer representing the number of different chains to be mixed, defaults to 3.
+#' @param chain_depth an integer representing the maximum number of transformations to be applied in each chain. The actual number of transformations in each chain will be sampled randomly from the range `[0, `chain_depth`]`. Defaults to 3.
+#' @param factor The strength of the augmentation as a normalized value between 0 and 1. Default is 0.3.
+#' @param alpha a float value used as the probability coefficients for the Beta and Dirichlet distributions, defaults to 1.0.
+#' @param all_ops Use all operations (including random_brightness, random_color_degeneration, random_contrast and random_sharpness). Default is TRUE.
+#' @param interpolation The interpolation method to use for resizing operations. Options include `"nearest"`, `"bilinear"`. Default is `"bilinear"`.
+#' @param seed Integer. Used to create a random seed.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -516,7 +516,7 @@ layer_aug_mix <- function(object, value_range = c(0L, 255L), num_chains = 3L, ch
 #' Auto contrast stretches the values of an image across the entire available `value_range`. This makes differences between pixels more obvious. An example of this is if an image only has values `[0, 1]` out of the range `[0, 255]`, auto contrast will change the `1` values to be `255`. This layer is active at both training and inference time. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param value_range Range of values the incoming images will have. Represented as a two number tuple written `(low, high)`. This is typically either `(0, 1)` or `(0, 255)` depending on how your preprocessing pipeline is set up. Defaults to `(0, 255)`.
+#' @param value_range Range of values the incoming images will have. Represented as a two number vector written `(low, high)`. This is typically either `(0, 1)` or `(0, 255)` depending on how your preprocessing pipeline is set up. Defaults to `(0, 255)`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -565,7 +565,7 @@ layer_average <- function(inputs, ..., input_shape = NULL, batch_size = NULL, ba
 #' @param strides int or NULL. Specifies how much the pooling window moves for each pooling step. If NULL, it will default to `pool_size`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param name String name of the layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -588,11 +588,11 @@ layer_average_pooling_1d <- function(object, pool_size = 2L, strides = NULL, pad
 #' Downsamples the input along its spatial dimensions (height and width) by taking the average value over an input window (of size defined by `pool_size`) for each channel of the input. The window is shifted by `strides` along each dimension. The resulting output when using the `"valid"` padding option has a spatial shape (number of rows or columns) of: `output_shape = math.floor((input_shape - pool_size) / strides) + 1` (when `input_shape >= pool_size`) The resulting output shape when using the `"same"` padding option is: `output_shape = input_shape`
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param pool_size int or tuple of 2 integers, factors by which to downscale (dim1, dim2). If only one integer is specified, the same window length will be used for all dimensions.
-#' @param strides int or tuple of 2 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
+#' @param pool_size int or vector of 2 integers, factors by which to downscale (dim1, dim2). If only one integer is specified, the same window length will be used for all dimensions.
+#' @param strides int or vector of 2 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param name String name of the layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -615,11 +615,11 @@ layer_average_pooling_2d <- function(object, pool_size = c(2L, 2L), strides = NU
 #' Downsamples the input along its spatial dimensions (depth, height, and width) by taking the average value over an input window (of size defined by `pool_size`) for each channel of the input. The window is shifted by `strides` along each dimension.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param pool_size int or tuple of 3 integers, factors by which to downscale (dim1, dim2, dim3). If only one integer is specified, the same window length will be used for all dimensions.
-#' @param strides int or tuple of 3 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
+#' @param pool_size int or vector of 3 integers, factors by which to downscale (dim1, dim2, dim3). If only one integer is specified, the same window length will be used for all dimensions.
+#' @param strides int or vector of 3 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param name String name of the layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -656,7 +656,7 @@ layer_average_pooling_3d <- function(object, pool_size = c(2L, 2L, 2L), strides 
 #' @param beta_constraint Optional constraint for the beta weight.
 #' @param gamma_constraint Optional constraint for the gamma weight.
 #' @param renorm Whether to use [Batch Renormalization](https://arxiv.org/abs/1702.03275). This adds extra variables during training. The inference is the same for either value of this parameter.
-#' @param renorm_clipping Dictionary, valid only if `renorm = True`. Maps optional keys `"rmax"`, `"rmin"`, `"dmax"` to floats used to clip the renorm correction. The correction `(r, d)` is used as `corrected_value = normalized_value * r + d`, with `r` clipped to `[rmin, rmax]`, and `d` to `[-dmax, dmax]`. Missing `rmax`, `rmin`, `dmax` are set to `inf`, `0`, `inf`, respectively.
+#' @param renorm_clipping Named list, valid only if `renorm = True`. Maps optional keys `"rmax"`, `"rmin"`, `"dmax"` to floats used to clip the renorm correction. The correction `(r, d)` is used as `corrected_value = normalized_value * r + d`, with `r` clipped to `[rmin, rmax]`, and `d` to `[-dmax, dmax]`. Missing `rmax`, `rmin`, `dmax` are set to `inf`, `0`, `inf`, respectively.
 #' @param renorm_momentum Momentum used to update the moving means and standard deviations with renorm. Valid only if `renorm= True`. Unlike `momentum`, this affects training and should be neither too small (which would add noise) nor too large (which would give stale estimates). Note that `momentum` is still applied to get the means and variances for inference.
 #' @param synchronized Only applicable with the TensorFlow backend. If `TRUE`, synchronizes the global batch statistics (mean and variance) for the layer across all devices at each training step in a distributed training strategy. If `FALSE`, each replica uses its own local batch statistics.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
@@ -680,7 +680,7 @@ layer_batch_normalization <- function(object, axis = -1L, momentum = 0.99, epsil
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param layer `keras.layers.RNN` instance, such as `keras.layers.LSTM` or `keras.layers.GRU`. It could also be a `keras.layers.Layer` instance that meets the following criteria: 1. Be a sequence-processing layer (accepts 3D+ inputs). 2. Have a `go_backwards`, `return_sequences` and `return_state` attribute (with the same semantics as for the `RNN` class). 3. Have an `input_spec` attribute. 4. Implement serialization via `get_config()` and `from_config()`. Note that the recommended way to create new RNN layers is to write a custom RNN cell and use it with `keras.layers.RNN`, instead of subclassing `keras.layers.Layer` directly. When `return_sequences` is `TRUE`, the output of the masked timestep will be zero regardless of the layer's original `zero_output_for_mask` value.
-#' @param merge_mode Mode by which outputs of the forward and backward RNNs will be combined. One of `\{"sum", "mul", "concat", "ave", NULL\}`. If `NULL`, the outputs will not be combined, they will be returned as a list. Defaults to `"concat"`.
+#' @param merge_mode Mode by which outputs of the forward and backward RNNs will be combined. One of `{"sum", "mul", "concat", "ave", NULL}`. If `NULL`, the outputs will not be combined, they will be returned as a list. Defaults to `"concat"`.
 #' @param weights Initial weights (a list of arrays), or for applications `NULL` or a local weights file.
 #' @param backward_layer Optional `keras.layers.RNN`, or `keras.layers.Layer` instance to be used to handle backwards input processing. If `backward_layer` is not provided, the layer instance passed as the `layer` argument will be used to generate the backward layer automatically. Note that the provided `backward_layer` layer should have properties matching those of the `layer` argument, in particular it should have the same values for `stateful`, `return_states`, `return_sequences`, etc. In addition, `backward_layer` and `layer` should have different `go_backwards` argument values. A `ValueError` will be raised if these requirements are not met.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
@@ -757,9 +757,9 @@ layer_center_crop <- function(object, height, width, data_format = NULL, input_s
 #' CLAHE is a variant of Adaptive Histogram Equalization (AHE) which takes care of over-amplification of the contrast. It operates on small regions in the image, called tiles, rather than the entire image. The neighboring tiles are then combined using bilinear interpolation to remove the artificial boundaries. This algorithm can be applied to improve the contrast of an image. **Note:** This layer computes histograms using `self.backend.nn.one_hot`, which can be highly memory-intensive. For large batch sizes or high-resolution images, it may lead to high memory consumption or out-of-memory errors.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param value_range Optional list/tuple of 2 floats specifying the lower and upper limits of the input data values. Defaults to `(0, 255)`.
+#' @param value_range Optional vector of 2 floats specifying the lower and upper limits of the input data values. Defaults to `(0, 255)`.
 #' @param clip_limit Float. Limits the noise amplification in near-constant regions. Defaults to 4.0.
-#' @param tile_grid_size Tuple of 2 integers `(height, width)`. Specifies the number of tiles to divide the image into. Defaults to `(8, 8)`.
+#' @param tile_grid_size Vector of 2 integers `(height, width)`. Specifies the number of tiles to divide the image into. Defaults to `(8, 8)`.
 #' @param data_format String, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -810,11 +810,11 @@ layer_concatenate <- function(inputs, ..., axis = -1L, input_shape = NULL, batch
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimension of the output space (the number of filters in the convolution).
-#' @param kernel_size int or tuple/list of 1 integer, specifying the size of the convolution window.
-#' @param strides int or tuple/list of 1 integer, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
-#' @param padding string, `"valid"`, `"same"` or `"causal"`(case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input. `"causal"` results in causal(dilated) convolutions, e.g. `output[t]` does not depend on`input[t+1:]`. Useful when modeling temporal data where the model should not violate the temporal order. See [WaveNet: A Generative Model for Raw Audio, section2.1]( https://arxiv.org/abs/1609.03499).
+#' @param kernel_size int or vector of 1 integer, specifying the size of the convolution window.
+#' @param strides int or vector of 1 integer, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param padding string, `"valid"`, `"same"` or `"causal"`(case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input. `"causal"` results in causal(dilated) convolutions, e.g. `output[t]` does not depend on`input[t+1:]`. Useful when modeling temporal data where the model should not violate the temporal order. See \[WaveNet: A Generative Model for Raw Audio, section2.1\]( https://arxiv.org/abs/1609.03499).
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param dilation_rate int or tuple/list of 1 integers, specifying the dilation rate to use for dilated convolution.
+#' @param dilation_rate int or vector of 1 integers, specifying the dilation rate to use for dilated convolution.
 #' @param groups A positive int specifying the number of groups in which the input is split along the channel axis. Each group is convolved separately with `filters // groups` filters. The output is the concatenation of all the `groups` results along the channel axis. Input channels and `filters` must both be divisible by `groups`.
 #' @param activation Activation function. If `NULL`, no activation is applied.
 #' @param use_bias bool, if `TRUE`, bias will be added to the output.
@@ -848,12 +848,12 @@ layer_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = 
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimension of the output space (the number of filters in the transpose convolution).
-#' @param kernel_size int or tuple/list of 1 integer, specifying the size of the transposed convolution window.
-#' @param strides int or tuple/list of 1 integer, specifying the stride length of the transposed convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param kernel_size int or vector of 1 integer, specifying the size of the transposed convolution window.
+#' @param strides int or vector of 1 integer, specifying the stride length of the transposed convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
-#' @param output_padding An integer tuple/list of 1 integer specifying the amount of padding along the time dimension of the output tensor. The amount of output padding must be lower than the stride. If set to `NULL` (default), the output shape is inferred.
+#' @param output_padding An integer vector of 1 integer specifying the amount of padding along the time dimension of the output tensor. The amount of output padding must be lower than the stride. If set to `NULL` (default), the output shape is inferred.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param dilation_rate An integer tuple/list of 1 integer, specifying the dilation rate to use for dilated convolution. Currently, specifying a `dilation_rate` value != 1 is incompatible with specifying a stride value != 1. Also dilation rate larger than 1 is not currently supported.
+#' @param dilation_rate An integer vector of 1 integer, specifying the dilation rate to use for dilated convolution. Currently, specifying a `dilation_rate` value != 1 is incompatible with specifying a stride value != 1. Also dilation rate larger than 1 is not currently supported.
 #' @param activation Activation function. If `NULL`, no activation is applied.
 #' @param use_bias bool, if `TRUE`, bias will be added to the output.
 #' @param kernel_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
@@ -886,11 +886,11 @@ layer_conv_1d_transpose <- function(object, filters, kernel_size, strides = 1L, 
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimension of the output space (the number of filters in the convolution).
-#' @param kernel_size int or tuple/list of 2 integer, specifying the size of the convolution window.
-#' @param strides int or tuple/list of 2 integer, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param kernel_size int or vector of 2 integer, specifying the size of the convolution window.
+#' @param strides int or vector of 2 integer, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param dilation_rate int or tuple/list of 2 integers, specifying the dilation rate to use for dilated convolution.
+#' @param dilation_rate int or vector of 2 integers, specifying the dilation rate to use for dilated convolution.
 #' @param groups A positive int specifying the number of groups in which the input is split along the channel axis. Each group is convolved separately with `filters // groups` filters. The output is the concatenation of all the `groups` results along the channel axis. Input channels and `filters` must both be divisible by `groups`.
 #' @param activation Activation function. If `NULL`, no activation is applied.
 #' @param use_bias bool, if `TRUE`, bias will be added to the output.
@@ -927,12 +927,12 @@ layer_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L), pad
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimension of the output space (the number of filters in the transposed convolution).
-#' @param kernel_size int or tuple/list of 1 integer, specifying the size of the transposed convolution window.
-#' @param strides int or tuple/list of 1 integer, specifying the stride length of the transposed convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param kernel_size int or vector of 1 integer, specifying the size of the transposed convolution window.
+#' @param strides int or vector of 1 integer, specifying the stride length of the transposed convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input.
-#' @param output_padding An integer or tuple/list of 2 integers, specifying the amount of padding along the height and width of the output tensor. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `NULL` (default), the output shape is inferred.
-#' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`. dilation_rate: An integer or tuple/list of 2 integers, specifying the dilation rate for all spatial dimensions for dilated convolution. Specifying different dilation rates for different dimensions is not supported. Currently, specifying any `dilation_rate` value != 1 is incompatible with specifying any stride value != 1.
-#' @param dilation_rate See the Keras documentation.
+#' @param output_padding An integer or vector of 2 integers, specifying the amount of padding along the height and width of the output tensor. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `NULL` (default), the output shape is inferred.
+#' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`. dilation_rate: An integer or vector of 2 integers, specifying the dilation rate for all spatial dimensions for dilated convolution. Specifying different dilation rates for different dimensions is not supported. Currently, specifying any `dilation_rate` value != 1 is incompatible with specifying any stride value != 1.
+#' @param dilation_rate int or vector of `rank` integers, specifying the dilation rate to use for dilated convolution. If only one int is specified, the same dilation rate will be used for all dimensions.
 #' @param activation Activation function. If `NULL`, no activation is applied.
 #' @param use_bias bool, if `TRUE`, bias will be added to the output.
 #' @param kernel_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
@@ -965,11 +965,11 @@ layer_conv_2d_transpose <- function(object, filters, kernel_size, strides = c(1L
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimension of the output space (the number of filters in the convolution).
-#' @param kernel_size int or tuple/list of 3 integer, specifying the size of the convolution window.
-#' @param strides int or tuple/list of 3 integer, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param kernel_size int or vector of 3 integer, specifying the size of the convolution window.
+#' @param strides int or vector of 3 integer, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param dilation_rate int or tuple/list of 3 integers, specifying the dilation rate to use for dilated convolution.
+#' @param dilation_rate int or vector of 3 integers, specifying the dilation rate to use for dilated convolution.
 #' @param groups A positive int specifying the number of groups in which the input is split along the channel axis. Each group is convolved separately with `filters // groups` filters. The output is the concatenation of all the `groups` results along the channel axis. Input channels and `filters` must both be divisible by `groups`.
 #' @param activation Activation function. If `NULL`, no activation is applied.
 #' @param use_bias bool, if `TRUE`, bias will be added to the output.
@@ -1003,12 +1003,12 @@ layer_conv_3d <- function(object, filters, kernel_size, strides = c(1L, 1L, 1L),
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimension of the output space (the number of filters in the transposed convolution).
-#' @param kernel_size int or tuple/list of 1 integer, specifying the size of the transposed convolution window.
-#' @param strides int or tuple/list of 1 integer, specifying the stride length of the transposed convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
-#' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input. output_padding: An integer or tuple/list of 3 integers, specifying the amount of padding along the depth, height, and width. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `NULL` (default), the output shape is inferred.
+#' @param kernel_size int or vector of 1 integer, specifying the size of the transposed convolution window.
+#' @param strides int or vector of 1 integer, specifying the stride length of the transposed convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input. output_padding: An integer or vector of 3 integers, specifying the amount of padding along the depth, height, and width. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `NULL` (default), the output shape is inferred.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param output_padding See the Keras documentation.
-#' @param dilation_rate an integer or tuple/list of 3 integers, specifying the dilation rate to use for dilated convolution. Can be a single integer to specify the same value for all spatial dimensions. Currently, specifying any `dilation_rate` value != 1 is incompatible with specifying any stride value != 1.
+#' @param output_padding The padding added to one side of the output along each spatial dimension: an integer or three integers, each less than the stride along it; `NULL` (the default) infers the output's shape.
+#' @param dilation_rate an integer or vector of 3 integers, specifying the dilation rate to use for dilated convolution. Can be a single integer to specify the same value for all spatial dimensions. Currently, specifying any `dilation_rate` value != 1 is incompatible with specifying any stride value != 1.
 #' @param activation Activation function. If `NULL`, no activation is applied.
 #' @param use_bias bool, if `TRUE`, bias will be added to the output.
 #' @param kernel_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
@@ -1041,18 +1041,18 @@ layer_conv_3d_transpose <- function(object, filters, kernel_size, strides = c(1L
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimension of the output space (the number of filters in the convolution).
-#' @param kernel_size int or tuple/list of 1 integer, specifying the size of the convolution window.
-#' @param strides int or tuple/list of 1 integer, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param kernel_size int or vector of 1 integer, specifying the size of the convolution window.
+#' @param strides int or vector of 1 integer, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param dilation_rate int or tuple/list of 1 integers, specifying the dilation rate to use for dilated convolution.
+#' @param dilation_rate int or vector of 1 integers, specifying the dilation rate to use for dilated convolution.
 #' @param activation Activation function to use. By default hyperbolic tangent activation function is applied (`tanh(x)`).
 #' @param recurrent_activation Activation function to use for the recurrent step. The keras 2.x R interface's default was `"hard_sigmoid"`; Keras 3's is kept: give `recurrent_activation = "hard_sigmoid"` to rebuild a keras 2.x model.
 #' @param use_bias Boolean, whether the layer uses a bias vector.
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state.
 #' @param bias_initializer Initializer for the bias vector.
-#' @param unit_forget_bias Boolean. If `TRUE`, add 1 to the bias of the forget gate at initialization. Use in combination with `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al., 2015]( http://www.jmlr.org/proceedings/papers/v37/jozefowicz15.pdf)
+#' @param unit_forget_bias Boolean. If `TRUE`, add 1 to the bias of the forget gate at initialization. Use in combination with `bias_initializer="zeros"`. This is recommended in \[Jozefowicz et al., 2015\]( http://www.jmlr.org/proceedings/papers/v37/jozefowicz15.pdf)
 #' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix.
 #' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix.
 #' @param bias_regularizer Regularizer function applied to the bias vector.
@@ -1090,18 +1090,18 @@ layer_conv_lstm_1d <- function(object, filters, kernel_size, strides = 1L, paddi
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimension of the output space (the number of filters in the convolution).
-#' @param kernel_size int or tuple/list of 2 integers, specifying the size of the convolution window.
-#' @param strides int or tuple/list of 2 integers, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param kernel_size int or vector of 2 integers, specifying the size of the convolution window.
+#' @param strides int or vector of 2 integers, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param dilation_rate int or tuple/list of 2 integers, specifying the dilation rate to use for dilated convolution.
+#' @param dilation_rate int or vector of 2 integers, specifying the dilation rate to use for dilated convolution.
 #' @param activation Activation function to use. By default hyperbolic tangent activation function is applied (`tanh(x)`).
 #' @param recurrent_activation Activation function to use for the recurrent step. The keras 2.x R interface's default was `"hard_sigmoid"`; Keras 3's is kept: give `recurrent_activation = "hard_sigmoid"` to rebuild a keras 2.x model.
 #' @param use_bias Boolean, whether the layer uses a bias vector.
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state.
 #' @param bias_initializer Initializer for the bias vector.
-#' @param unit_forget_bias Boolean. If `TRUE`, add 1 to the bias of the forget gate at initialization. Use in combination with `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al., 2015]( http://www.jmlr.org/proceedings/papers/v37/jozefowicz15.pdf)
+#' @param unit_forget_bias Boolean. If `TRUE`, add 1 to the bias of the forget gate at initialization. Use in combination with `bias_initializer="zeros"`. This is recommended in \[Jozefowicz et al., 2015\]( http://www.jmlr.org/proceedings/papers/v37/jozefowicz15.pdf)
 #' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix.
 #' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix.
 #' @param bias_regularizer Regularizer function applied to the bias vector.
@@ -1139,18 +1139,18 @@ layer_conv_lstm_2d <- function(object, filters, kernel_size, strides = 1L, paddi
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimension of the output space (the number of filters in the convolution).
-#' @param kernel_size int or tuple/list of 3 integers, specifying the size of the convolution window.
-#' @param strides int or tuple/list of 3 integers, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param kernel_size int or vector of 3 integers, specifying the size of the convolution window.
+#' @param strides int or vector of 3 integers, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param dilation_rate int or tuple/list of 3 integers, specifying the dilation rate to use for dilated convolution.
+#' @param dilation_rate int or vector of 3 integers, specifying the dilation rate to use for dilated convolution.
 #' @param activation Activation function to use. By default hyperbolic tangent activation function is applied (`tanh(x)`).
 #' @param recurrent_activation Activation function to use for the recurrent step. The keras 2.x R interface's default was `"hard_sigmoid"`; Keras 3's is kept: give `recurrent_activation = "hard_sigmoid"` to rebuild a keras 2.x model.
 #' @param use_bias Boolean, whether the layer uses a bias vector.
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state.
 #' @param bias_initializer Initializer for the bias vector.
-#' @param unit_forget_bias Boolean. If `TRUE`, add 1 to the bias of the forget gate at initialization. Use in combination with `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al., 2015]( http://www.jmlr.org/proceedings/papers/v37/jozefowicz15.pdf)
+#' @param unit_forget_bias Boolean. If `TRUE`, add 1 to the bias of the forget gate at initialization. Use in combination with `bias_initializer="zeros"`. This is recommended in \[Jozefowicz et al., 2015\]( http://www.jmlr.org/proceedings/papers/v37/jozefowicz15.pdf)
 #' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix.
 #' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix.
 #' @param bias_regularizer Regularizer function applied to the bias vector.
@@ -1187,7 +1187,7 @@ layer_conv_lstm_3d <- function(object, filters, kernel_size, strides = 1L, paddi
 #' It crops along the time dimension (axis 1).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param cropping Int, or tuple of int (length 2), or dictionary. - If int: how many units should be trimmed off at the beginning and end of the cropping dimension (axis 1). - If tuple of 2 ints: how many units should be trimmed off at the beginning and end of the cropping dimension (`(left_crop, right_crop)`).
+#' @param cropping Int, or vector of int (length 2), or named list. - If int: how many units should be trimmed off at the beginning and end of the cropping dimension (axis 1). - If vector of 2 ints: how many units should be trimmed off at the beginning and end of the cropping dimension (`(left_crop, right_crop)`).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1210,7 +1210,7 @@ layer_cropping_1d <- function(object, cropping = c(1L, 1L), input_shape = NULL, 
 #' It crops along spatial dimensions, i.e. height and width.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param cropping Int, or tuple of 2 ints, or tuple of 2 tuples of 2 ints. - If int: the same symmetric cropping is applied to height and width. - If tuple of 2 ints: interpreted as two different symmetric cropping values for height and width: `(symmetric_height_crop, symmetric_width_crop)`. - If tuple of 2 tuples of 2 ints: interpreted as `((top_crop, bottom_crop), (left_crop, right_crop))`.
+#' @param cropping Int, or vector of 2 ints, or vector of 2 vectors of 2 ints. - If int: the same symmetric cropping is applied to height and width. - If vector of 2 ints: interpreted as two different symmetric cropping values for height and width: `(symmetric_height_crop, symmetric_width_crop)`. - If vector of 2 vectors of 2 ints: interpreted as `((top_crop, bottom_crop), (left_crop, right_crop))`.
 #' @param data_format A string, one of `"channels_last"` (default) or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, height, width)`. When unspecified, uses `image_data_format` value found in your Keras config file at `~/.keras/keras.json` (if exists). Defaults to `"channels_last"`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -1232,7 +1232,7 @@ layer_cropping_2d <- function(object, cropping = NULL, data_format = NULL, input
 #' Cropping layer for 3D data (e.g. spatial or spatio-temporal) (Cropping3D layer)
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param cropping Int, or tuple of 3 ints, or tuple of 3 tuples of 2 ints. - If int: the same symmetric cropping is applied to depth, height, and width. - If tuple of 3 ints: interpreted as three different symmetric cropping values for depth, height, and width: `(symmetric_dim1_crop, symmetric_dim2_crop, symmetric_dim3_crop)`. - If tuple of 3 tuples of 2 ints: interpreted as `((left_dim1_crop, right_dim1_crop), (left_dim2_crop, right_dim2_crop), (left_dim3_crop, right_dim3_crop))`.
+#' @param cropping Int, or vector of 3 ints, or vector of 3 vectors of 2 ints. - If int: the same symmetric cropping is applied to depth, height, and width. - If vector of 3 ints: interpreted as three different symmetric cropping values for depth, height, and width: `(symmetric_dim1_crop, symmetric_dim2_crop, symmetric_dim3_crop)`. - If vector of 3 vectors of 2 ints: interpreted as `((left_dim1_crop, right_dim1_crop), (left_dim2_crop, right_dim2_crop), (left_dim3_crop, right_dim3_crop))`.
 #' @param data_format A string, one of `"channels_last"` (default) or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. When unspecified, uses `image_data_format` value found in your Keras config file at `~/.keras/keras.json` (if exists). Defaults to `"channels_last"`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -1299,7 +1299,7 @@ layer_cudnn_gru <- function(object, units, kernel_initializer = "glorot_uniform"
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs. Default: `"glorot_uniform"`.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state. Default: `"orthogonal"`.
 #' @param bias_initializer Initializer for the bias vector. Default: `"zeros"`.
-#' @param unit_forget_bias Boolean (default `TRUE`). If `TRUE`, add 1 to the bias of the forget gate at initialization. Setting it to `TRUE` will also force `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al.]( https://github.com/mlresearch/v37/blob/gh-pages/jozefowicz15.pdf)
+#' @param unit_forget_bias Boolean (default `TRUE`). If `TRUE`, add 1 to the bias of the forget gate at initialization. Setting it to `TRUE` will also force `bias_initializer="zeros"`. This is recommended in \[Jozefowicz et al.\]( https://github.com/mlresearch/v37/blob/gh-pages/jozefowicz15.pdf)
 #' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `NULL`.
 #' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
 #' @param bias_regularizer Regularizer function applied to the bias vector. Default: `NULL`.
@@ -1335,8 +1335,8 @@ layer_cudnn_lstm <- function(object, units, kernel_initializer = "glorot_uniform
 #' CutMix is a data augmentation method where patches are cut and pasted between two images in the dataset, while the labels are also mixed proportionally to the area of the patches. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param factor A single float or a vector of two floats between 0 and 1. If a vector of numbers is passed, a `factor` is sampled between the two values. If a single float is passed, a value between 0 and the passed float is sampled. These values define the range from which the mixing weight is sampled. A higher factor increases the variability in patch sizes, leading to more diverse and larger mixed patches. Defaults to 1.
+#' @param seed Integer. Used to create a random seed.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -1372,7 +1372,7 @@ layer_cut_mix <- function(object, factor = 1.0, seed = NULL, data_format = NULL,
 #' @param bias_constraint Constraint function applied to the bias vector.
 #' @param lora_rank Optional integer. If set, the layer's forward pass will implement LoRA (Low-Rank Adaptation) with the provided rank. LoRA sets the layer's kernel to non-trainable and replaces it with a delta over the original kernel, obtained via multiplying two lower-rank trainable matrices. This can be useful to reduce the computation cost of fine-tuning large dense layers. You can also enable LoRA on an existing `Dense` layer by calling `layer.enable_lora(rank)`.
 #' @param lora_alpha Optional integer. If set, this parameter scales the low-rank adaptation delta (computed as the product of two lower-rank trainable matrices) during the forward pass. The delta is scaled by `lora_alpha / lora_rank`, allowing you to fine-tune the strength of the LoRA adjustment independently of `lora_rank`.
-#' @param quantization_config See the Keras documentation.
+#' @param quantization_config The quantization settings (a Keras `QuantizationConfig`) when the layer is built quantized; `NULL` (the default) for none.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1397,12 +1397,12 @@ layer_dense <- function(object, units, activation = NULL, use_bias = TRUE, kerne
 #' Depthwise convolution is a type of convolution in which each input channel is convolved with a different kernel (called a depthwise kernel). You can understand depthwise convolution as the first step in a depthwise separable convolution. It is implemented via the following steps: - Split the input into individual channels. - Convolve each channel with an individual depthwise kernel with `depth_multiplier` output channels. - Concatenate the convolved outputs along the channels axis. Unlike a regular 1D convolution, depthwise convolution does not mix information across different input channels. The `depth_multiplier` argument determines how many filters are applied to one input channel. As such, it controls the amount of output channels that are generated per input channel in the depthwise step.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param kernel_size int or tuple/list of 1 integer, specifying the size of the depthwise convolution window.
-#' @param strides int or tuple/list of 1 integer, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param kernel_size int or vector of 1 integer, specifying the size of the depthwise convolution window.
+#' @param strides int or vector of 1 integer, specifying the stride length of the convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input.
 #' @param depth_multiplier The number of depthwise convolution output channels for each input channel. The total number of depthwise convolution output channels will be equal to `input_channel * depth_multiplier`.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param dilation_rate int or tuple/list of 1 integers, specifying the dilation rate to use for dilated convolution.
+#' @param dilation_rate int or vector of 1 integers, specifying the dilation rate to use for dilated convolution.
 #' @param activation Activation function. If `NULL`, no activation is applied.
 #' @param use_bias bool, if `TRUE`, bias will be added to the output.
 #' @param depthwise_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
@@ -1434,12 +1434,12 @@ layer_depthwise_conv_1d <- function(object, kernel_size, strides = 1L, padding =
 #' Depthwise convolution is a type of convolution in which each input channel is convolved with a different kernel (called a depthwise kernel). You can understand depthwise convolution as the first step in a depthwise separable convolution. It is implemented via the following steps: - Split the input into individual channels. - Convolve each channel with an individual depthwise kernel with `depth_multiplier` output channels. - Concatenate the convolved outputs along the channels axis. Unlike a regular 2D convolution, depthwise convolution does not mix information across different input channels. The `depth_multiplier` argument determines how many filters are applied to one input channel. As such, it controls the amount of output channels that are generated per input channel in the depthwise step.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param kernel_size int or tuple/list of 2 integer, specifying the size of the depthwise convolution window.
-#' @param strides int or tuple/list of 2 integer, specifying the stride length of the depthwise convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param kernel_size int or vector of 2 integer, specifying the size of the depthwise convolution window.
+#' @param strides int or vector of 2 integer, specifying the stride length of the depthwise convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input.
 #' @param depth_multiplier The number of depthwise convolution output channels for each input channel. The total number of depthwise convolution output channels will be equal to `input_channel * depth_multiplier`.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param dilation_rate int or tuple/list of 2 integers, specifying the dilation rate to use for dilated convolution.
+#' @param dilation_rate int or vector of 2 integers, specifying the dilation rate to use for dilated convolution.
 #' @param activation Activation function. If `NULL`, no activation is applied.
 #' @param use_bias bool, if `TRUE`, bias will be added to the output.
 #' @param depthwise_initializer Initializer for the convolution kernel. If `NULL`, the default initializer (`"glorot_uniform"`) will be used.
@@ -1476,8 +1476,8 @@ layer_depthwise_conv_2d <- function(object, kernel_size, strides = c(1L, 1L), pa
 #' @param epsilon Error tolerance, typically a small fraction close to zero (e.g. 0.01). Higher values of epsilon increase the quantile approximation, and hence result in more unequal buckets, but could improve performance and resource consumption.
 #' @param output_mode Specification for the output of the layer. Values can be `"int"`, `"one_hot"`, `"multi_hot"`, or `"count"` configuring the layer as follows: - `"int"`: Return the discretized bin indices directly. - `"one_hot"`: Encodes each individual element in the input into an array the same size as `num_bins`, containing a 1 at the input's bin index. If the last dimension is size 1, will encode on that dimension.  If the last dimension is not size 1, will append a new dimension for the encoded output. - `"multi_hot"`: Encodes each sample in the input into a single array the same size as `num_bins`, containing a 1 for each bin index index present in the sample. Treats the last dimension as the sample dimension, if input shape is `(..., sample_length)`, output shape will be `(..., num_tokens)`. - `"count"`: As `"multi_hot"`, but the int array contains a count of the number of times the bin index appeared in the sample. Defaults to `"int"`.
 #' @param sparse Boolean. Only applicable to `"one_hot"`, `"multi_hot"`, and `"count"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
-#' @param dtype Data type, e.g. "float32".
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param dtype The dtype of the layer's computations and weights. Can also be a `keras.DTypePolicy`, which allows the computation and weight dtype to differ. Defaults to `NULL`. `NULL` means to use `keras.config.dtype_policy()`, which is a `float32` policy unless set to different value (via `keras.config.set_dtype_policy()`).
+#' @param name String name of the layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1501,7 +1501,7 @@ layer_discretization <- function(object, bin_boundaries = NULL, num_bins = NULL,
 #'
 #' @param inputs The inputs: a list of tensors, or the first of them with the others given unnamed after it (`layer_add(a, b)`); missing, the layer itself is returned.
 #' @param ... Further inputs (unnamed), then further arguments of the Keras layer (named, e.g. `name`).
-#' @param axes Integer or tuple of integers, axis or axes along which to take the dot product. If a tuple, should be two integers corresponding to the desired axis from the first input and the desired axis from the second input, respectively. Note that the size of the two selected axes must match, and that axis `0` (the batch axis) cannot be included. Axes: 1-based: 1 the batch axis, 2 the first feature axis, -1 the last; the batch axis (1) is an error naming both rules (the keras3 rule). The keras 2.x R interface passed this argument to Keras unchanged, 0-based: 0 the batch axis, 1 the first feature axis: `options(rkbridge.dialect = "keras2")` gives that meaning.
+#' @param axes Integer or vector of integers, axis or axes along which to take the dot product. If a vector, should be two integers corresponding to the desired axis from the first input and the desired axis from the second input, respectively. Note that the size of the two selected axes must match, and that axis `0` (the batch axis) cannot be included. Axes: 1-based: 1 the batch axis, 2 the first feature axis, -1 the last; the batch axis (1) is an error naming both rules (the keras3 rule). The keras 2.x R interface passed this argument to Keras unchanged, 0-based: 0 the batch axis, 1 the first feature axis: `options(rkbridge.dialect = "keras2")` gives that meaning.
 #' @param normalize Whether to L2-normalize samples along the dot product axis before taking the dot product. If set to `TRUE`, then the output of the dot product is the cosine proximity between the two samples.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -1565,9 +1565,9 @@ layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_s
 #' @param kernel_constraint Constraint function applied to the `kernel` weights matrix.
 #' @param bias_constraint Constraint function applied to the bias vector.
 #' @param lora_rank Optional integer. If set, the layer's forward pass will implement LoRA (Low-Rank Adaptation) with the provided rank. LoRA sets the layer's kernel to non-trainable and replaces it with a delta over the original kernel, obtained via multiplying two lower-rank trainable matrices (the factorization happens on the last dimension). This can be useful to reduce the computation cost of fine-tuning large dense layers. You can also enable LoRA on an existing `EinsumDense` layer by calling `layer.enable_lora(rank)`. lora_alpha: Optional integer. If set, this parameter scales the low-rank adaptation delta (computed as the product of two lower-rank trainable matrices) during the forward pass. The delta is scaled by `lora_alpha / lora_rank`, allowing you to fine-tune the strength of the LoRA adjustment independently of `lora_rank`.
-#' @param lora_alpha See the Keras documentation.
-#' @param gptq_unpacked_column_size See the Keras documentation.
-#' @param quantization_config See the Keras documentation.
+#' @param lora_alpha The LoRA scale: the low-rank update is multiplied by `lora_alpha / lora_rank`. `NULL` (the default) uses `lora_rank`, a scale of 1.
+#' @param gptq_unpacked_column_size For a kernel quantized with GPTQ: its number of columns before its low-bit values were packed together; `NULL` otherwise.
+#' @param quantization_config The quantization settings (a Keras `QuantizationConfig`) when the layer is built quantized; `NULL` (the default) for none.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1599,7 +1599,7 @@ layer_einsum_dense <- function(object, equation, output_shape, activation = NULL
 #' @param weights Optional floating-point matrix of size `(input_dim, output_dim)`. The initial embeddings values to use.
 #' @param lora_rank Optional integer. If set, the layer's forward pass will implement LoRA (Low-Rank Adaptation) with the provided rank. LoRA sets the layer's embeddings matrix to non-trainable and replaces it with a delta over the original matrix, obtained via multiplying two lower-rank trainable matrices. This can be useful to reduce the computation cost of fine-tuning large embedding layers. You can also enable LoRA on an existing `Embedding` layer by calling `layer.enable_lora(rank)`.
 #' @param lora_alpha Optional integer. If set, this parameter scales the low-rank adaptation delta (computed as the product of two lower-rank trainable matrices) during the forward pass. The delta is scaled by `lora_alpha / lora_rank`, allowing you to fine-tune the strength of the LoRA adjustment independently of `lora_rank`.
-#' @param quantization_config See the Keras documentation.
+#' @param quantization_config The quantization settings (a Keras `QuantizationConfig`) when the layer is built quantized; `NULL` (the default) for none.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1623,7 +1623,7 @@ layer_embedding <- function(object, input_dim, output_dim, embeddings_initialize
 #' Histogram equalization is a technique to adjust image intensities to enhance contrast by effectively spreading out the most frequent intensity values. This layer applies equalization on a channel-wise basis, which can improve the visibility of details in images. This layer works with both grayscale and color images, performing equalization independently on each color channel. At inference time, the equalization is consistently applied. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param value_range Optional list/tuple of 2 floats specifying the lower and upper limits of the input data values. Defaults to `[0, 255]`. If the input image has been scaled, use the appropriate range (e.g., `[0.0, 1.0]`). The equalization will be scaled to this range, and output values will be clipped accordingly.
+#' @param value_range Optional vector of 2 floats specifying the lower and upper limits of the input data values. Defaults to `[0, 255]`. If the input image has been scaled, use the appropriate range (e.g., `[0.0, 1.0]`). The equalization will be scaled to this range, and output values will be clipped accordingly.
 #' @param bins Integer specifying the number of histogram bins to use for equalization. Defaults to 256, which is suitable for 8-bit images. Larger values can provide more granular intensity redistribution.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
@@ -1852,7 +1852,7 @@ layer_global_max_pooling_3d <- function(object, data_format = NULL, keepdims = F
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param groups Integer, the number of groups for Group Normalization. Can be in the range `[1, N]` where N is the input dimension. The input dimension must be divisible by the number of groups. Defaults to 32.
-#' @param axis Integer or List/Tuple. The axis or axes to normalize across. Typically, this is the features axis/axes. The left-out axes are typically the batch axis/axes. -1 is the last dimension in the input. Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis Integer or List/Vector. The axis or axes to normalize across. Typically, this is the features axis/axes. The left-out axes are typically the batch axis/axes. -1 is the last dimension in the input. Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param epsilon Small float added to variance to avoid dividing by zero. Defaults to 1e-3.
 #' @param center If `TRUE`, add offset of `beta` to normalized tensor. If `FALSE`, `beta` is ignored. Defaults to `TRUE`.
 #' @param scale If `TRUE`, multiply by `gamma`. If `FALSE`, `gamma` is not used. When the next layer is linear (also e.g. `relu`), this can be disabled since the scaling will be done by the next layer. Defaults to `TRUE`.
@@ -1861,7 +1861,7 @@ layer_global_max_pooling_3d <- function(object, data_format = NULL, keepdims = F
 #' @param beta_regularizer Optional regularizer for the beta weight. NULL by default.
 #' @param gamma_regularizer Optional regularizer for the gamma weight. NULL by default.
 #' @param beta_constraint Optional constraint for the beta weight. NULL by default.
-#' @param gamma_constraint Optional constraint for the gamma weight. NULL by default.  Input shape: Arbitrary. Use the keyword argument `input_shape` (tuple of integers, does not include the samples axis) when using this layer as the first layer in a model. Output shape: Same shape as input.
+#' @param gamma_constraint Optional constraint for the gamma weight. NULL by default.  Input shape: Arbitrary. Use the keyword argument `input_shape` (vector of integers, does not include the samples axis) when using this layer as the first layer in a model. Output shape: Same shape as input.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -1898,7 +1898,7 @@ layer_group_normalization <- function(object, groups = 32L, axis = -1L, epsilon 
 #' @param activity_regularizer Regularizer for dense layer activity.
 #' @param kernel_constraint Constraint for dense layer kernels.
 #' @param bias_constraint Constraint for dense layer kernels.
-#' @param use_gate Boolean, whether to apply a gated attention mechanism. When TRUE, an additional gating branch is added based on the (Gated Attention for Large Language Models)[https://arxiv.org/abs/2505.06708]. It applies a sigmoid-activated linear projection to the query which then gates the attention output. This helps improve training stability and eliminates "attention sinks".
+#' @param use_gate Boolean, whether to apply a gated attention mechanism. When TRUE, an additional gating branch is added based on the (Gated Attention for Large Language Models)\[https://arxiv.org/abs/2505.06708\]. It applies a sigmoid-activated linear projection to the query which then gates the attention output. This helps improve training stability and eliminates "attention sinks".
 #' @param seed Optional integer to seed the dropout layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -1936,7 +1936,7 @@ layer_group_query_attention <- function(object, head_dim, num_query_heads, num_k
 #' @param activity_regularizer Regularizer for dense layer activity.
 #' @param kernel_constraint Constraint for dense layer kernels.
 #' @param bias_constraint Constraint for dense layer kernels.
-#' @param use_gate Boolean, whether to apply a gated attention mechanism. When TRUE, an additional gating branch is added based on the (Gated Attention for Large Language Models)[https://arxiv.org/abs/2505.06708]. It applies a sigmoid-activated linear projection to the query which then gates the attention output. This helps improve training stability and eliminates "attention sinks".
+#' @param use_gate Boolean, whether to apply a gated attention mechanism. When TRUE, an additional gating branch is added based on the (Gated Attention for Large Language Models)\[https://arxiv.org/abs/2505.06708\]. It applies a sigmoid-activated linear projection to the query which then gates the attention output. This helps improve training stability and eliminates "attention sinks".
 #' @param seed Optional integer to seed the dropout layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2038,14 +2038,14 @@ layer_gru_cell <- function(units, activation = "tanh", recurrent_activation = "s
 
 #' A preprocessing layer which crosses features using the "hashing trick" (HashedCrossing layer)
 #'
-#' This layer performs crosses of categorical features using the "hashing trick". Conceptually, the transformation can be thought of as: `hash(concatenate(features)) \% num_bins`. This layer currently only performs crosses of scalar inputs and batches of scalar inputs. Valid input shapes are `(batch_size, 1)`, `(batch_size,)` and `()`. **Note:** This layer wraps `tf.keras.layers.HashedCrossing`. It cannot be used as part of the compiled computation graph of a model with any backend other than TensorFlow. It can however be used with any backend when running eagerly. It can also always be used as part of an input preprocessing pipeline with any backend (outside the model itself), which is how we recommend to use this layer. **Note:** This layer is safe to use inside a `tf.data` pipeline (independently of which backend you're using).
+#' This layer performs crosses of categorical features using the "hashing trick". Conceptually, the transformation can be thought of as: `hash(concatenate(features)) % num_bins`. This layer currently only performs crosses of scalar inputs and batches of scalar inputs. Valid input shapes are `(batch_size, 1)`, `(batch_size,)` and `()`. **Note:** This layer wraps `tf.keras.layers.HashedCrossing`. It cannot be used as part of the compiled computation graph of a model with any backend other than TensorFlow. It can however be used with any backend when running eagerly. It can also always be used as part of an input preprocessing pipeline with any backend (outside the model itself), which is how we recommend to use this layer. **Note:** This layer is safe to use inside a `tf.data` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param num_bins Number of hash bins.
 #' @param output_mode Specification for the output of the layer. Values can be `"int"`, or `"one_hot"` configuring the layer as follows: - `"int"`: Return the integer bin indices directly. - `"one_hot"`: Encodes each individual element in the input into an array the same size as `num_bins`, containing a 1 at the input's bin index. Defaults to `"int"`.
 #' @param sparse Boolean. Only applicable to `"one_hot"` mode and only valid when using the TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
-#' @param name Name of the object (a string); by default Keras makes one up.
-#' @param dtype Data type, e.g. "float32".
+#' @param name String name of the layer.
+#' @param dtype The dtype of the layer's computations and weights. Can also be a `keras.DTypePolicy`, which allows the computation and weight dtype to differ. Defaults to `NULL`. `NULL` means to use `keras.config.dtype_policy()`, which is a `float32` policy unless set to different value (via `keras.config.set_dtype_policy()`).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2065,12 +2065,12 @@ layer_hashed_crossing <- function(object, num_bins, output_mode = "int", sparse 
 
 #' A preprocessing layer which hashes and bins categorical features (Hashing layer)
 #'
-#' This layer transforms categorical inputs to hashed output. It element-wise converts a ints or strings to ints in a fixed range. The stable hash function uses `tensorflow::ops::Fingerprint` to produce the same output consistently across all platforms. This layer uses [FarmHash64](https://github.com/google/farmhash) by default, which provides a consistent hashed output across different platforms and is stable across invocations, regardless of device and context, by mixing the input bits thoroughly. If you want to obfuscate the hashed output, you can also pass a random `salt` argument in the constructor. In that case, the layer will use the [SipHash64](https://github.com/google/highwayhash) hash function, with the `salt` value serving as additional input to the hash function. **Note:** This layer internally uses TensorFlow. It cannot be used as part of the compiled computation graph of a model with any backend other than TensorFlow. It can however be used with any backend when running eagerly. It can also always be used as part of an input preprocessing pipeline with any backend (outside the model itself), which is how we recommend to use this layer. **Note:** This layer is safe to use inside a `tf.data` pipeline (independently of which backend you're using). **Example (FarmHash64)** >>> layer = keras.layers.Hashing(num_bins=3) >>> inp = [['A'], ['B'], ['C'], ['D'], ['E']] >>> layer(inp) array([[1], [0], [1], [1], [2]])> **Example (FarmHash64) with a mask value** >>> layer = ker
+#' This layer transforms categorical inputs to hashed output. It element-wise converts a ints or strings to ints in a fixed range. The stable hash function uses `tensorflow::ops::Fingerprint` to produce the same output consistently across all platforms. This layer uses [FarmHash64](https://github.com/google/farmhash) by default, which provides a consistent hashed output across different platforms and is stable across invocations, regardless of device and context, by mixing the input bits thoroughly. If you want to obfuscate the hashed output, you can also pass a random `salt` argument in the constructor. In that case, the layer will use the [SipHash64](https://github.com/google/highwayhash) hash function, with the `salt` value serving as additional input to the hash function. **Note:** This layer internally uses TensorFlow. It cannot be used as part of the compiled computation graph of a model with any backend other than TensorFlow. It can however be used with any backend when running eagerly. It can also always be used as part of an input preprocessing pipeline with any backend (outside the model itself), which is how we recommend to use this layer. **Note:** This layer is safe to use inside a `tf.data` pipeline (independently of which backend you're using). **Example (FarmHash64)** >>> layer = keras.layers.Hashing(num_bins=3) >>> inp = \[\['A'\], \['B'\], \['C'\], \['D'\], \['E'\]\] >>> layer(inp) array(\[\[1\], \[0\], \[1\], \[1\], \[2\]\])> **Example (FarmHash64) with a mask value** >>> layer = ker
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param num_bins Number of hash bins. Note that this includes the `mask_value` bin, so the effective number of bins is `(num_bins - 1)` if `mask_value` is set.
 #' @param mask_value A value that represents masked inputs, which are mapped to index 0. `NULL` means no mask term will be added and the hashing will start at index 0. Defaults to `NULL`.
-#' @param salt A single unsigned integer or NULL. If passed, the hash function used will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). These should be non-zero. If `NULL`, uses the FarmHash64 hash function. It also supports tuple/list of 2 unsigned integer numbers, see reference paper for details. Defaults to `NULL`.
+#' @param salt A single unsigned integer or NULL. If passed, the hash function used will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). These should be non-zero. If `NULL`, uses the FarmHash64 hash function. It also supports vector of 2 unsigned integer numbers, see reference paper for details. Defaults to `NULL`.
 #' @param output_mode Specification for the output of the layer. Values can be `"int"`, `"one_hot"`, `"multi_hot"`, or `"count"` configuring the layer as follows: - `"int"`: Return the integer bin indices directly. - `"one_hot"`: Encodes each individual element in the input into an array the same size as `num_bins`, containing a 1 at the input's bin index. If the last dimension is size 1, will encode on that dimension. If the last dimension is not size 1, will append a new dimension for the encoded output. - `"multi_hot"`: Encodes each sample in the input into a single array the same size as `num_bins`, containing a 1 for each bin index index present in the sample. Treats the last dimension as the sample dimension, if input shape is `(..., sample_length)`, output shape will be `(..., num_tokens)`. - `"count"`: As `"multi_hot"`, but the int array contains a count of the number of times the bin index appeared in the sample. Defaults to `"int"`.
 #' @param sparse Boolean. Only applicable to `"one_hot"`, `"multi_hot"`, and `"count"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
@@ -2121,16 +2121,16 @@ layer_identity <- function(object, input_shape = NULL, batch_size = NULL, batch_
 #' @param num_oov_indices The number of out-of-vocabulary tokens to use. If this value is more than 1, OOV inputs are hashed or modulated to determine their OOV value (see `oov_method`). If this value is 0, OOV inputs will cause an error when calling the layer. Defaults to `1`.
 #' @param mask_token An integer token that represents masked inputs. When `output_mode` is `"int"`, the token is included in vocabulary and mapped to index 0. In other output modes, the token will not appear in the vocabulary and instances of the mask token in the input will be dropped. If set to NULL, no mask term will be added. Defaults to `NULL`.
 #' @param oov_token Only used when `invert` is `TRUE`. The token to return for OOV indices. Defaults to `-1`.
-#' @param vocabulary Optional. Either an array of integers or a string path to a text file. If passing an array, can pass a tuple, list, 1D NumPy array, or 1D tensor containing the integer vocbulary terms. If passing a file path, the file should contain one line per term in the vocabulary. If this argument is set, there is no need to `adapt()` the layer.
+#' @param vocabulary Optional. Either an array of integers or a string path to a text file. If passing an array, can pass a vector, list, 1D NumPy array, or 1D tensor containing the integer vocbulary terms. If passing a file path, the file should contain one line per term in the vocabulary. If this argument is set, there is no need to `adapt()` the layer.
 #' @param vocabulary_dtype The dtype of the vocabulary terms. Only `vocabulary_dtype='int64'` is supported at this time. Defaults to `"int64"`.
-#' @param idf_weights Only valid when `output_mode` is `"tf_idf"`. A tuple, list, 1D NumPy array, or 1D tensor or the same length as the vocabulary, containing the floating point inverse document frequency weights, which will be multiplied by per sample term counts for the final TF-IDF weight. If the `vocabulary` argument is set, and `output_mode` is `"tf_idf"`, this argument must be supplied.
+#' @param idf_weights Only valid when `output_mode` is `"tf_idf"`. A vector, list, 1D NumPy array, or 1D tensor or the same length as the vocabulary, containing the floating point inverse document frequency weights, which will be multiplied by per sample term counts for the final TF-IDF weight. If the `vocabulary` argument is set, and `output_mode` is `"tf_idf"`, this argument must be supplied.
 #' @param invert Only valid when `output_mode` is `"int"`. If `TRUE`, this layer will map indices to vocabulary items instead of mapping vocabulary items to indices. Defaults to `FALSE`.
 #' @param output_mode Specification for the output of the layer. Values can be `"int"`, `"one_hot"`, `"multi_hot"`, `"count"`, or `"tf_idf"` configuring the layer as follows: - `"int"`: Return the vocabulary indices of the input tokens. - `"one_hot"`: Encodes each individual element in the input into an array the same size as the vocabulary, containing a 1 at the element index. If the last dimension is size 1, will encode on that dimension. If the last dimension is not size 1, will append a new dimension for the encoded output. - `"multi_hot"`: Encodes each sample in the input into a single array the same size as the vocabulary, containing a 1 for each vocabulary term present in the sample. Treats the last dimension as the sample dimension, if input shape is `(..., sample_length)`, output shape will be `(..., num_tokens)`. - `"count"`: As `"multi_hot"`, but the int array contains a count of the number of times the token at that index appeared in the sample. - `"tf_idf"`: As `"multi_hot"`, but the TF-IDF algorithm is applied to find the value in each token slot. For `"int"` output, the output shape matches the input shape. For `"one_hot"` output, the output shape is `input_shape + (vocabulary_size,)`, where `input_shape` may have arbitrary rank. For other output modes (`"multi_hot"`, `"count"`, `"tf_idf"`), the output shape is `(batch_size, vocabulary_size)`. Defaults to `"int"`.
 #' @param sparse Boolean. Only applicable to `"multi_hot"`, `"count"`, and `"tf_idf"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
 #' @param pad_to_max_tokens Only applicable when `output_mode` is `"multi_hot"`, `"count"`, or `"tf_idf"`. If `TRUE`, the output will have its feature axis padded to `max_tokens` even if the number of unique tokens in the vocabulary is less than `max_tokens`, resulting in a tensor of shape `(batch_size, max_tokens)` regardless of vocabulary size. Defaults to `FALSE`.
-#' @param oov_method Only relevant when `num_oov_indices > 1`. Controls how OOV tokens are assigned to OOV buckets. - `"floormod"` (default): uses `token \% num_oov_indices`. Preserves backwards compatibility but can produce severe bucket imbalance when input IDs share a common factor with `num_oov_indices` (e.g. all-even IDs with an even bucket count). - `"farmhash"`: applies FarmHash64. Distributes OOV tokens uniformly regardless of the arithmetic structure of the input IDs. This parameter is ignored for string inputs, which always use FarmHash64.
-#' @param salt Only valid when `oov_method="farmhash"`. If passed, the hash function used for OOV bucket assignment will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). Can be a tuple or list of 2 integers, or a single integer (which is used for both key components). If `NULL` (default), FarmHash64 is used. Defaults to `NULL`.
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param oov_method Only relevant when `num_oov_indices > 1`. Controls how OOV tokens are assigned to OOV buckets. - `"floormod"` (default): uses `token % num_oov_indices`. Preserves backwards compatibility but can produce severe bucket imbalance when input IDs share a common factor with `num_oov_indices` (e.g. all-even IDs with an even bucket count). - `"farmhash"`: applies FarmHash64. Distributes OOV tokens uniformly regardless of the arithmetic structure of the input IDs. This parameter is ignored for string inputs, which always use FarmHash64.
+#' @param salt Only valid when `oov_method="farmhash"`. If passed, the hash function used for OOV bucket assignment will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). Can be a vector of 2 integers, or a single integer (which is used for both key components). If `NULL` (default), FarmHash64 is used. Defaults to `NULL`.
+#' @param name String name of the layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2154,9 +2154,9 @@ layer_integer_lookup <- function(object, max_tokens = NULL, num_oov_indices = 1L
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param `function` The function to be evaluated. Takes input tensor as first argument.
-#' @param output_shape Expected output shape from function. This argument can usually be inferred if not explicitly provided. Can be a tuple or function. If a tuple, it only specifies the first dimension onward; sample dimension is assumed either the same as the input: `output_shape = (input_shape[0], ) + output_shape` or, the input is `NULL` and the sample dimension is also `NULL`: `output_shape = (NULL, ) + output_shape`. If a function, it specifies the entire shape as a function of the input shape: `output_shape = f(input_shape)`.
+#' @param output_shape Expected output shape from function. This argument can usually be inferred if not explicitly provided. Can be a vector or function. If a vector, it only specifies the first dimension onward; sample dimension is assumed either the same as the input: `output_shape = (input_shape[0], ) + output_shape` or, the input is `NULL` and the sample dimension is also `NULL`: `output_shape = (NULL, ) + output_shape`. If a function, it specifies the entire shape as a function of the input shape: `output_shape = f(input_shape)`.
 #' @param mask Either NULL (indicating no masking) or a callable with the same signature as the `compute_mask` layer method, or a tensor that will be returned as output mask regardless of what the input is.
-#' @param arguments Optional dictionary of keyword arguments to be passed to the function.
+#' @param arguments Optional named list of keyword arguments to be passed to the function.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2179,7 +2179,7 @@ layer_lambda <- function(object, `function`, output_shape = NULL, mask = NULL, a
 #' Normalize the activations of the previous layer for each given example in a batch independently, rather than across a batch like Batch Normalization. i.e. applies a transformation that maintains the mean activation within each example close to 0 and the activation standard deviation close to 1. If `scale` or `center` are enabled, the layer will scale the normalized outputs by broadcasting them with a trainable variable `gamma`, and center the outputs by broadcasting with a trainable variable `beta`. `gamma` will default to a ones tensor and `beta` will default to a zeros tensor, so that centering and scaling are no-ops before training has begun. So, with scaling and centering enabled the normalization equations are as follows: Let the intermediate activations for a mini-batch to be the `inputs`. For each sample `x_i` in `inputs` with `k` features, we compute the mean and variance of the sample: ```python mean_i = sum(x_i[j] for j in range(k)) / k var_i = sum((x_i[j] - mean_i) ** 2 for j in range(k)) / k ``` and then compute a normalized `x_i_normalized`, including a small factor `epsilon` for numerical stability. ```python x_i_normalized = (x_i - mean_i) / sqrt(var_i + epsilon) ``` And finally `x_i_normalized ` is linearly transformed by `gamma` and `beta`, which are learned parameters: ```python output_i = x_i_normalized * gamma + beta ``` `gamma` and `beta` will span the axes of `inputs` specified in `axis`, and this part of the inputs' shape must be fully defined. For exam
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param axis Integer or List/Tuple. The axis or axes to normalize across. Typically, this is the features axis/axes. The left-out axes are typically the batch axis/axes. `-1` is the last dimension in the input. Defaults to `-1`. Axes: 1-based: 1 the batch axis, 2 the first feature axis, -1 the last; the batch axis (1) is an error naming both rules (the keras3 rule). The keras 2.x R interface passed this argument to Keras unchanged, 0-based: 0 the batch axis, 1 the first feature axis: `options(rkbridge.dialect = "keras2")` gives that meaning.
+#' @param axis Integer or List/Vector. The axis or axes to normalize across. Typically, this is the features axis/axes. The left-out axes are typically the batch axis/axes. `-1` is the last dimension in the input. Defaults to `-1`. Axes: 1-based: 1 the batch axis, 2 the first feature axis, -1 the last; the batch axis (1) is an error naming both rules (the keras3 rule). The keras 2.x R interface passed this argument to Keras unchanged, 0-based: 0 the batch axis, 1 the first feature axis: `options(rkbridge.dialect = "keras2")` gives that meaning.
 #' @param epsilon Small float added to variance to avoid dividing by zero. Defaults to 1e-3.
 #' @param center If TRUE, add offset of `beta` to normalized tensor. If FALSE, `beta` is ignored. Defaults to `TRUE`.
 #' @param scale If TRUE, multiply by `gamma`. If FALSE, `gamma` is not used. When the next layer is linear (also e.g. `nn.relu`), this can be disabled since the scaling will be done by the next layer. Defaults to `TRUE`.
@@ -2218,7 +2218,7 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs. Default: `"glorot_uniform"`.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state. Default: `"orthogonal"`.
 #' @param bias_initializer Initializer for the bias vector. Default: `"zeros"`.
-#' @param unit_forget_bias Boolean (default `TRUE`). If `TRUE`, add 1 to the bias of the forget gate at initialization. Setting it to `TRUE` will also force `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al.]( https://github.com/mlresearch/v37/blob/gh-pages/jozefowicz15.pdf)
+#' @param unit_forget_bias Boolean (default `TRUE`). If `TRUE`, add 1 to the bias of the forget gate at initialization. Setting it to `TRUE` will also force `bias_initializer="zeros"`. This is recommended in \[Jozefowicz et al.\]( https://github.com/mlresearch/v37/blob/gh-pages/jozefowicz15.pdf)
 #' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `NULL`.
 #' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
 #' @param bias_regularizer Regularizer function applied to the bias vector. Default: `NULL`.
@@ -2265,7 +2265,7 @@ layer_lstm <- function(object, units, activation = "tanh", recurrent_activation 
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs. Default: `"glorot_uniform"`.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state. Default: `"orthogonal"`.
 #' @param bias_initializer Initializer for the bias vector. Default: `"zeros"`.
-#' @param unit_forget_bias Boolean (default `TRUE`). If `TRUE`, add 1 to the bias of the forget gate at initialization. Setting it to `TRUE` will also force `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al.]( https://github.com/mlresearch/v37/blob/gh-pages/jozefowicz15.pdf)
+#' @param unit_forget_bias Boolean (default `TRUE`). If `TRUE`, add 1 to the bias of the forget gate at initialization. Setting it to `TRUE` will also force `bias_initializer="zeros"`. This is recommended in \[Jozefowicz et al.\]( https://github.com/mlresearch/v37/blob/gh-pages/jozefowicz15.pdf)
 #' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `NULL`.
 #' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
 #' @param bias_regularizer Regularizer function applied to the bias vector. Default: `NULL`.
@@ -2292,7 +2292,7 @@ layer_lstm_cell <- function(units, activation = "tanh", recurrent_activation = "
 #' For each timestep in the input tensor (dimension #1 in the tensor), if all values in the input tensor at that timestep are equal to `mask_value`, then the timestep will be masked (skipped) in all downstream layers (as long as they support masking). If any downstream layer does not support masking yet receives such an input mask, an exception will be raised.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param mask_value See the Keras documentation.
+#' @param mask_value Time steps whose features all equal this value are masked (skipped by the layers downstream). Defaults to 0.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2343,7 +2343,7 @@ layer_max_num_bounding_boxes <- function(object, max_number, fill_value = -1L, i
 #' @param strides int or NULL. Specifies how much the pooling window moves for each pooling step. If NULL, it will default to `pool_size`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param name String name of the layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2366,11 +2366,11 @@ layer_max_pooling_1d <- function(object, pool_size = 2L, strides = NULL, padding
 #' Downsamples the input along its spatial dimensions (height and width) by taking the maximum value over an input window (of size defined by `pool_size`) for each channel of the input. The window is shifted by `strides` along each dimension. The resulting output when using the `"valid"` padding option has a spatial shape (number of rows or columns) of: `output_shape = math.floor((input_shape - pool_size) / strides) + 1` (when `input_shape >= pool_size`) The resulting output shape when using the `"same"` padding option is: `output_shape = math.floor((input_shape - 1) / strides) + 1`
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param pool_size int or tuple of 2 integers, factors by which to downscale (dim1, dim2). If only one integer is specified, the same window length will be used for all dimensions.
-#' @param strides int or tuple of 2 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
+#' @param pool_size int or vector of 2 integers, factors by which to downscale (dim1, dim2). If only one integer is specified, the same window length will be used for all dimensions.
+#' @param strides int or vector of 2 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param name String name of the layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2395,11 +2395,11 @@ layer_max_pooling_2d <- function(object, pool_size = c(2L, 2L), strides = NULL, 
 #' Downsamples the input along its spatial dimensions (depth, height, and width) by taking the maximum value over an input window (of size defined by `pool_size`) for each channel of the input. The window is shifted by `strides` along each dimension.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param pool_size int or tuple of 3 integers, factors by which to downscale (dim1, dim2, dim3). If only one integer is specified, the same window length will be used for all dimensions.
-#' @param strides int or tuple of 3 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
+#' @param pool_size int or vector of 3 integers, factors by which to downscale (dim1, dim2, dim3). If only one integer is specified, the same window length will be used for all dimensions.
+#' @param strides int or vector of 3 integers, or NULL. Strides values. If NULL, it will default to `pool_size`. If only one int is specified, the same stride size will be used for all dimensions.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param name String name of the layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2542,7 +2542,7 @@ layer_mix_up <- function(object, alpha = 0.2, data_format = NULL, seed = NULL, i
 #' @param activity_regularizer Regularizer for dense layer activity.
 #' @param kernel_constraint Constraint for dense layer kernels.
 #' @param bias_constraint Constraint for dense layer kernels.
-#' @param use_gate Boolean, whether to apply a gated attention mechanism. When TRUE, an additional gating branch is added based on the (Gated Attention for Large Language Models)[https://arxiv.org/abs/2505.06708]. It applies a sigmoid-activated linear projection to the query which then gates the attention output. This helps improve training stability and eliminates "attention sinks".
+#' @param use_gate Boolean, whether to apply a gated attention mechanism. When TRUE, an additional gating branch is added based on the (Gated Attention for Large Language Models)\[https://arxiv.org/abs/2505.06708\]. It applies a sigmoid-activated linear projection to the query which then gates the attention output. This helps improve training stability and eliminates "attention sinks".
 #' @param seed Optional integer to seed the dropout layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2591,7 +2591,7 @@ layer_multiply <- function(inputs, ..., input_shape = NULL, batch_size = NULL, b
 #' This layer will shift and scale inputs into a distribution centered around 0 with standard deviation 1. It accomplishes this by precomputing the mean and variance of the data, and calling `(input - mean) / sqrt(var)` at runtime. The mean and variance values for the layer must be either supplied on construction or learned via `adapt()`. `adapt()` will compute the mean and variance of the data and store them as the layer's weights. `adapt()` should be called before `fit()`, `evaluate()`, or `predict()`. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param axis Integer, tuple of integers, or NULL. The axis or axes that should have a separate mean and variance for each index in the shape. For example, if shape is `(NULL, 5)` and `axis=1`, the layer will track 5 separate mean and variance values for the last axis. If `axis` is set to `NULL`, the layer will normalize all elements in the input by a scalar mean and variance. When `-1`, the last axis of the input is assumed to be a feature dimension and is normalized per index. Note that in the specific case of batched scalar inputs where the only axis is the batch axis, the default will normalize each index in the batch separately. In this case, consider passing `axis=None`. Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis Integer, vector of integers, or NULL. The axis or axes that should have a separate mean and variance for each index in the shape. For example, if shape is `(NULL, 5)` and `axis=1`, the layer will track 5 separate mean and variance values for the last axis. If `axis` is set to `NULL`, the layer will normalize all elements in the input by a scalar mean and variance. When `-1`, the last axis of the input is assumed to be a feature dimension and is normalized per index. Note that in the specific case of batched scalar inputs where the only axis is the batch axis, the default will normalize each index in the batch separately. In this case, consider passing `axis=None`. Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param mean The mean value(s) to use during normalization. The passed value(s) will be broadcast to the shape of the kept axes above; if the value(s) cannot be broadcast, an error will be raised when this layer's `build()` method is called. `mean` and `variance` must be specified together.
 #' @param variance The variance value(s) to use during normalization. The passed value(s) will be broadcast to the shape of the kept axes above; if the value(s) cannot be broadcast, an error will be raised when this layer's `build()` method is called. `mean` and `variance` must be specified together.
 #' @param invert If `TRUE`, this layer will apply the inverse transformation to its inputs: it would turn a normalized input back into its original form.
@@ -2617,7 +2617,7 @@ layer_normalization <- function(object, axis = -1L, mean = NULL, variance = NULL
 #' Useful e.g. connecting RNNs and convnets.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param dims Tuple of integers. Permutation pattern does not include the batch dimension. Indexing starts at 1. For instance, `(1, 3, 2)` permutes the second and third dimensions of the input. Counted as Keras counts them (passed unchanged, in both R interfaces).
+#' @param dims Vector of integers. Permutation pattern does not include the batch dimension. Indexing starts at 1. For instance, `(1, 3, 2)` permutes the second and third dimensions of the input. Counted as Keras counts them (passed unchanged, in both R interfaces).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2640,8 +2640,8 @@ layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, b
 #' This class is useful to build a preprocessing pipeline, in particular an image data augmentation pipeline. Compared to a `Sequential` model, `Pipeline` features a few important differences: - It's not a `Model`, just a plain layer. - When the layers in the pipeline are compatible with `tf.data`, the pipeline will also remain `tf.data` compatible. That is to say, the pipeline will not attempt to convert its inputs to backend-native tensors when in a tf.data context (unlike a `Sequential` model).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param layers See the Keras documentation.
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param layers A list of layers (preprocessing layers), applied in order.
+#' @param name String name of the layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2664,11 +2664,11 @@ layer_pipeline <- function(object, layers, name = NULL, input_shape = NULL, batc
 #' This layer can be thought of as an all-in-one image augmentation layer. The policy implemented by this layer has been benchmarked extensively and is effective on a wide variety of datasets. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param value_range The range of the input values, e.g. `c(0, 255)`.
-#' @param num_ops See the Keras documentation.
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param interpolation Interpolation method: "bilinear", "nearest", ...
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param value_range The range of values the input image can take. Default is `(0, 255)`. Typically, this would be `(0, 1)` for normalized images or `(0, 255)` for raw images.
+#' @param num_ops The number of augmentation operations to apply sequentially to each image. Default is 2.
+#' @param factor The strength of the augmentation as a normalized value between 0 and 1. Default is 0.5.
+#' @param interpolation The interpolation method to use for resizing operations. Options include `nearest`, `bilinear`. Default is `bilinear`.
+#' @param seed Integer. Used to create a random seed.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2692,8 +2692,8 @@ layer_rand_augment <- function(object, value_range = c(0L, 255L), num_ops = 2L, 
 #' This layer will randomly increase/reduce the brightness for the input RGB images. At inference time, the output will be identical to the input. Call the layer with `training=True` to adjust the brightness of the input. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Float or a list/tuple of 2 floats between -1.0 and 1.0. The factor is used to determine the lower bound and upper bound of the brightness adjustment. A float value will be chosen randomly between the limits. When -1.0 is chosen, the output image will be black, and when 1.0 is chosen, the image will be fully white. When only one float is provided, eg, 0.2, then -0.2 will be used for lower bound and 0.2 will be used for upper bound.
-#' @param value_range Optional list/tuple of 2 floats for the lower and upper limit of the values of the input data. To make no change, use `[0.0, 1.0]`, e.g., if the image input has been scaled before this layer. Defaults to `[0.0, 255.0]`. The brightness adjustment will be scaled to this range, and the output values will be clipped to this range.
+#' @param factor Float or a vector of 2 floats between -1.0 and 1.0. The factor is used to determine the lower bound and upper bound of the brightness adjustment. A float value will be chosen randomly between the limits. When -1.0 is chosen, the output image will be black, and when 1.0 is chosen, the image will be fully white. When only one float is provided, eg, 0.2, then -0.2 will be used for lower bound and 0.2 will be used for upper bound.
+#' @param value_range Optional vector of 2 floats for the lower and upper limit of the values of the input data. To make no change, use `[0.0, 1.0]`, e.g., if the image input has been scaled before this layer. Defaults to `[0.0, 255.0]`. The brightness adjustment will be scaled to this range, and the output values will be clipped to this range.
 #' @param seed optional integer, for fixed RNG behavior.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2717,10 +2717,10 @@ layer_random_brightness <- function(object, factor, value_range = c(0L, 255L), s
 #' The sharpness operation first converts an image to gray scale, then back to color. It then takes a weighted average between original image and the degenerated image. This makes colors appear more dull. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
+#' @param factor A vector of two floats or a single float. `factor` controls the extent to which the image sharpness is impacted. `factor=0.0` makes this layer perform a no-op operation, while a value of 1.0 uses the degenerated result entirely. Values between 0 and 1 result in linear interpolation between the original image and the sharpened image. Values should be between `0.0` and `1.0`. If a vector is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. In order to ensure the value is always the same, please pass a vector with two identical floats: `(0.5, 0.5)`.
 #' @param value_range The range of the input values, e.g. `c(0, 255)`.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2743,12 +2743,12 @@ layer_random_color_degeneration <- function(object, factor, value_range = c(0L, 
 #' and hue image processing operation sequentially and randomly on the input. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param value_range The range of the input values, e.g. `c(0, 255)`.
-#' @param brightness_factor See the Keras documentation.
-#' @param contrast_factor See the Keras documentation.
-#' @param saturation_factor See the Keras documentation.
-#' @param hue_factor See the Keras documentation.
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param value_range the range of values the incoming images will have. Represented as a two number vector written \[low, high\]. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
+#' @param brightness_factor Float or a vector of 2 floats between -1.0 and 1.0. The factor is used to determine the lower bound and upper bound of the brightness adjustment. A float value will be chosen randomly between the limits. When -1.0 is chosen, the output image will be black, and when 1.0 is chosen, the image will be fully white. When only one float is provided, eg, 0.2, then -0.2 will be used for lower bound and 0.2 will be used for upper bound.
+#' @param contrast_factor a positive float represented as fraction of value, or a vector of size 2 representing lower and upper bound. When represented as a single float, lower = upper. The contrast factor will be randomly picked between `[1.0 - lower, 1.0 + upper]`. For any pixel x in the channel, the output will be `(x - mean) * factor + mean` where `mean` is the mean value of the channel.
+#' @param saturation_factor A vector of two floats or a single float. `factor` controls the extent to which the image saturation is impacted. `factor=0.5` makes this layer perform a no-op operation. `factor=0.0` makes the image fully grayscale. `factor=1.0` makes the image fully saturated. Values should be between `0.0` and `1.0`. If a vector is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. To ensure the value is always the same, pass a vector with two identical floats: `(0.5, 0.5)`.
+#' @param hue_factor A single float or a vector of two floats. `factor` controls the extent to which the image hue is impacted. `factor=0.0` makes this layer perform a no-op operation, while a value of `1.0` performs the most aggressive contrast adjustment available. If a vector is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. In order to ensure the value is always the same, please pass a vector with two identical floats: `(0.5, 0.5)`.
+#' @param seed Integer. Used to create a random seed.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2772,9 +2772,9 @@ layer_random_color_jitter <- function(object, value_range = c(0L, 255L), brightn
 #' This layer will randomly adjust the contrast of an image or images by a random factor. Contrast is adjusted independently for each channel of each image during training. For each channel, this layer computes the mean of the image pixels in the channel and then adjusts each component `x` of each pixel to `(x - mean) * contrast_factor + mean`. Input pixel values can be of any range (e.g. `[0., 1.)` or `[0, 255]`) and in integer or floating point dtype. By default, the layer will output floats. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param value_range The range of the input values, e.g. `c(0, 255)`.
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param factor a positive float represented as fraction of value, or a vector of size 2 representing lower and upper bound. When represented as a single float, lower = upper. The contrast factor will be randomly picked between `[1.0 - lower, 1.0 + upper]`. For any pixel x in the channel, the output will be `(x - mean) * factor + mean` where `mean` is the mean value of the channel.
+#' @param value_range the range of values the incoming images will have. Represented as a two-number vector written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
+#' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2797,11 +2797,11 @@ layer_random_contrast <- function(object, factor, value_range = c(0L, 255L), see
 #' During training, this layer will randomly choose a location to crop images down to a target size. The layer will crop all the images in the same batch to the same cropping location. At inference time, and during training if an input image is smaller than the target size, the input will be resized and cropped so as to return the largest possible window in the image that matches the target aspect ratio. If you need to apply random cropping at inference time, set `training` to TRUE when calling the layer. Input pixel values can be of any range (e.g. `[0., 1.)` or `[0, 255]`) and of integer or floating point dtype. By default, the layer will output floats. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param height See the Keras documentation.
-#' @param width See the Keras documentation.
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param height Integer, the height of the output shape.
+#' @param width Integer, the width of the output shape.
+#' @param seed Integer. Used to create a random seed.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param name String name of the layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2824,13 +2824,13 @@ layer_random_crop <- function(object, height, width, seed = NULL, data_format = 
 #' This layer distorts input images by applying elastic deformations, simulating a physically realistic transformation. The magnitude of the distortion is controlled by the `scale` parameter, while the `factor` determines the probability of applying the transformation. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param scale See the Keras documentation.
-#' @param interpolation Interpolation method: "bilinear", "nearest", ...
-#' @param fill_mode How points outside the input are filled: "constant", "reflect", "wrap" or "nearest".
-#' @param fill_value The value used for points outside the input with fill_mode "constant".
-#' @param value_range The range of the input values, e.g. `c(0, 255)`.
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param factor A single float or a vector of two floats. `factor` controls the probability of applying the transformation. - `factor=0.0` ensures no erasing is applied. - `factor=1.0` means erasing is always applied. - If a vector `(min, max)` is provided, a probability value is sampled between `min` and `max` for each image. - If a single float is provided, a probability is sampled between `0.0` and the given float. Default is 1.0.
+#' @param scale A float or a vector of two floats defining the magnitude of the distortion applied. - If a vector `(min, max)` is provided, a random scale value is sampled within this range. - If a single float is provided, a random scale value is sampled between `0.0` and the given float. Default is 1.0.
+#' @param interpolation Interpolation mode. Supported values: `"nearest"`, `"bilinear"`.
+#' @param fill_mode Points outside the boundaries of the input are filled according to the given mode. Available methods are `"constant"`, `"nearest"`, `"wrap"` and `"reflect"`. Defaults to `"constant"`. - `"reflect"`: `(d c b a | a b c d | d c b a)` The input is extended by reflecting about the edge of the last pixel. - `"constant"`: `(k k k k | a b c d | k k k k)` The input is extended by filling all values beyond the edge with the same constant value k specified by `fill_value`. - `"wrap"`: `(a b c d | a b c d | a b c d)` The input is extended by wrapping around to the opposite edge. - `"nearest"`: `(a a a a | a b c d | d d d d)` The input is extended by the nearest pixel. Note that when using torch backend, `"reflect"` is redirected to `"mirror"` `(c d c b | a b c d | c b a b)` because torch does not support `"reflect"`. Note that torch backend does not support `"wrap"`.
+#' @param fill_value a float represents the value to be filled outside the boundaries when `fill_mode="constant"`.
+#' @param value_range the range of values the incoming images will have. Represented as a two-number vector written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
+#' @param seed Integer. Used to create a random seed.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2854,11 +2854,11 @@ layer_random_elastic_transform <- function(object, factor = 1.0, scale = 1.0, in
 #' Random Erasing is a data augmentation method where random patches of an image are erased (replaced by a constant value or noise) during training to improve generalization. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param scale See the Keras documentation.
-#' @param fill_value The value used for points outside the input with fill_mode "constant".
-#' @param value_range The range of the input values, e.g. `c(0, 255)`.
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param factor A single float or a vector of two floats. `factor` controls the probability of applying the transformation. - `factor=0.0` ensures no erasing is applied. - `factor=1.0` means erasing is always applied. - If a vector `(min, max)` is provided, a probability value is sampled between `min` and `max` for each image. - If a single float is provided, a probability is sampled between `0.0` and the given float. Default is 1.0.
+#' @param scale A vector of two floats representing the aspect ratio range of the erased patch. This defines the width-to-height ratio of the patch to be erased. It can help control the rw shape of the erased region. Default is (0.02, 0.33).
+#' @param fill_value A value to fill the erased region with. This can be set to a constant value or `NULL` to sample a random value from a normal distribution. Default is `NULL`.
+#' @param value_range the range of values the incoming images will have. Represented as a two-number vector written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
+#' @param seed Integer. Used to create a random seed.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2882,8 +2882,8 @@ layer_random_erasing <- function(object, factor = 1.0, scale = c(0.02, 0.33), fi
 #' This layer will flip the images horizontally and or vertically based on the `mode` attribute. During inference time, the output will be identical to input. Call the layer with `training=True` to flip the input. Input pixel values can be of any range (e.g. `[0., 1.)` or `[0, 255]`) and of integer or floating point dtype. By default, the layer will output floats. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param mode See the Keras documentation.
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param mode String indicating which flip mode to use. Can be `"horizontal"`, `"vertical"`, or `"horizontal_and_vertical"`. `"horizontal"` is a left-right flip and `"vertical"` is a top-bottom flip. Defaults to `"horizontal_and_vertical"`
+#' @param seed Integer. Used to create a random seed.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2907,12 +2907,12 @@ layer_random_flip <- function(object, mode = "horizontal_and_vertical", seed = N
 #' This layer performs a Gaussian blur operation on input images with a randomly selected degree of blurring, controlled by the `factor` and `sigma` arguments. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param kernel_size See the Keras documentation.
-#' @param sigma See the Keras documentation.
-#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param factor A single float or a vector of two floats. `factor` controls the extent to which the image hue is impacted. `factor=0.0` makes this layer perform a no-op operation, while a value of `1.0` performs the most aggressive blurring available. If a vector is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. Default is 1.0.
+#' @param kernel_size Integer. Size of the Gaussian kernel used for blurring. Must be an odd integer. Default is 3.
+#' @param sigma Float or vector of two floats. Standard deviation of the Gaussian kernel. Controls the intensity of the blur. If a vector is provided, a value is sampled between the two for each image. Default is 1.0.
+#' @param value_range the range of values the incoming images will have. Represented as a two-number vector written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -2935,8 +2935,8 @@ layer_random_gaussian_blur <- function(object, factor = 1.0, kernel_size = 3L, s
 #' This layer randomly converts input images to grayscale with a specified factor. When applied, it maintains the original number of channels but sets all channels to the same grayscale value. This can be useful for data augmentation and training models to be robust to color variations. The conversion preserves the perceived luminance of the original color image using standard RGB to grayscale conversion coefficients. Images that are not selected for conversion remain unchanged. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param factor Float between 0 and 1, specifying the factor of converting each image to grayscale. Defaults to 0.5. A value of 1.0 means all images will be converted, while 0.0 means no images will be converted.
+#' @param data_format String, one of `"channels_last"` (default) or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`.
 #' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -2960,8 +2960,8 @@ layer_random_grayscale <- function(object, factor = 0.5, data_format = NULL, see
 #' This layer will randomly increase/reduce the hue for the input RGB images. The image hue is adjusted by converting the image(s) to HSV and rotating the hue channel (H) by delta. The image is then converted back to RGB. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor A single float or a tuple of two floats. `factor` controls the extent to which the image hue is impacted. `factor=0.0` makes this layer perform a no-op operation, while a value of `1.0` performs the most aggressive contrast adjustment available. If a tuple is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. In order to ensure the value is always the same, please pass a tuple with two identical floats: `(0.5, 0.5)`.
-#' @param value_range the range of values the incoming images will have. Represented as a two-number tuple written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
+#' @param factor A single float or a vector of two floats. `factor` controls the extent to which the image hue is impacted. `factor=0.0` makes this layer perform a no-op operation, while a value of `1.0` performs the most aggressive contrast adjustment available. If a vector is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. In order to ensure the value is always the same, please pass a vector with two identical floats: `(0.5, 0.5)`.
+#' @param value_range the range of values the incoming images will have. Represented as a two-number vector written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
@@ -2986,9 +2986,9 @@ layer_random_hue <- function(object, factor, value_range = c(0L, 255L), data_for
 #' This layer randomly inverts the colors of input images with a specified probability range. When applied, each image has a chance of having its colors inverted, where the pixel values are transformed to their complementary values. Images that are not selected for inversion remain unchanged. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param value_range The range of the input values, e.g. `c(0, 255)`.
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param factor A single float or a vector of two floats. `factor` controls the probability of inverting the image colors. If a vector is provided, the value is sampled between the two values for each image, where `factor[0]` is the minimum and `factor[1]` is the maximum probability. If a single float is provided, a value between `0.0` and the provided float is sampled. Defaults to `(0, 1)`.
+#' @param value_range a vector or a list of two elements. The first value represents the lower bound for values in passed images, the second represents the upper bound. Images passed to the layer should have values within `value_range`. Defaults to `(0, 255)`.
+#' @param seed Integer. Used to create a random seed.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -3012,11 +3012,11 @@ layer_random_invert <- function(object, factor = 1.0, value_range = c(0L, 255L),
 #' This layer distorts the perspective of input images by shifting their corner points, simulating a 3D-like transformation. The amount of distortion is controlled by the `factor` and `scale` parameters. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param scale See the Keras documentation.
-#' @param interpolation Interpolation method: "bilinear", "nearest", ...
-#' @param fill_value The value used for points outside the input with fill_mode "constant".
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param factor A float or a vector of two floats. Represents the probability of applying the perspective transformation to each image in the batch. - `factor=0.0` ensures no transformation is applied. - `factor=1.0` means the transformation is always applied. - If a vector `(min, max)` is provided, a probability is randomly sampled between `min` and `max` for each image. - If a single float is given, the probability is sampled between `0.0` and the provided float. Default is 1.0.
+#' @param scale A float defining the relative amount of perspective shift. Determines how much the image corners are displaced, affecting the intensity of the perspective effect.
+#' @param interpolation Interpolation mode. Supported values: `"nearest"`, `"bilinear"`.
+#' @param fill_value a float represents the value to be filled outside the boundaries when `fill_mode="constant"`.
+#' @param seed Integer. Used to create a random seed.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -3040,8 +3040,8 @@ layer_random_perspective <- function(object, factor = 1.0, scale = 1.0, interpol
 #' **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param factor integer, the number of bits to keep for each channel. Must be a value between 1-8.
+#' @param value_range a vector or a list of two elements. The first value represents the lower bound for values in passed images, the second represents the upper bound. Images passed to the layer should have values within `value_range`. Defaults to `(0, 255)`.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param seed Integer seed for the random operations (reproducible results).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
@@ -3066,12 +3066,12 @@ layer_random_posterization <- function(object, factor, value_range = c(0L, 255L)
 #' This layer will apply random rotations to each image, filling empty space according to `fill_mode`. By default, random rotations are only applied during training. At inference time, the layer does nothing. If you need to apply random rotations at inference time, pass `training=True` when calling the layer. Input pixel values can be of any range (e.g. `[0., 1.)` or `[0, 255]`) and of integer or floating point dtype. By default, the layer will output floats. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param fill_mode How points outside the input are filled: "constant", "reflect", "wrap" or "nearest".
-#' @param interpolation Interpolation method: "bilinear", "nearest", ...
-#' @param seed Integer seed for the random operations (reproducible results).
-#' @param fill_value The value used for points outside the input with fill_mode "constant".
-#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param factor a float represented as fraction of 2 Pi, or a vector of size 2 representing lower and upper bound for rotating clockwise and counter-clockwise. A positive values means rotating counter clock-wise, while a negative value means clock-wise. When represented as a single float, this value is used for both the upper and lower bound. For instance, `factor=(-0.2, 0.3)` results in an output rotation by a random amount in the range `[-20% * 360, 30% * 360]`. `factor=0.2` results in an output rotating by a random amount in the range `[-20% * 360, 20% * 360]`.
+#' @param fill_mode Points outside the boundaries of the input are filled according to the given mode (one of `{"constant", "reflect", "wrap", "nearest"}`). - *reflect*: `(d c b a | a b c d | d c b a)` The input is extended by reflecting about the edge of the last pixel. - *constant*: `(k k k k | a b c d | k k k k)` The input is extended by filling all values beyond the edge with the same constant value k = 0. - *wrap*: `(a b c d | a b c d | a b c d)` The input is extended by wrapping around to the opposite edge. - *nearest*: `(a a a a | a b c d | d d d d)` The input is extended by the nearest pixel.
+#' @param interpolation Interpolation mode. Supported values: `"nearest"`, `"bilinear"`.
+#' @param seed Integer. Used to create a random seed.
+#' @param fill_value a float represents the value to be filled outside the boundaries when `fill_mode="constant"`.
+#' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3094,8 +3094,8 @@ layer_random_rotation <- function(object, factor, fill_mode = "reflect", interpo
 #' This layer will randomly increase/reduce the saturation for the input RGB images. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor A tuple of two floats or a single float. `factor` controls the extent to which the image saturation is impacted. `factor=0.5` makes this layer perform a no-op operation. `factor=0.0` makes the image fully grayscale. `factor=1.0` makes the image fully saturated. Values should be between `0.0` and `1.0`. If a tuple is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. To ensure the value is always the same, pass a tuple with two identical floats: `(0.5, 0.5)`.
-#' @param value_range the range of values the incoming images will have. Represented as a two-number tuple written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
+#' @param factor A vector of two floats or a single float. `factor` controls the extent to which the image saturation is impacted. `factor=0.5` makes this layer perform a no-op operation. `factor=0.0` makes the image fully grayscale. `factor=1.0` makes the image fully saturated. Values should be between `0.0` and `1.0`. If a vector is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. To ensure the value is always the same, pass a vector with two identical floats: `(0.5, 0.5)`.
+#' @param value_range the range of values the incoming images will have. Represented as a two-number vector written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
 #' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
@@ -3120,10 +3120,10 @@ layer_random_saturation <- function(object, factor, value_range = c(0L, 255L), d
 #' The sharpness operation first performs a blur, then blends between the original image and the processed image. This operation adjusts the clarity of the edges in an image, ranging from blurred to enhanced sharpness. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param factor Strength of the random transformation: a number, or `c(lower, upper)`.
-#' @param value_range The range of the input values, e.g. `c(0, 255)`.
+#' @param factor A vector of two floats or a single float. `factor` controls the extent to which the image sharpness is impacted. `factor=0.0` results in a fully blurred image, `factor=0.5` applies no operation (preserving the original image), and `factor=1.0` enhances the sharpness beyond the original. Values should be between `0.0` and `1.0`. If a vector is used, a `factor` is sampled between the two values for every image augmented. If a single float is used, a value between `0.0` and the passed float is sampled. To ensure the value is always the same, pass a vector with two identical floats: `(0.5, 0.5)`.
+#' @param value_range the range of values the incoming images will have. Represented as a two-number vector written `[low, high]`. This is typically either `[0, 1]` or `[0, 255]` depending on how your preprocessing pipeline is set up.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3146,13 +3146,13 @@ layer_random_sharpness <- function(object, factor, value_range = c(0L, 255L), da
 #' images. This layer shears the input images along the x-axis and/or y-axis by a randomly selected factor within the specified range. The shear transformation is applied to each image independently in a batch. Empty regions created during the transformation are filled according to the `fill_mode` and `fill_value` parameters. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param x_factor See the Keras documentation.
-#' @param y_factor See the Keras documentation.
-#' @param interpolation Interpolation method: "bilinear", "nearest", ...
-#' @param fill_mode How points outside the input are filled: "constant", "reflect", "wrap" or "nearest".
-#' @param fill_value The value used for points outside the input with fill_mode "constant".
+#' @param x_factor A vector of two floats. For each augmented image, a value is sampled from the provided range. If a float is passed, the range is interpreted as `(0, x_factor)`. Values represent a percentage of the image to shear over. For example, 0.3 shears pixels up to 30% of the way across the image. All provided values should be positive.
+#' @param y_factor A vector of two floats. For each augmented image, a value is sampled from the provided range. If a float is passed, the range is interpreted as `(0, y_factor)`. Values represent a percentage of the image to shear over. For example, 0.3 shears pixels up to 30% of the way across the image. All provided values should be positive.
+#' @param interpolation Interpolation mode. Supported values: `"nearest"`, `"bilinear"`.
+#' @param fill_mode Points outside the boundaries of the input are filled according to the given mode. Available methods are `"constant"`, `"nearest"`, `"wrap"` and `"reflect"`. Defaults to `"constant"`. - `"reflect"`: `(d c b a | a b c d | d c b a)` The input is extended by reflecting about the edge of the last pixel. - `"constant"`: `(k k k k | a b c d | k k k k)` The input is extended by filling all values beyond the edge with the same constant value `k` specified by `fill_value`. - `"wrap"`: `(a b c d | a b c d | a b c d)` The input is extended by wrapping around to the opposite edge. - `"nearest"`: `(a a a a | a b c d | d d d d)` The input is extended by the nearest pixel. Note that when using torch backend, `"reflect"` is redirected to `"mirror"` `(c d c b | a b c d | c b a b)` because torch does not support `"reflect"`. Note that torch backend does not support `"wrap"`.
+#' @param fill_value A float representing the value to be filled outside the boundaries when `fill_mode="constant"`.
 #' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
-#' @param seed Integer seed for the random operations (reproducible results).
+#' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3175,13 +3175,13 @@ layer_random_shear <- function(object, x_factor = 0.0, y_factor = 0.0, interpola
 #' This layer will apply random translations to each image during training, filling empty space according to `fill_mode`. Input pixel values can be of any range (e.g. `[0., 1.)` or `[0, 255]`) and of integer or floating point dtype. By default, the layer will output floats. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param height_factor See the Keras documentation.
-#' @param width_factor See the Keras documentation.
-#' @param fill_mode How points outside the input are filled: "constant", "reflect", "wrap" or "nearest".
-#' @param interpolation Interpolation method: "bilinear", "nearest", ...
-#' @param seed Integer seed for the random operations (reproducible results).
-#' @param fill_value The value used for points outside the input with fill_mode "constant".
-#' @param data_format "channels_last" (the default: channels are the last dimension) or "channels_first".
+#' @param height_factor a float represented as fraction of value, or a vector of size 2 representing lower and upper bound for shifting vertically. A negative value means shifting image up, while a positive value means shifting image down. When represented as a single positive float, this value is used for both the upper and lower bound. For instance, `height_factor=(-0.2, 0.3)` results in an output shifted by a random amount in the range `[-20%, +30%]`. `height_factor=0.2` results in an output height shifted by a random amount in the range `[-20%, +20%]`.
+#' @param width_factor a float represented as fraction of value, or a vector of size 2 representing lower and upper bound for shifting horizontally. A negative value means shifting image left, while a positive value means shifting image right. When represented as a single positive float, this value is used for both the upper and lower bound. For instance, `width_factor=(-0.2, 0.3)` results in an output shifted left by 20%, and shifted right by 30%. `width_factor=0.2` results in an output height shifted left or right by 20%.
+#' @param fill_mode Points outside the boundaries of the input are filled according to the given mode. Available methods are `"constant"`, `"nearest"`, `"wrap"` and `"reflect"`. Defaults to `"constant"`. - `"reflect"`: `(d c b a | a b c d | d c b a)` The input is extended by reflecting about the edge of the last pixel. - `"constant"`: `(k k k k | a b c d | k k k k)` The input is extended by filling all values beyond the edge with the same constant value k specified by `fill_value`. - `"wrap"`: `(a b c d | a b c d | a b c d)` The input is extended by wrapping around to the opposite edge. - `"nearest"`: `(a a a a | a b c d | d d d d)` The input is extended by the nearest pixel. Note that when using torch backend, `"reflect"` is redirected to `"mirror"` `(c d c b | a b c d | c b a b)` because torch does not support `"reflect"`. Note that torch backend does not support `"wrap"`.
+#' @param interpolation Interpolation mode. Supported values: `"nearest"`, `"bilinear"`.
+#' @param seed Integer. Used to create a random seed.
+#' @param fill_value a float represents the value to be filled outside the boundaries when `fill_mode="constant"`.
+#' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3204,8 +3204,8 @@ layer_random_translation <- function(object, height_factor, width_factor, fill_m
 #' This layer will randomly zoom in or out on each axis of an image independently, filling empty space according to `fill_mode`. Input pixel values can be of any range (e.g. `[0., 1.)` or `[0, 255]`) and of integer or floating point dtype. By default, the layer will output floats. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param height_factor a float represented as fraction of value, or a tuple of size 2 representing lower and upper bound for zooming vertically. When represented as a single float, this value is used for both the upper and lower bound. A positive value means zooming out, while a negative value means zooming in. For instance, `height_factor=(0.2, 0.3)` result in an output zoomed out by a random amount in the range `[+20\%, +30\%]`. `height_factor=(-0.3, -0.2)` result in an output zoomed in by a random amount in the range `[+20\%, +30\%]`.
-#' @param width_factor a float represented as fraction of value, or a tuple of size 2 representing lower and upper bound for zooming horizontally. When represented as a single float, this value is used for both the upper and lower bound. For instance, `width_factor=(0.2, 0.3)` result in an output zooming out between 20\% to 30\%. `width_factor=(-0.3, -0.2)` result in an output zooming in between 20\% to 30\%. `NULL` means i.e., zooming vertical and horizontal directions by preserving the aspect ratio. Defaults to `NULL`.
+#' @param height_factor a float represented as fraction of value, or a vector of size 2 representing lower and upper bound for zooming vertically. When represented as a single float, this value is used for both the upper and lower bound. A positive value means zooming out, while a negative value means zooming in. For instance, `height_factor=(0.2, 0.3)` result in an output zoomed out by a random amount in the range `[+20%, +30%]`. `height_factor=(-0.3, -0.2)` result in an output zoomed in by a random amount in the range `[+20%, +30%]`.
+#' @param width_factor a float represented as fraction of value, or a vector of size 2 representing lower and upper bound for zooming horizontally. When represented as a single float, this value is used for both the upper and lower bound. For instance, `width_factor=(0.2, 0.3)` result in an output zooming out between 20% to 30%. `width_factor=(-0.3, -0.2)` result in an output zooming in between 20% to 30%. `NULL` means i.e., zooming vertical and horizontal directions by preserving the aspect ratio. Defaults to `NULL`.
 #' @param fill_mode Points outside the boundaries of the input are filled according to the given mode. Available methods are `"constant"`, `"nearest"`, `"wrap"` and `"reflect"`. Defaults to `"reflect"`. - `"reflect"`: `(d c b a | a b c d | d c b a)` The input is extended by reflecting about the edge of the last pixel. - `"constant"`: `(k k k k | a b c d | k k k k)` The input is extended by filling all values beyond the edge with the same constant value k specified by `fill_value`. - `"wrap"`: `(a b c d | a b c d | a b c d)` The input is extended by wrapping around to the opposite edge. - `"nearest"`: `(a a a a | a b c d | d d d d)` The input is extended by the nearest pixel. Note that when using torch backend, `"reflect"` is redirected to `"mirror"` `(c d c b | a b c d | c b a b)` because torch does not support `"reflect"`. Note that torch backend does not support `"wrap"`.
 #' @param interpolation Interpolation mode. Supported values: `"nearest"`, `"bilinear"`.
 #' @param seed Integer. Used to create a random seed.
@@ -3276,7 +3276,7 @@ layer_rescaling <- function(object, scale, offset = 0.0, input_shape = NULL, bat
 #' Layer that reshapes inputs into the given shape (Reshape layer)
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param target_shape Target shape. Tuple of integers, does not include the samples dimension (batch size). One element of the `target_shape` can be -1 in which case the missing value is inferred from the size of the array and remaining dimensions.
+#' @param target_shape Target shape. Vector of integers, does not include the samples dimension (batch size). One element of the `target_shape` can be -1 in which case the missing value is inferred from the size of the array and remaining dimensions.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3306,7 +3306,7 @@ layer_reshape <- function(object, target_shape, input_shape = NULL, batch_size =
 #' @param pad_to_aspect_ratio If `TRUE`, pad the images without aspect ratio distortion. When the original aspect ratio differs from the target aspect ratio, the output image will be evenly padded on the short side.
 #' @param fill_mode When using `pad_to_aspect_ratio=True`, padded areas are filled according to the given mode. Only `"constant"` is supported at this time (fill with constant value, equal to `fill_value`).
 #' @param fill_value Float. Padding value to use when `pad_to_aspect_ratio=True`.
-#' @param antialias See the Keras documentation.
+#' @param antialias `TRUE` applies an antialiasing filter when downsampling. Defaults to `FALSE`.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -3357,7 +3357,7 @@ layer_reversible_embedding <- function(object, input_dim, output_dim, tie_weight
 
 #' Root Mean Square (RMS) Normalization layer (RMSNormalization layer)
 #'
-#' This layer normalizes the input tensor based on its RMS value. The Keras layer performs the operation as described in [Root Mean Square Layer Normalization](https://arxiv.org/pdf/1910.07467) by Biao Zhang et al. If `scale` is enabled, the layer will scale the normalized outputs via a learnable scaling factor. So, with scaling enabled, the normalization equations are as follows: Let the intermediate activations for a mini-batch to be the `inputs`. ```python rms_normalization(x) = x * rsqrt(mean(square(x))) * scale ``` For example: >>> layer = keras.layers.RMSNormalization() >>> layer.build([5, 20, 30, 10]) >>> print(layer.scale.shape) (10,) >>> layer(np.random.rand(1, 10)).numpy() array([[0.35098287, 1.0495652 , 1.4645109 , 1.2944688 , 0.31124955, 1.2768592 , 1.184331 , 0.17474432, 0.49955517, 1.2428929 ]], dtype=float32)
+#' This layer normalizes the input tensor based on its RMS value. The Keras layer performs the operation as described in [Root Mean Square Layer Normalization](https://arxiv.org/pdf/1910.07467) by Biao Zhang et al. If `scale` is enabled, the layer will scale the normalized outputs via a learnable scaling factor. So, with scaling enabled, the normalization equations are as follows: Let the intermediate activations for a mini-batch to be the `inputs`. ```python rms_normalization(x) = x * rsqrt(mean(square(x))) * scale ``` For example: >>> layer = keras.layers.RMSNormalization() >>> layer.build(\[5, 20, 30, 10\]) >>> print(layer.scale.shape) (10,) >>> layer(np.random.rand(1, 10)).numpy() array(\[\[0.35098287, 1.0495652 , 1.4645109 , 1.2944688 , 0.31124955, 1.2768592 , 1.184331 , 0.17474432, 0.49955517, 1.2428929 \]\], dtype=float32)
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param axis int. The axis on which to perform the normalization. Axes are 1-based (1 is the batch axis, -1 the last).
@@ -3382,7 +3382,7 @@ layer_rms_normalization <- function(object, axis = -1L, epsilon = 1e-06, input_s
 #' Base class for recurrent layers (RNN layer)
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param cell A RNN cell instance or a list of RNN cell instances. A RNN cell is a class that has: - A `call(input_at_t, states_at_t)` method, returning `(output_at_t, states_at_t_plus_1)`. The call method of the cell can also take the optional argument `constants`, see section "Note on passing external constants" below. - A `state_size` attribute. This can be a single integer (single state) in which case it is the size of the recurrent state. This can also be a list/tuple of integers (one size per state). - A `output_size` attribute, a single integer. - A `get_initial_state(batch_size=None)` method that creates a tensor meant to be fed to `call()` as the initial state, if the user didn't specify any initial state via other means. The returned initial state should have shape `(batch_size, cell.state_size)`. The cell might choose to create a tensor full of zeros, or other values based on the cell's implementation. `inputs` is the input tensor to the RNN layer, with shape `(batch_size, timesteps, features)`. If this method is not implemented by the cell, the RNN layer will create a zero filled tensor with shape `(batch_size, cell.state_size)`. In the case that `cell` is a list of RNN cell instances, the cells will be stacked on top of each other in the RNN, resulting in an efficient stacked RNN.
+#' @param cell A RNN cell instance or a list of RNN cell instances. A RNN cell is a class that has: - A `call(input_at_t, states_at_t)` method, returning `(output_at_t, states_at_t_plus_1)`. The call method of the cell can also take the optional argument `constants`, see section "Note on passing external constants" below. - A `state_size` attribute. This can be a single integer (single state) in which case it is the size of the recurrent state. This can also be a vector of integers (one size per state). - A `output_size` attribute, a single integer. - A `get_initial_state(batch_size=None)` method that creates a tensor meant to be fed to `call()` as the initial state, if the user didn't specify any initial state via other means. The returned initial state should have shape `(batch_size, cell.state_size)`. The cell might choose to create a tensor full of zeros, or other values based on the cell's implementation. `inputs` is the input tensor to the RNN layer, with shape `(batch_size, timesteps, features)`. If this method is not implemented by the cell, the RNN layer will create a zero filled tensor with shape `(batch_size, cell.state_size)`. In the case that `cell` is a list of RNN cell instances, the cells will be stacked on top of each other in the RNN, resulting in an efficient stacked RNN.
 #' @param return_sequences Boolean (default `FALSE`). Whether to return the last output in the output sequence, or the full sequence.
 #' @param return_state Boolean (default `FALSE`). Whether to return the last state in addition to the output.
 #' @param go_backwards Boolean (default `FALSE`). If `TRUE`, process the input sequence backwards and return the reversed sequence.
@@ -3412,11 +3412,11 @@ layer_rnn <- function(object, cell, return_sequences = FALSE, return_state = FAL
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimensionality of the output space (i.e. the number of filters in the pointwise convolution).
-#' @param kernel_size int or tuple/list of 1 integers, specifying the size of the depthwise convolution window.
-#' @param strides int or tuple/list of 1 integers, specifying the stride length of the depthwise convolution. If only one int is specified, the same stride size will be used for all dimensions. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param kernel_size int or vector of 1 integers, specifying the size of the depthwise convolution window.
+#' @param strides int or vector of 1 integers, specifying the stride length of the depthwise convolution. If only one int is specified, the same stride size will be used for all dimensions. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, steps, features)` while `"channels_first"` corresponds to inputs with shape `(batch, features, steps)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param dilation_rate int or tuple/list of 1 integers, specifying the dilation rate to use for dilated convolution. If only one int is specified, the same dilation rate will be used for all dimensions.
+#' @param dilation_rate int or vector of 1 integers, specifying the dilation rate to use for dilated convolution. If only one int is specified, the same dilation rate will be used for all dimensions.
 #' @param depth_multiplier The number of depthwise convolution output channels for each input channel. The total number of depthwise convolution output channels will be equal to `input_channel * depth_multiplier`.
 #' @param activation Activation function. If `NULL`, no activation is applied.
 #' @param use_bias bool, if `TRUE`, bias will be added to the output.
@@ -3453,11 +3453,11 @@ layer_separable_conv_1d <- function(object, filters, kernel_size, strides = 1L, 
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filters int, the dimensionality of the output space (i.e. the number of filters in the pointwise convolution).
-#' @param kernel_size int or tuple/list of 2 integers, specifying the size of the depthwise convolution window.
-#' @param strides int or tuple/list of 2 integers, specifying the stride length of the depthwise convolution. If only one int is specified, the same stride size will be used for all dimensions. `strides > 1` is incompatible with `dilation_rate > 1`.
+#' @param kernel_size int or vector of 2 integers, specifying the size of the depthwise convolution window.
+#' @param strides int or vector of 2 integers, specifying the stride length of the depthwise convolution. If only one int is specified, the same stride size will be used for all dimensions. `strides > 1` is incompatible with `dilation_rate > 1`.
 #' @param padding string, either `"valid"` or `"same"` (case-insensitive). `"valid"` means no padding. `"same"` results in padding evenly to the left/right or up/down of the input. When `padding="same"` and `strides=1`, the output has the same size as the input.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param dilation_rate int or tuple/list of 2 integers, specifying the dilation rate to use for dilated convolution. If only one int is specified, the same dilation rate will be used for all dimensions.
+#' @param dilation_rate int or vector of 2 integers, specifying the dilation rate to use for dilated convolution. If only one int is specified, the same dilation rate will be used for all dimensions.
 #' @param depth_multiplier The number of depthwise convolution output channels for each input channel. The total number of depthwise convolution output channels will be equal to `input_channel * depth_multiplier`.
 #' @param activation Activation function. If `NULL`, no activation is applied.
 #' @param use_bias bool, if `TRUE`, bias will be added to the output.
@@ -3565,9 +3565,9 @@ layer_simple_rnn_cell <- function(units, activation = "tanh", use_bias = TRUE, k
 #' When created without `threshold` parameter, the layer performs solarization to all values. When created with specified `threshold` the layer only augments pixels that are above the `threshold` value. **Note:** This layer is safe to use inside a `tf.data` or `grain` pipeline (independently of which backend you're using).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param addition_factor (Optional)  A tuple of two floats or a single float, between 0 and 1. For each augmented image a value is sampled from the provided range. If a float is passed, the range is interpreted as `(0, addition_factor)`. If specified, this value (times the value range of input images, e.g. 255), is added to each pixel before solarization and thresholding. Defaults to 0.0.
-#' @param threshold_factor (Optional)  A tuple of two floats or a single float. For each augmented image a value is sampled from the provided range. If a float is passed, the range is interpreted as `(0, threshold_factor)`. If specified, only pixel values above this threshold will be solarized.
-#' @param value_range a tuple or a list of two elements. The first value represents the lower bound for values in input images, the second represents the upper bound. Images passed to the layer should have values within `value_range`. Typical values to pass are `(0, 255)` (RGB image) or `(0., 1.)` (scaled image).
+#' @param addition_factor (Optional)  A vector of two floats or a single float, between 0 and 1. For each augmented image a value is sampled from the provided range. If a float is passed, the range is interpreted as `(0, addition_factor)`. If specified, this value (times the value range of input images, e.g. 255), is added to each pixel before solarization and thresholding. Defaults to 0.0.
+#' @param threshold_factor (Optional)  A vector of two floats or a single float. For each augmented image a value is sampled from the provided range. If a float is passed, the range is interpreted as `(0, threshold_factor)`. If specified, only pixel values above this threshold will be solarized.
+#' @param value_range a vector or a list of two elements. The first value represents the lower bound for values in input images, the second represents the upper bound. Images passed to the layer should have values within `value_range`. Typical values to pass are `(0, 255)` (RGB image) or `(0., 1.)` (scaled image).
 #' @param seed Integer. Used to create a random seed.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -3592,9 +3592,9 @@ layer_solarization <- function(object, addition_factor = 0.0, threshold_factor =
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param rate Float between 0 and 1. Fraction of the input units to drop.
-#' @param seed Integer seed for the random operations (reproducible results).
-#' @param name Name of the object (a string); by default Keras makes one up.
-#' @param dtype Data type, e.g. "float32".
+#' @param seed A Python integer to use as random seed.
+#' @param name String name of the layer.
+#' @param dtype The dtype of the layer's computations and weights. Can also be a `keras.DTypePolicy`, which allows the computation and weight dtype to differ. Defaults to `NULL`. `NULL` means to use `keras.config.dtype_policy()`, which is a `float32` policy unless set to different value (via `keras.config.set_dtype_policy()`).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3619,9 +3619,9 @@ layer_spatial_dropout_1d <- function(object, rate, seed = NULL, name = NULL, dty
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param rate Float between 0 and 1. Fraction of the input units to drop.
 #' @param data_format `"channels_first"` or `"channels_last"`. In `"channels_first"` mode, the channels dimension (the depth) is at index 1, in `"channels_last"` mode is it at index 3. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param seed Integer seed for the random operations (reproducible results).
-#' @param name Name of the object (a string); by default Keras makes one up.
-#' @param dtype Data type, e.g. "float32".
+#' @param seed A Python integer to use as random seed.
+#' @param name String name of the layer.
+#' @param dtype The dtype of the layer's computations and weights. Can also be a `keras.DTypePolicy`, which allows the computation and weight dtype to differ. Defaults to `NULL`. `NULL` means to use `keras.config.dtype_policy()`, which is a `float32` policy unless set to different value (via `keras.config.set_dtype_policy()`).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3646,9 +3646,9 @@ layer_spatial_dropout_2d <- function(object, rate, data_format = NULL, seed = NU
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param rate Float between 0 and 1. Fraction of the input units to drop.
 #' @param data_format `"channels_first"` or `"channels_last"`. In `"channels_first"` mode, the channels dimension (the depth) is at index 1, in `"channels_last"` mode is it at index 4. It defaults to the `image_data_format` value found in your Keras config file at `~/.keras/keras.json`. If you never set it, then it will be `"channels_last"`.
-#' @param seed Integer seed for the random operations (reproducible results).
-#' @param name Name of the object (a string); by default Keras makes one up.
-#' @param dtype Data type, e.g. "float32".
+#' @param seed A Python integer to use as random seed.
+#' @param name String name of the layer.
+#' @param dtype The dtype of the layer's computations and weights. Can also be a `keras.DTypePolicy`, which allows the computation and weight dtype to differ. Defaults to `NULL`. `NULL` means to use `keras.config.dtype_policy()`, which is a `float32` policy unless set to different value (via `keras.config.set_dtype_policy()`).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3694,7 +3694,7 @@ layer_spectral_normalization <- function(object, layer, power_iterations = 1L, i
 #'
 #' Used to implement efficient stacked RNNs.
 #'
-#' @param cells See the Keras documentation.
+#' @param cells List of RNN cell instances.
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer (a cell, for layer_rnn()).
 #' @family layers
@@ -3751,15 +3751,15 @@ layer_stft_spectrogram <- function(object, mode = "log", frame_length = 256L, fr
 #' @param num_oov_indices The number of out-of-vocabulary tokens to use. If this value is more than 1, OOV inputs are modulated to determine their OOV value. If this value is 0, OOV inputs will cause an error when calling the layer. Defaults to `1`.
 #' @param mask_token A token that represents masked inputs. When `output_mode` is `"int"`, the token is included in the vocabulary and mapped to index 0. In other output modes, the token will not appear in the vocabulary and instances of the mask token in the input will be dropped. If set to `NULL`, no mask term will be added. Defaults to `NULL`.
 #' @param oov_token Only used when `invert` is TRUE. The token to return for OOV indices. Defaults to `"[UNK]"`.
-#' @param vocabulary Optional. Either an array of strings or a string path to a text file. If passing an array, you can pass a tuple, list, 1D NumPy array, or 1D tensor containing the string vocabulary terms. If passing a file path, the file should contain one line per term in the vocabulary. If this argument is set, there is no need to `adapt()` the layer.
-#' @param idf_weights Only valid when `output_mode` is `"tf_idf"`. A tuple, list, 1D NumPy array, or 1D tensor or the same length as the vocabulary, containing the floating point inverse document frequency weights, which will be multiplied by per sample term counts for the final TF-IDF weight. If the `vocabulary` argument is set and `output_mode` is `"tf_idf"`, this argument must be supplied.
+#' @param vocabulary Optional. Either an array of strings or a string path to a text file. If passing an array, you can pass a vector, list, 1D NumPy array, or 1D tensor containing the string vocabulary terms. If passing a file path, the file should contain one line per term in the vocabulary. If this argument is set, there is no need to `adapt()` the layer.
+#' @param idf_weights Only valid when `output_mode` is `"tf_idf"`. A vector, list, 1D NumPy array, or 1D tensor or the same length as the vocabulary, containing the floating point inverse document frequency weights, which will be multiplied by per sample term counts for the final TF-IDF weight. If the `vocabulary` argument is set and `output_mode` is `"tf_idf"`, this argument must be supplied.
 #' @param invert Only valid when `output_mode` is `"int"`. If `TRUE`, this layer will map indices to vocabulary items instead of mapping vocabulary items to indices. Defaults to `FALSE`.
 #' @param output_mode Specification for the output of the layer. Values can be `"int"`, `"one_hot"`, `"multi_hot"`, `"count"`, or `"tf_idf"` configuring the layer as follows: - `"int"`: Return the vocabulary indices of the input tokens. - `"one_hot"`: Encodes each individual element in the input into an array the same size as the vocabulary, containing a 1 at the element index. If the last dimension is size 1, will encode on that dimension. If the last dimension is not size 1, will append a new dimension for the encoded output. - `"multi_hot"`: Encodes each sample in the input into a single array the same size as the vocabulary containing a 1 for each vocabulary term present in the sample. Treats the last dimension as the sample dimension, if the input shape is `(..., sample_length)`, the output shape will be `(..., num_tokens)`. - `"count"`: As `"multi_hot"`, but the int array contains a count of the number of times the token at that index appeared in the sample. - `"tf_idf"`: As `"multi_hot"`, but the TF-IDF algorithm is applied to find the value in each token slot. For `"int"` output, any shape of input and output is supported. For all other output modes, currently only output up to rank 2 is supported. Defaults to `"int"`.
 #' @param pad_to_max_tokens Only applicable when `output_mode` is `"multi_hot"`, `"count"`, or `"tf_idf"`. If `TRUE`, the output will have its feature axis padded to `max_tokens` even if the number of unique tokens in the vocabulary is less than `max_tokens`, resulting in a tensor of shape `(batch_size, max_tokens)` regardless of vocabulary size. Defaults to `FALSE`.
 #' @param sparse Boolean. Only applicable to `"multi_hot"`, `"count"`, and `"tf_idf"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
 #' @param encoding Optional. The text encoding to use to interpret the input strings. Defaults to `"utf-8"`.
-#' @param name Name of the object (a string); by default Keras makes one up.
-#' @param salt Only valid when `num_oov_indices > 1`. If passed, the hash function used for OOV bucket assignment will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). Can be a tuple or list of 2 integers, or a single integer (which is used for both key components). If `NULL` (default), FarmHash64 is used. Defaults to `NULL`.
+#' @param name String name of the layer.
+#' @param salt Only valid when `num_oov_indices > 1`. If passed, the hash function used for OOV bucket assignment will be SipHash64, with these values used as an additional input (known as a "salt" in cryptography). Can be a vector of 2 integers, or a single integer (which is used for both key components). If `NULL` (default), FarmHash64 is used. Defaults to `NULL`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3779,7 +3779,7 @@ layer_string_lookup <- function(object, max_tokens = NULL, num_oov_indices = 1L,
 
 #' Performs elementwise subtraction (Subtract layer)
 #'
-#' It takes as input a list of tensors of size 2 both of the same shape, and returns a single tensor (inputs[0] - inputs[1]) of same shape.
+#' It takes as input a list of tensors of size 2 both of the same shape, and returns a single tensor (inputs\[0\] - inputs\[1\]) of same shape.
 #'
 #' @param inputs The inputs: a list of tensors, or the first of them with the others given unnamed after it (`layer_add(a, b)`); missing, the layer itself is returned.
 #' @param ... Further inputs (unnamed), then further arguments of the Keras layer (named, e.g. `name`).
@@ -3807,16 +3807,16 @@ layer_subtract <- function(inputs, ..., input_shape = NULL, batch_size = NULL, b
 #' @param max_tokens Maximum size of the vocabulary for this layer. This should only be specified when adapting a vocabulary or when setting `pad_to_max_tokens=True`. Note that this vocabulary contains 1 OOV token, so the effective number of tokens is `(max_tokens - 1 - (1 if output_mode == "int" else 0))`.
 #' @param standardize Optional specification for standardization to apply to the input text. Values can be: - `NULL`: No standardization. - `"lower_and_strip_punctuation"`: Text will be lowercased and all punctuation removed. - `"lower"`: Text will be lowercased. - `"strip_punctuation"`: All punctuation will be removed. - Callable: Inputs will passed to the callable function, which should be standardized and returned.
 #' @param split Optional specification for splitting the input text. Values can be: - `NULL`: No splitting. - `"whitespace"`: Split on whitespace. - `"character"`: Split on each unicode character. - Callable: Standardized inputs will passed to the callable function, which should be split and returned.
-#' @param ngrams Optional specification for ngrams to create from the possibly-split input text. Values can be `NULL`, an integer or tuple of integers; passing an integer will create ngrams up to that integer, and passing a tuple of integers will create ngrams for the specified values in the tuple. Passing `NULL` means that no ngrams will be created.
+#' @param ngrams Optional specification for ngrams to create from the possibly-split input text. Values can be `NULL`, an integer or vector of integers; passing an integer will create ngrams up to that integer, and passing a vector of integers will create ngrams for the specified values in the vector. Passing `NULL` means that no ngrams will be created.
 #' @param output_mode Optional specification for the output of the layer. Values can be `"int"`, `"multi_hot"`, `"count"` or `"tf_idf"`, configuring the layer as follows: - `"int"`: Outputs integer indices, one integer index per split string token. When `output_mode == "int"`, 0 is reserved for masked locations; this reduces the vocab size to `max_tokens - 2` instead of `max_tokens - 1`. - `"multi_hot"`: Outputs a single int array per batch, of either vocab_size or max_tokens size, containing 1s in all elements where the token mapped to that index exists at least once in the batch item. - `"count"`: Like `"multi_hot"`, but the int array contains a count of the number of times the token at that index appeared in the batch item. - `"tf_idf"`: Like `"multi_hot"`, but the TF-IDF algorithm is applied to find the value in each token slot. For `"int"` output, any shape of input and output is supported. For all other output modes, currently only rank 1 inputs (and rank 2 outputs after splitting) are supported.
 #' @param output_sequence_length Only valid in INT mode. If set, the output will have its time dimension padded or truncated to exactly `output_sequence_length` values, resulting in a tensor of shape `(batch_size, output_sequence_length)` regardless of how many tokens resulted from the splitting step. Defaults to `NULL`. If `ragged` is `TRUE` then `output_sequence_length` may still truncate the output.
 #' @param pad_to_max_tokens Only valid in  `"multi_hot"`, `"count"`, and `"tf_idf"` modes. If `TRUE`, the output will have its feature axis padded to `max_tokens` even if the number of unique tokens in the vocabulary is less than `max_tokens`, resulting in a tensor of shape `(batch_size, max_tokens)` regardless of vocabulary size. Defaults to `FALSE`.
-#' @param vocabulary Optional. Either an array of strings or a string path to a text file. If passing an array, can pass a tuple, list, 1D NumPy array, or 1D tensor containing the string vocabulary terms. If passing a file path, the file should contain one line per term in the vocabulary. If this argument is set, there is no need to `adapt()` the layer.
-#' @param idf_weights Only valid when `output_mode` is `"tf_idf"`. A tuple, list, 1D NumPy array, or 1D tensor of the same length as the vocabulary, containing the floating point inverse document frequency weights, which will be multiplied by per sample term counts for the final `tf_idf` weight. If the `vocabulary` argument is set, and `output_mode` is `"tf_idf"`, this argument must be supplied.
+#' @param vocabulary Optional. Either an array of strings or a string path to a text file. If passing an array, can pass a vector, list, 1D NumPy array, or 1D tensor containing the string vocabulary terms. If passing a file path, the file should contain one line per term in the vocabulary. If this argument is set, there is no need to `adapt()` the layer.
+#' @param idf_weights Only valid when `output_mode` is `"tf_idf"`. A vector, list, 1D NumPy array, or 1D tensor of the same length as the vocabulary, containing the floating point inverse document frequency weights, which will be multiplied by per sample term counts for the final `tf_idf` weight. If the `vocabulary` argument is set, and `output_mode` is `"tf_idf"`, this argument must be supplied.
 #' @param sparse Boolean. Only applicable to `"multi_hot"`, `"count"`, and `"tf_idf"` output modes. Only supported with TensorFlow backend. If `TRUE`, returns a `SparseTensor` instead of a dense `Tensor`. Defaults to `FALSE`.
 #' @param ragged Boolean. Only applicable to `"int"` output mode. Only supported with TensorFlow backend. If `TRUE`, returns a `RaggedTensor` instead of a dense `Tensor`, where each sequence may have a different length after string splitting. Defaults to `FALSE`.
 #' @param encoding Optional. The text encoding to use to interpret the input strings. Defaults to `"utf-8"`.
-#' @param name Name of the object (a string); by default Keras makes one up.
+#' @param name String name of the layer.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3839,10 +3839,10 @@ layer_text_vectorization <- function(object, max_tokens = NULL, standardize = "l
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
 #' @param filepath `str` or `pathlib.Path` object. The path to the SavedModel.
 #' @param call_endpoint Name of the endpoint to use as the `call()` method of the reloaded layer. If the SavedModel was created via `model.export()`, then the default endpoint name is `'serve'`. In other cases it may be named `'serving_default'`.
-#' @param call_training_endpoint See the Keras documentation.
-#' @param trainable Whether the weights are updated by training.
-#' @param name Name of the object (a string); by default Keras makes one up.
-#' @param dtype Data type, e.g. "float32".
+#' @param call_training_endpoint The name of the SavedModel's endpoint called in training (e.g. by `fit()`); `NULL` (the default) calls `call_endpoint` always.
+#' @param trainable Boolean, whether the layer's variables should be trainable.
+#' @param name String name of the layer.
+#' @param dtype The dtype of the layer's computations and weights. Can also be a `keras.DTypePolicy`, which allows the computation and weight dtype to differ. Defaults to `NULL`. `NULL` means to use `keras.config.dtype_policy()`, which is a `float32` policy unless set to different value (via `keras.config.set_dtype_policy()`).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3891,7 +3891,7 @@ layer_time_distributed <- function(object, layer, input_shape = NULL, batch_size
 #' Normalize a batch of inputs so that each input in the batch has a L2 norm equal to 1 (across the axes specified in `axis`).
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param axis Integer or list/tuple. The axis or axes to normalize across. Typically, this is the features axis or axes. The left-out axes are typically the batch axis or axes. `-1` is the last dimension in the input. Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
+#' @param axis Integer or vector. The axis or axes to normalize across. Typically, this is the features axis or axes. The left-out axes are typically the batch axis or axes. `-1` is the last dimension in the input. Defaults to `-1`. Axes are 1-based (1 is the batch axis, -1 the last).
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.
@@ -3937,7 +3937,7 @@ layer_upsampling_1d <- function(object, size = 2L, input_shape = NULL, batch_siz
 #' The implementation uses interpolative resizing, given the resize method (specified by the `interpolation` argument). Use `interpolation=nearest` to repeat the rows and columns of the data.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param size Int, or tuple of 2 integers. The upsampling factors for rows and columns.
+#' @param size Int, or vector of 2 integers. The upsampling factors for rows and columns.
 #' @param data_format A string, one of `"channels_last"` (default) or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, height, width)`. When unspecified, uses `image_data_format` value found in your Keras config file at `~/.keras/keras.json` (if exists) else `"channels_last"`. Defaults to `"channels_last"`.
 #' @param interpolation A string, one of `"bicubic"`, `"bilinear"`, `"lanczos3"`, `"lanczos5"`, `"nearest"`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
@@ -3962,7 +3962,7 @@ layer_upsampling_2d <- function(object, size = c(2L, 2L), data_format = NULL, in
 #' Repeats the 1st, 2nd and 3rd dimensions of the data by `size[0]`, `size[1]` and `size[2]` respectively.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param size Int, or tuple of 3 integers. The upsampling factors for dim1, dim2 and dim3.
+#' @param size Int, or vector of 3 integers. The upsampling factors for dim1, dim2 and dim3.
 #' @param data_format A string, one of `"channels_last"` (default) or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. When unspecified, uses `image_data_format` value found in your Keras config file at `~/.keras/keras.json` (if exists) else `"channels_last"`. Defaults to `"channels_last"`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -3984,7 +3984,7 @@ layer_upsampling_3d <- function(object, size = c(2L, 2L, 2L), data_format = NULL
 #' Zero-padding layer for 1D input (e.g. temporal sequence) (ZeroPadding1D layer)
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param padding Int, or tuple of int (length 2), or dictionary. - If int: how many zeros to add at the beginning and end of the padding dimension (axis 1). - If tuple of 2 ints: how many zeros to add at the beginning and the end of the padding dimension (`(left_pad, right_pad)`).
+#' @param padding Int, or vector of int (length 2), or named list. - If int: how many zeros to add at the beginning and end of the padding dimension (axis 1). - If vector of 2 ints: how many zeros to add at the beginning and the end of the padding dimension (`(left_pad, right_pad)`).
 #' @param data_format A string, one of `"channels_last"` (default) or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, axis_to_pad, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, axis_to_pad)`. When unspecified, uses `image_data_format` value found in your Keras config file at `~/.keras/keras.json` (if exists). Defaults to `"channels_last"`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -4008,7 +4008,7 @@ layer_zero_padding_1d <- function(object, padding = 1L, data_format = NULL, inpu
 #' This layer can add rows and columns of zeros at the top, bottom, left and right side of an image tensor.
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param padding Int, or tuple of 2 ints, or tuple of 2 tuples of 2 ints. - If int: the same symmetric padding is applied to height and width. - If tuple of 2 ints: interpreted as two different symmetric padding values for height and width: `(symmetric_height_pad, symmetric_width_pad)`. - If tuple of 2 tuples of 2 ints: interpreted as `((top_pad, bottom_pad), (left_pad, right_pad))`.
+#' @param padding Int, or vector of 2 ints, or vector of 2 vectors of 2 ints. - If int: the same symmetric padding is applied to height and width. - If vector of 2 ints: interpreted as two different symmetric padding values for height and width: `(symmetric_height_pad, symmetric_width_pad)`. - If vector of 2 vectors of 2 ints: interpreted as `((top_pad, bottom_pad), (left_pad, right_pad))`.
 #' @param data_format A string, one of `"channels_last"` (default) or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, height, width, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, height, width)`. When unspecified, uses `image_data_format` value found in your Keras config file at `~/.keras/keras.json` (if exists). Defaults to `"channels_last"`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -4030,7 +4030,7 @@ layer_zero_padding_2d <- function(object, padding = c(1L, 1L), data_format = NUL
 #' Zero-padding layer for 3D data (spatial or spatio-temporal) (ZeroPadding3D layer)
 #'
 #' @param object What to compose the layer with: a Sequential model (the layer is added to it, in place, and the model returned invisibly), a tensor or list of tensors (the layer is applied and its output returned), or missing (the layer itself is returned).
-#' @param padding Int, or tuple of 3 ints, or tuple of 3 tuples of 2 ints. - If int: the same symmetric padding is applied to depth, height, and width. - If tuple of 3 ints: interpreted as three different symmetric padding values for depth, height, and width: `(symmetric_dim1_pad, symmetric_dim2_pad, symmetric_dim3_pad)`. - If tuple of 3 tuples of 2 ints: interpreted as `((left_dim1_pad, right_dim1_pad), (left_dim2_pad, right_dim2_pad), (left_dim3_pad, right_dim3_pad))`.
+#' @param padding Int, or vector of 3 ints, or vector of 3 vectors of 2 ints. - If int: the same symmetric padding is applied to depth, height, and width. - If vector of 3 ints: interpreted as three different symmetric padding values for depth, height, and width: `(symmetric_dim1_pad, symmetric_dim2_pad, symmetric_dim3_pad)`. - If vector of 3 vectors of 2 ints: interpreted as `((left_dim1_pad, right_dim1_pad), (left_dim2_pad, right_dim2_pad), (left_dim3_pad, right_dim3_pad))`.
 #' @param data_format A string, one of `"channels_last"` (default) or `"channels_first"`. The ordering of the dimensions in the inputs. `"channels_last"` corresponds to inputs with shape `(batch_size, spatial_dim1, spatial_dim2, spatial_dim3, channels)` while `"channels_first"` corresponds to inputs with shape `(batch_size, channels, spatial_dim1, spatial_dim2, spatial_dim3)`. When unspecified, uses `image_data_format` value found in your Keras config file at `~/.keras/keras.json` (if exists). Defaults to `"channels_last"`.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
@@ -4093,7 +4093,7 @@ rnn_cell_gru <- function(units, activation = "tanh", recurrent_activation = "sig
 #' @param kernel_initializer Initializer for the `kernel` weights matrix, used for the linear transformation of the inputs. Default: `"glorot_uniform"`.
 #' @param recurrent_initializer Initializer for the `recurrent_kernel` weights matrix, used for the linear transformation of the recurrent state. Default: `"orthogonal"`.
 #' @param bias_initializer Initializer for the bias vector. Default: `"zeros"`.
-#' @param unit_forget_bias Boolean (default `TRUE`). If `TRUE`, add 1 to the bias of the forget gate at initialization. Setting it to `TRUE` will also force `bias_initializer="zeros"`. This is recommended in [Jozefowicz et al.]( https://github.com/mlresearch/v37/blob/gh-pages/jozefowicz15.pdf)
+#' @param unit_forget_bias Boolean (default `TRUE`). If `TRUE`, add 1 to the bias of the forget gate at initialization. Setting it to `TRUE` will also force `bias_initializer="zeros"`. This is recommended in \[Jozefowicz et al.\]( https://github.com/mlresearch/v37/blob/gh-pages/jozefowicz15.pdf)
 #' @param kernel_regularizer Regularizer function applied to the `kernel` weights matrix. Default: `NULL`.
 #' @param recurrent_regularizer Regularizer function applied to the `recurrent_kernel` weights matrix. Default: `NULL`.
 #' @param bias_regularizer Regularizer function applied to the bias vector. Default: `NULL`.
@@ -4150,7 +4150,7 @@ rnn_cell_simple <- function(units, activation = "tanh", use_bias = TRUE, kernel_
 #'
 #' Used to implement efficient stacked RNNs.
 #'
-#' @param cells See the Keras documentation.
+#' @param cells List of RNN cell instances.
 #' @param ... Further arguments of the Keras layer (e.g. `name`, `dtype`, `trainable`).
 #' @return A layer (a cell, for layer_rnn()).
 #' @family layers

@@ -43,7 +43,7 @@ clear_session <- function(free_memory = TRUE) {
 #'
 #' @param object The layer.
 #' @param include_special_tokens Whether to include the padding and OOV tokens (then the term at position `i` has index `i - 1` in the layer's output).
-#' @return A character vector (an integer vector for `layer_integer_lookup()`).
+#' @return A character vector; for `layer_integer_lookup()` a list of integers, as both R interfaces gave (Keras's list of NumPy integers, which reticulate keeps a list).
 #' @family model and layer methods
 #' @examples
 #' if (rkbridge_available()) {

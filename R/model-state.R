@@ -158,3 +158,33 @@ rk_revive <- function(x) {
   rk_revive(x)
   NextMethod()
 }
+
+# Called by the engine when a model being loaded names a custom object this session has not
+# registered (rkbridge/persistence/saving.py, resolve_name()): the R6 class (KerasLayer,
+# ...), class generator or R function (a loss, a metric) of that name that this session
+# defines, as Layer() classes are known once defined. Looked up from the frames that asked
+# for the load outward, then the global environment; NULL when there is none.
+rk_resolve_name <- function(name) {
+  tryCatch({
+    # keras_model_custom(<model function>)'s class, named after the function
+    fn_name <- sub("^CustomModel_", "", name)
+    for (env in c(rev(sys.frames()), globalenv())) {
+      if (fn_name != name) {
+        fn <- get0(fn_name, envir = env, inherits = identical(env, globalenv()))
+        if (is.function(fn) && !isNamespace(environment(fn)))
+          return(rk_class_get(custom_model_class(fn, name)))
+        next
+      }
+      obj <- get0(name, envir = env, inherits = identical(env, globalenv()))
+      if (inherits(obj, "R6ClassGenerator") && identical(obj$classname, name))
+        return(rk_r6_class(obj))
+      if (inherits(obj, "rkbridge_class_generator")) return(rk_class_get(obj))
+      if (is.function(obj) && !is.primitive(obj) && !inherits(obj, "python.builtin.object") &&
+          !isNamespace(environment(obj))) {
+        attr(obj, "rk_function_name") <- name
+        return(rk_to_engine.function(obj))
+      }
+    }
+    NULL
+  }, error = function(e) NULL)
+}

@@ -175,7 +175,8 @@ fit.keras.src.models.model.Model <- function(object, x = NULL, y = NULL, batch_s
 #'   own `evaluate(x, ...)` dispatches on `x`: where it is found first (generics attached
 #'   after rkbridge), give the data by position (`evaluate(model, x_test, y_test)`) or call
 #'   `rkbridge::evaluate()`.
-#' @return A named list: `$loss` and one element per metric.
+#' @return A named list: `$loss` and one element per metric; under
+#'   `options(rkbridge.dialect = "keras2")` a named numeric vector, as keras 2.x gave.
 #' @examples
 #' if (rkbridge_available()) {
 #'   model <- keras_model_sequential(input_shape = c(3)) %>% layer_dense(1)
@@ -190,7 +191,9 @@ fit.keras.src.models.model.Model <- function(object, x = NULL, y = NULL, batch_s
 #' @export
 evaluate.keras.src.models.model.Model <- function(object, x = NULL, y = NULL,
                                                   batch_size = NULL, verbose = "auto", ...) {
-  rk_call("evaluate", generator_args(rk_capture(), substitute(x), NULL, "evaluate"))
+  res <- rk_call("evaluate", generator_args(rk_capture(), substitute(x), NULL, "evaluate"))
+  # keras 2.x gave a named numeric vector, keras3 a named list (rkbridge/wrappers/dialect.py)
+  if (identical(rk_call("current_dialect"), "keras2")) unlist(res) else res
 }
 
 #' Predictions of a model
@@ -456,3 +459,58 @@ get_input_mask_at <- function(object, node_index) rk_call("get_input_mask_at", r
 #' @export
 get_output_mask_at <- function(object, node_index)
   rk_call("get_output_mask_at", rk_capture())
+
+#' Plot a model's layers
+#'
+#' A diagram of the model's layers and how they connect (Keras's `model_to_dot()`), drawn on
+#' the current graphics device, or written to `to_file`. It needs the Python package pydot
+#' and the Graphviz program `dot` (`pip install pydot`; Debian/Ubuntu `apt-get install
+#' graphviz`); without them the error (class `rkbridge_missing_error`) says what to install.
+#' Drawing on the device needs the R package png.
+#' @param x A model.
+#' @param show_shapes,show_dtype,show_layer_names,show_layer_activations Whether to show each
+#'   layer's output shapes, dtypes, names and activations.
+#' @param ... Further arguments of Keras's `model_to_dot()`.
+#' @param rankdir `"TB"` (top to bottom) or `"LR"` (left to right).
+#' @param expand_nested Whether nested models are drawn as clusters of their layers.
+#' @param dpi Dots per inch of the image.
+#' @param show_trainable Whether to mark trainable layers; `NA`: when some weights are frozen.
+#' @param to_file `NULL` (draw on the current device), or a file to write (its extension,
+#'   `.png`, `.svg`, `.pdf`, is the format).
+#' @return `to_file` invisibly when given, else `NULL` invisibly.
+#' @examples
+#' if (rkbridge_available() && nzchar(Sys.which("dot"))) {
+#'   model <- keras_model_sequential(input_shape = c(3)) %>% layer_dense(4) %>% layer_dense(1)
+#'   f <- tempfile(fileext = ".png")
+#'   plot(model, show_shapes = TRUE, to_file = f)
+#'   file.exists(f)
+#' }
+#' @method plot keras.src.models.model.Model
+#' @export
+plot.keras.src.models.model.Model <- function(x, show_shapes = FALSE, show_dtype = FALSE,
+                                              show_layer_names = FALSE, ..., rankdir = "TB",
+                                              expand_nested = FALSE,
+                                              dpi = getOption("keras.plot.model.dpi", 200L),
+                                              show_layer_activations = FALSE,
+                                              show_trainable = NA, to_file = NULL) {
+  file <- to_file %||% tempfile("keras_model", fileext = ".png")
+  if (is.null(to_file)) on.exit(unlink(file), add = TRUE)
+  if (is.null(to_file) && !requireNamespace("png", quietly = TRUE))
+    stop(rk_condition(paste("Drawing a model on the graphics device needs the R package png:",
+                            "install.packages(\"png\"), or give `to_file`."),
+                      "rkbridge_missing_error"))
+  rk_call("plot_model", c(list(model = x, to_file = file, show_shapes = show_shapes,
+                               show_dtype = show_dtype, show_layer_names = show_layer_names,
+                               rankdir = rankdir, expand_nested = expand_nested, dpi = dpi,
+                               show_layer_activations = show_layer_activations,
+                               show_trainable = if (!is.na(show_trainable)) show_trainable),
+                          list(...)))
+  if (!is.null(to_file)) return(invisible(to_file))
+  img <- png::readPNG(file, native = TRUE)
+  dims <- dim(img)
+  graphics::plot.new()
+  graphics::plot.window(xlim = c(0, dims[2L]), ylim = c(0, dims[1L]), asp = 1,
+                        xaxs = "i", yaxs = "i")
+  graphics::rasterImage(img, 0, 0, dims[2L], dims[1L], interpolate = TRUE)
+  invisible(NULL)
+}

@@ -277,7 +277,7 @@ config_max_steps_per_epoch <- function() {
 #'
 #' Computed by `keras.config.set_backend`.
 #'
-#' @param backend See the Keras documentation.
+#' @param backend The backend's name: "tensorflow", "jax", "torch" or "numpy".
 #' @return The setting's value, or `NULL` for a setter.
 #' @family config
 #' @examples
@@ -296,7 +296,7 @@ config_set_backend <- function(backend) {
 #'
 #' Computed by `keras.config.set_dtype_policy`.
 #'
-#' @param policy See the Keras documentation.
+#' @param policy A dtype policy name, e.g. "float32" or "mixed_float16", or a Keras `DTypePolicy`.
 #' @return The setting's value, or `NULL` for a setter.
 #' @family config
 #' @examples
@@ -385,7 +385,7 @@ config_set_max_epochs <- function(max_epochs) {
 #'
 #' This will cap the number of steps for single epoch of a call to `fit()`, `evaluate()`, or `predict()`. This is purely for debugging, and can also be set via the `KERAS_MAX_STEPS_PER_EPOCH` environment variable to quickly run a scrip without modifying its source. Computed by `keras.config.set_max_steps_per_epoch`.
 #'
-#' @param max_steps_per_epoch See the Keras documentation.
+#' @param max_steps_per_epoch The most steps (batches) an epoch of `fit()` runs, whatever its `steps_per_epoch`; `NULL` for no limit.
 #' @return The setting's value, or `NULL` for a setter.
 #' @family config
 #' @examples
@@ -434,7 +434,7 @@ op_absolute <- function(x) {
 #' Applies an adaptive average pooling operation that automatically computes the kernel size and stride to pool the input to the specified `output_size`. This operation is useful when you want a fixed output size regardless of input size, commonly used in models like ResNet for global feature extraction. Computed by `keras.ops.adaptive_average_pool`.
 #'
 #' @param inputs Tensor of rank 4. Input tensor of shape: - If `data_format="channels_last"`: `(batch_size, height, width, channels)`. - If `data_format="channels_first"`: `(batch_size, channels, height, width)`.
-#' @param output_size Integer or tuple/list of 2 integers, specifying the target output spatial dimensions `(output_height, output_width)`. If a single integer is provided, the same value is used for both dimensions.
+#' @param output_size Integer or vector of 2 integers, specifying the target output spatial dimensions `(output_height, output_width)`. If a single integer is provided, the same value is used for both dimensions.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. Defaults to the value found in your Keras config file at `~/.keras/keras.json`. If never set, defaults to `"channels_last"`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
@@ -453,7 +453,7 @@ op_adaptive_average_pool <- function(inputs, output_size, data_format = NULL) {
 #' Applies an adaptive max pooling operation that automatically computes the kernel size and stride to pool the input to the specified `output_size`. This operation is useful when you want a fixed output size regardless of input size, commonly used in models like ResNet for global feature extraction. Computed by `keras.ops.adaptive_max_pool`.
 #'
 #' @param inputs Tensor of rank 4. Input tensor of shape: - If `data_format="channels_last"`: `(batch_size, height, width, channels)`. - If `data_format="channels_first"`: `(batch_size, channels, height, width)`.
-#' @param output_size Integer or tuple/list of 2 integers, specifying the target output spatial dimensions `(output_height, output_width)`. If a single integer is provided, the same value is used for both dimensions.
+#' @param output_size Integer or vector of 2 integers, specifying the target output spatial dimensions `(output_height, output_width)`. If a single integer is provided, the same value is used for both dimensions.
 #' @param data_format string, either `"channels_last"` or `"channels_first"`. Defaults to the value found in your Keras config file at `~/.keras/keras.json`. If never set, defaults to `"channels_last"`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
@@ -489,7 +489,7 @@ op_add <- function(x1, x2) {
 #' Computed by `keras.ops.all`.
 #'
 #' @param x Input tensor.
-#' @param axis An integer or tuple of integers that represent the axis along which a logical AND reduction is performed. The default (`axis=None`) is to perform a logical AND over all the dimensions of the input array. `axis` may be negative, in which case it counts for the last to the first axis. 1-based, as in keras3: 1 is the first axis, -1 the last.
+#' @param axis An integer or vector of integers that represent the axis along which a logical AND reduction is performed. The default (`axis=None`) is to perform a logical AND over all the dimensions of the input array. `axis` may be negative, in which case it counts for the last to the first axis. 1-based, as in keras3: 1 is the first axis, -1 the last.
 #' @param keepdims If `TRUE`, axes which are reduced are left in the result as dimensions with size one. With this option, the result will broadcast correctly against the input array. Defaults to `FALSE`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
@@ -579,7 +579,7 @@ op_angle <- function(x) {
 #' Computed by `keras.ops.any`.
 #'
 #' @param x Input tensor.
-#' @param axis An integer or tuple of integers that represent the axis along which a logical OR reduction is performed. The default (`axis=None`) is to perform a logical OR over all the dimensions of the input array. `axis` may be negative, in which case it counts for the last to the first axis. 1-based, as in keras3: 1 is the first axis, -1 the last.
+#' @param axis An integer or vector of integers that represent the axis along which a logical OR reduction is performed. The default (`axis=None`) is to perform a logical OR over all the dimensions of the input array. `axis` may be negative, in which case it counts for the last to the first axis. 1-based, as in keras3: 1 is the first axis, -1 the last.
 #' @param keepdims If `TRUE`, axes which are reduced are left in the result as dimensions with size one. With this option, the result will broadcast correctly against the input array. Defaults to `FALSE`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
@@ -859,9 +859,9 @@ op_array_split <- function(x, indices_or_sections, axis = 1L) {
 
 #' Performs a scan with an associative binary operation, in parallel
 #'
-#' This operation his similar to `scan`, with the key difference that `associative_scan` is a parallel implementation with potentially significant performance benefits, especially when jit compiled. The catch is that it can only be used when `f` is a binary associative operation (i.e. it must verify `f(a, f(b, c)) == f(f(a, b), c)`). For an introduction to associative scans, refer to this paper: Blelloch, Guy E. 1990. [Prefix Sums and Their Applications]( https://www.cs.cmu.edu/~guyb/papers/Ble93.pdf). Computed by `keras.ops.associative_scan`.
+#' This operation his similar to `scan`, with the key difference that `associative_scan` is a parallel implementation with potentially significant performance benefits, especially when jit compiled. The catch is that it can only be used when `f` is a binary associative operation (i.e. it must verify `f(a, f(b, c)) == f(f(a, b), c)`). For an introduction to associative scans, refer to this paper: Blelloch, Guy E. 1990. \[Prefix Sums and Their Applications\]( https://www.cs.cmu.edu/~guyb/papers/Ble93.pdf). Computed by `keras.ops.associative_scan`.
 #'
-#' @param f A Python callable implementing an associative binary operation with signature `r = f(a, b)`. Function `f` must be associative, i.e., it must satisfy the equation `f(a, f(b, c)) == f(f(a, b), c)`. The inputs and result are (possibly nested Python tree structures of) array(s) matching `elems`. Each array has a dimension in place of the `axis` dimension. `f` should be applied elementwise over the `axis` dimension. The result `r` has the same shape (and structure) as the two inputs `a` and `b`.
+#' @param f A Python callable implementing an associative binary operation with signature \code{r = f(a, b)}. Function `f` must be associative, i.e., it must satisfy the equation `f(a, f(b, c)) == f(f(a, b), c)`. The inputs and result are (possibly nested Python tree structures of) array(s) matching `elems`. Each array has a dimension in place of the `axis` dimension. `f` should be applied elementwise over the `axis` dimension. The result `r` has the same shape (and structure) as the two inputs `a` and `b`.
 #' @param elems A (possibly nested Python tree structure of) array(s), each with an `axis` dimension of size `num_elems`.
 #' @param reverse A boolean stating if the scan should be reversed with respect to the `axis` dimension.
 #' @param axis an integer identifying the axis over which the scan should occur. 1-based, as in keras3: 1 is the first axis, -1 the last.
@@ -899,8 +899,8 @@ op_average <- function(x, axis = NULL, weights = NULL) {
 #' Computed by `keras.ops.average_pool`.
 #'
 #' @param inputs Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`. Pooling happens over the spatial dimensions only.
-#' @param pool_size int or tuple/list of integers of size `len(inputs_spatial_shape)`, specifying the size of the pooling window for each spatial dimension of the input tensor. If `pool_size` is int, then every spatial dimension shares the same `pool_size`.
-#' @param strides int or tuple/list of integers of size `len(inputs_spatial_shape)`. The stride of the sliding window for each spatial dimension of the input tensor. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param pool_size int or vector of integers of size `len(inputs_spatial_shape)`, specifying the size of the pooling window for each spatial dimension of the input tensor. If `pool_size` is int, then every spatial dimension shares the same `pool_size`.
+#' @param strides int or vector of integers of size `len(inputs_spatial_shape)`. The stride of the sliding window for each spatial dimension of the input tensor. If `strides` is int, then every spatial dimension shares the same `strides`.
 #' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
 #' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
@@ -1377,10 +1377,10 @@ op_conjugate <- function(x) {
 #'
 #' @param inputs Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
 #' @param kernel Tensor of rank N+2. `kernel` has shape `(kernel_spatial_shape, num_input_channels, num_output_channels)`. `num_input_channels` should match the number of channels in `inputs`.
-#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param strides int or int vector of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
 #' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
 #' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
-#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param dilation_rate int or int vector of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -1399,12 +1399,12 @@ op_conv <- function(inputs, kernel, strides = 1L, padding = "valid", data_format
 #' Also known as de-convolution. This ops supports 1D, 2D and 3D convolution. Computed by `keras.ops.conv_transpose`.
 #'
 #' @param inputs Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
-#' @param kernel Tensor of rank N+2. `kernel` has shape [kernel_spatial_shape, num_output_channels, num_input_channels], `num_input_channels` should match the number of channels in `inputs`.
-#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param kernel Tensor of rank N+2. `kernel` has shape \[kernel_spatial_shape, num_output_channels, num_input_channels\], `num_input_channels` should match the number of channels in `inputs`.
+#' @param strides int or int vector of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
 #' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
-#' @param output_padding int or int tuple/list of `len(inputs_spatial_shape)`, specifying the amount of padding along the height and width of the output tensor. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `NULL` (default), the output shape is inferred.
+#' @param output_padding int or int vector of `len(inputs_spatial_shape)`, specifying the amount of padding along the height and width of the output tensor. Can be a single integer to specify the same value for all spatial dimensions. The amount of output padding along a given dimension must be lower than the stride along that same dimension. If set to `NULL` (default), the output shape is inferred.
 #' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
-#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param dilation_rate int or int vector of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -1556,7 +1556,7 @@ op_cosh <- function(x) {
 #' If no axis is specified then all non-zeros in the tensor are counted. Computed by `keras.ops.count_nonzero`.
 #'
 #' @param x Input tensor.
-#' @param axis Axis or tuple of axes along which to count the number of non-zeros. Defaults to `NULL`. 1-based, as in keras3: 1 is the first axis, -1 the last.
+#' @param axis Axis or vector of axes along which to count the number of non-zeros. Defaults to `NULL`. 1-based, as in keras3: 1 is the first axis, -1 the last.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -1675,7 +1675,7 @@ op_cumsum <- function(x, axis = NULL, dtype = NULL) {
 #'
 #' This decorator allows fine grained control over the gradients of a sequence for operations. This may be useful for multiple reasons, including providing a more efficient or numerically stable gradient for a sequence of operations. Computed by `keras.ops.custom_gradient`.
 #'
-#' @param f Function `f(*args)` that returns a tuple `(output, grad_fn)`, where: - `args` is a sequence of (nested structures of) tensor inputs to the function. - `output` is a (nested structure of) tensor outputs of applying operations in `forward_fn` to `args`. - `grad_fn` is a function with the signature `grad_fn(*args, upstream)` which returns a tuple of tensors the same size as (flattened) `args`: the derivatives of tensors in `output` with respect to the tensors in `args`. `upstream` is a tensor or sequence of tensors holding the initial value gradients for each tensor in `output`.
+#' @param f Function `f(*args)` that returns a vector `(output, grad_fn)`, where: - `args` is a sequence of (nested structures of) tensor inputs to the function. - `output` is a (nested structure of) tensor outputs of applying operations in `forward_fn` to `args`. - `grad_fn` is a function with the signature `grad_fn(*args, upstream)` which returns a vector of tensors the same size as (flattened) `args`: the derivatives of tensors in `output` with respect to the tensors in `args`. `upstream` is a tensor or sequence of tensors holding the initial value gradients for each tensor in `output`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -1727,11 +1727,11 @@ op_depth_to_space <- function(x, block_size, data_format = "channels_last") {
 #' This ops supports 1D and 2D depthwise convolution. Computed by `keras.ops.depthwise_conv`.
 #'
 #' @param inputs Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
-#' @param kernel Tensor of rank N+2. `kernel` has shape [kernel_spatial_shape, num_input_channels, num_channels_multiplier], `num_input_channels` should match the number of channels in `inputs`.
-#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param kernel Tensor of rank N+2. `kernel` has shape \[kernel_spatial_shape, num_input_channels, num_channels_multiplier\], `num_input_channels` should match the number of channels in `inputs`.
+#' @param strides int or int vector of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
 #' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
 #' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
-#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param dilation_rate int or int vector of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -2271,7 +2271,7 @@ op_fabs <- function(x) {
 #'
 #' Computed by `keras.ops.fft`.
 #'
-#' @param x Tuple of the real and imaginary parts of the input tensor. Both tensors in the tuple should be of floating type.
+#' @param x Vector of the real and imaginary parts of the input tensor. Both tensors in the vector should be of floating type.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -2288,7 +2288,7 @@ op_fft <- function(x) {
 #'
 #' Computed by `keras.ops.fft2`.
 #'
-#' @param x Tuple of the real and imaginary parts of the input tensor. Both tensors in the tuple should be of floating type.
+#' @param x Vector of the real and imaginary parts of the input tensor. Both tensors in the vector should be of floating type.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -2439,11 +2439,11 @@ op_fmod <- function(x1, x2) {
 #' tensor (reverses `unfold`). This operation is known as **col2im** when used with convolution. It takes a 3-D tensor of flattened patches and reconstructs a 4-D image tensor by summing overlapping patches. Computed by `keras.ops.fold`.
 #'
 #' @param x A 3-D tensor of shape `(N, C * kH * kW, L)` where `L` is the total number of blocks.
-#' @param output_size int or tuple of two ints `(oH, oW)`, the spatial shape of the output tensor.
-#' @param kernel_size int or tuple of two ints, the size of the sliding window `(kH, kW)`.  If a single int is given, it is used for both dimensions.
-#' @param dilation int or tuple of two ints, the spacing between kernel points. Default: 1.
-#' @param padding int or tuple of two ints, the amount of zero-padding that was applied to the input of `unfold`. Default: 0.
-#' @param stride int or tuple of two ints, the step size of the sliding window. Default: 1.
+#' @param output_size int or vector of two ints `(oH, oW)`, the spatial shape of the output tensor.
+#' @param kernel_size int or vector of two ints, the size of the sliding window `(kH, kW)`.  If a single int is given, it is used for both dimensions.
+#' @param dilation int or vector of two ints, the spacing between kernel points. Default: 1.
+#' @param padding int or vector of two ints, the amount of zero-padding that was applied to the input of `unfold`. Default: 0.
+#' @param stride int or vector of two ints, the step size of the sliding window. Default: 1.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -2572,7 +2572,7 @@ op_geomspace <- function(start, stop, num = 50L, endpoint = TRUE, dtype = NULL, 
 #' Computed by `keras.ops.get_item`.
 #'
 #' @param x A tensor or R array.
-#' @param key See the Keras documentation.
+#' @param key The index, given to Keras as it is: 0-based, as in Python (unlike R's `x[i]`); a whole number, or a tensor of them.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -2771,7 +2771,7 @@ op_heaviside <- function(x1, x2) {
 #'
 #' @param x Input tensor.
 #' @param bins An integer representing the number of histogram bins. Defaults to 10.
-#' @param range A tuple representing the lower and upper range of the bins. If not specified, it will use the min and max of `x`.
+#' @param range A vector representing the lower and upper range of the bins. If not specified, it will use the min and max of `x`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -2871,7 +2871,7 @@ op_identity <- function(n, dtype = NULL) {
 #'
 #' input. Computed by `keras.ops.ifft2`.
 #'
-#' @param x Tuple of the real and imaginary parts of the input tensor. Both tensors in the tuple should be of floating type.
+#' @param x Vector of the real and imaginary parts of the input tensor. Both tensors in the vector should be of floating type.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -2975,7 +2975,7 @@ op_image_elastic_transform <- function(images, alpha = 20.0, sigma = 5.0, interp
 #' This function supports both 2D and 3D patch extraction based on the `size` argument length, similar to how `keras.ops.conv` handles different dimensions. Computed by `keras.ops.image.extract_patches`.
 #'
 #' @param images Input image/volume or batch of images/volumes. For 2D patches: 3D `(H, W, C)` or 4D `(N, H, W, C)`. For 3D patches: 4D `(D, H, W, C)` or 5D `(N, D, H, W, C)`.
-#' @param size Patch size as int or tuple. Length 2 tuple `(patch_height, patch_width)` or int for 2D patches. Length 3 tuple `(patch_depth, patch_height, patch_width)` for 3D patches.
+#' @param size Patch size as int or vector. Length 2 vector `(patch_height, patch_width)` or int for 2D patches. Length 3 vector `(patch_depth, patch_height, patch_width)` for 3D patches.
 #' @param strides Strides for patch extraction. If not specified, defaults to `size` (non-overlapping patches).
 #' @param dilation_rate Dilation rate for patch extraction. Note that `dilation_rate > 1` is not supported with `strides > 1`.
 #' @param padding The type of padding algorithm to use: `"same"` or `"valid"`.
@@ -2997,7 +2997,7 @@ op_image_extract_patches <- function(images, size, strides = NULL, dilation_rate
 #' Computed by `keras.ops.image.extract_patches_3d`.
 #'
 #' @param volumes Input volume or batch of volumes. Must be 4D or 5D.
-#' @param size Patch size int or tuple (patch_depth, patch_height, patch_width)
+#' @param size Patch size int or vector (patch_depth, patch_height, patch_width)
 #' @param strides strides along depth, height, and width. If not specified, or if `NULL`, it defaults to the same value as `size`.
 #' @param dilation_rate This is the input stride, specifying how far two consecutive patch samples are in the input. Note that using `dilation_rate > 1` is not supported in conjunction with `strides > 1` on the TensorFlow backend.
 #' @param padding The type of padding algorithm to use: `"same"` or `"valid"`.
@@ -3019,8 +3019,8 @@ op_image_extract_patches_3d <- function(volumes, size, strides = NULL, dilation_
 #' Computed by `keras.ops.image.gaussian_blur`.
 #'
 #' @param images Input image or batch of images. Must be 3D or 4D.
-#' @param kernel_size A tuple of two integers, specifying the height and width of the Gaussian kernel.
-#' @param sigma A tuple of two floats, specifying the standard deviation of the Gaussian kernel along height and width.
+#' @param kernel_size A vector of two integers, specifying the height and width of the Gaussian kernel.
+#' @param sigma A vector of two floats, specifying the standard deviation of the Gaussian kernel along height and width.
 #' @param data_format A string specifying the data format of the input tensor. It can be either `"channels_last"` or `"channels_first"`. `"channels_last"` corresponds to inputs with shape `(batch, height, width, channels)`, while `"channels_first"` corresponds to inputs with shape `(batch, channels, height, width)`. If not specified, the value will default to `keras.config.image_data_format`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
@@ -3187,9 +3187,9 @@ op_image_rgb_to_hsv <- function(images, data_format = NULL) {
 #'
 #' @param images The input array.
 #' @param output_shape The output shape, as a sequence of integers with length equal to the number of dimensions of image.
-#' @param scale A [K] array with the same number of dimensions as `images`, containing the scale to apply in each dimension.
-#' @param translation A [K] array with the same number of dimensions as `images`, containing the translation to apply in each dimension.
-#' @param spatial_dims A length K tuple specifying the spatial dimensions that the passed `scale` and `translation` should be applied to. 1-based, as in keras3: 1 is the first axis, -1 the last.
+#' @param scale A \[K\] array with the same number of dimensions as `images`, containing the scale to apply in each dimension.
+#' @param translation A \[K\] array with the same number of dimensions as `images`, containing the translation to apply in each dimension.
+#' @param spatial_dims A length K vector specifying the spatial dimensions that the passed `scale` and `translation` should be applied to. 1-based, as in keras3: 1 is the first axis, -1 the last.
 #' @param method A string specifying the resizing method to use. Available methods are `"linear"`, `"bilinear"`, `"trilinear"`, `"triangle"`, `"cubic"`, `"bicubic"`, `"tricubic"`, `"lanczos3"` and `"lanczos5"`.
 #' @param antialias Whether an antialiasing filter should be applied when downsampling. Has no effect when upsampling. Defaults to `TRUE`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
@@ -3304,7 +3304,7 @@ op_inv <- function(x) {
 #'
 #' Computes the inverse 1D Discrete Fourier Transform of a real-valued signal over the inner-most dimension of input. The inner-most dimension of the input is assumed to be the result of RFFT: the `fft_length / 2 + 1` unique components of the DFT of a real-valued signal. If `fft_length` is not provided, it is computed from the size of the inner-most dimension of the input `(fft_length = 2 * (inner - 1))`. If the FFT length used to compute is odd, it should be provided since it cannot be inferred properly. Along the axis IRFFT is computed on, if `fft_length / 2 + 1` is smaller than the corresponding dimension of the input, the dimension is cropped. If it is larger, the dimension is padded with zeros. Computed by `keras.ops.irfft`.
 #'
-#' @param x Tuple of the real and imaginary parts of the input tensor. Both tensors in the tuple should be of floating type.
+#' @param x Vector of the real and imaginary parts of the input tensor. Both tensors in the vector should be of floating type.
 #' @param fft_length An integer representing the number of the fft length. If not specified, it is inferred from the length of the last axis of `x`. Defaults to `NULL`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
@@ -3473,7 +3473,7 @@ op_isreal <- function(x) {
 #'
 #' To reconstruct an original waveform, the parameters should be the same in `stft`. Computed by `keras.ops.istft`.
 #'
-#' @param x Tuple of the real and imaginary parts of the input tensor. Both tensors in the tuple should be of floating type.
+#' @param x Vector of the real and imaginary parts of the input tensor. Both tensors in the vector should be of floating type.
 #' @param sequence_length An integer representing the sequence length.
 #' @param sequence_stride An integer representing the sequence hop size.
 #' @param fft_length An integer representing the size of the FFT that produced `stft`. Should be of type `int32`.
@@ -3498,8 +3498,8 @@ op_istft <- function(x, sequence_length, sequence_stride, fft_length, length = N
 #' Computed by `keras.ops.jvp`.
 #'
 #' @param fun Function to be differentiated. Its arguments should be arrays, scalars, or standard Python containers of arrays or scalars. It should return an array, scalar, or standard Python container of arrays or scalars.
-#' @param primals The primal values at which the Jacobian of `fun` should be evaluated. Should be either a tuple or a list of arguments, and its length should be equal to the number of positional parameters of `fun`.
-#' @param tangents The tangent vector for which the Jacobian-vector product should be evaluated. Should be either a tuple or a list of tangents, with the same tree structure and array shapes as `primals`.
+#' @param primals The primal values at which the Jacobian of `fun` should be evaluated. Should be either a vector or a list of arguments, and its length should be equal to the number of positional parameters of `fun`.
+#' @param tangents The tangent vector for which the Jacobian-vector product should be evaluated. Should be either a vector or a list of tangents, with the same tree structure and array shapes as `primals`.
 #' @param has_aux Optional, bool. Indicates whether `fun` returns a pair where the first element is considered the output of the mathematical function to be differentiated and the second element is auxiliary data. Default is FALSE.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
@@ -3935,7 +3935,7 @@ op_logspace <- function(start, stop, num = 50L, endpoint = TRUE, base = 10L, dty
 #' Computed by `keras.ops.logsumexp`.
 #'
 #' @param x Input tensor.
-#' @param axis An integer or a tuple of integers specifying the axis/axes along which to compute the sum. If `NULL`, the sum is computed over all elements. Defaults to `NULL`. 1-based, as in keras3: 1 is the first axis, -1 the last.
+#' @param axis An integer or a vector of integers specifying the axis/axes along which to compute the sum. If `NULL`, the sum is computed over all elements. Defaults to `NULL`. 1-based, as in keras3: 1 is the first axis, -1 the last.
 #' @param keepdims A boolean indicating whether to keep the dimensions of the input tensor when computing the sum. Defaults to `FALSE`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
@@ -4060,8 +4060,8 @@ op_max <- function(x, axis = NULL, keepdims = FALSE, initial = NULL) {
 #' Computed by `keras.ops.max_pool`.
 #'
 #' @param inputs Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`. Pooling happens over the spatial dimensions only.
-#' @param pool_size int or tuple/list of integers of size `len(inputs_spatial_shape)`, specifying the size of the pooling window for each spatial dimension of the input tensor. If `pool_size` is int, then every spatial dimension shares the same `pool_size`.
-#' @param strides int or tuple/list of integers of size `len(inputs_spatial_shape)`. The stride of the sliding window for each spatial dimension of the input tensor. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param pool_size int or vector of integers of size `len(inputs_spatial_shape)`, specifying the size of the pooling window for each spatial dimension of the input tensor. If `pool_size` is int, then every spatial dimension shares the same `pool_size`.
+#' @param strides int or vector of integers of size `len(inputs_spatial_shape)`. The stride of the sliding window for each spatial dimension of the input tensor. If `strides` is int, then every spatial dimension shares the same `strides`.
 #' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
 #' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
@@ -4622,7 +4622,7 @@ op_nonzero <- function(x) {
 #'
 #' @param x Input tensor.
 #' @param ord Order of the norm (see table under Notes). The default is `NULL`.
-#' @param axis If `axis` is an integer, it specifies the axis of `x` along which to compute the vector norms. If `axis` is a 2-tuple, it specifies the axes that hold 2-D matrices, and the matrix norms of these matrices are computed. 1-based, as in keras3: 1 is the first axis, -1 the last.
+#' @param axis If `axis` is an integer, it specifies the axis of `x` along which to compute the vector norms. If `axis` is a 2-vector, it specifies the axes that hold 2-D matrices, and the matrix norms of these matrices are computed. 1-based, as in keras3: 1 is the first axis, -1 the last.
 #' @param keepdims If this is set to `TRUE`, the axes which are reduced are left in the result as dimensions with size one.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
@@ -5199,7 +5199,7 @@ op_roll <- function(x, shift, axis = NULL) {
 #'
 #' @param array Input array to rotate.
 #' @param k Number of times the array is rotated by 90 degrees.
-#' @param axes A tuple of two integers specifying the plane of rotation (defaults to `(0, 1)`). 1-based, as in keras3: 1 is the first axis, -1 the last.
+#' @param axes A vector of two integers specifying the plane of rotation (defaults to `(0, 1)`). 1-based, as in keras3: 1 is the first axis, -1 the last.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -5287,7 +5287,7 @@ op_scan <- function(f, init, xs = NULL, length = NULL, reverse = FALSE, unroll =
 #'
 #' At a high level, this operation does `zeros[indices] = updates` and returns the output. It is equivalent to: ```python zeros = keras.ops.zeros(shape) output = keras.ops.scatter_update(zeros, indices, values) ``` Computed by `keras.ops.scatter`.
 #'
-#' @param indices A tensor or list/tuple specifying indices for the values in `values`. 1-based positions, as in keras3 (1 is the first element; `zero_indexed = TRUE` takes Keras's 0-based ones).
+#' @param indices A tensor or vector specifying indices for the values in `values`. 1-based positions, as in keras3 (1 is the first element; `zero_indexed = TRUE` takes Keras's 0-based ones).
 #' @param values A tensor, the values to be set at `indices`.
 #' @param shape Shape of the output tensor.
 #' @param zero_indexed If `TRUE`, positions given and returned are 0-based as in Keras; the default `FALSE` makes them 1-based, as R counts.
@@ -5307,7 +5307,7 @@ op_scatter <- function(indices, values, shape, zero_indexed = FALSE) {
 #' At a high level, this operation does `inputs[indices] = updates`. Assume `inputs` is a tensor of shape `(D0, D1, ..., Dn)`, there are 2 main usages of `scatter_update`. 1. `indices` is a 2D tensor of shape `(num_updates, n)`, where `num_updates` is the number of updates to perform, and `updates` is a 1D tensor of shape `(num_updates,)`. For example, if `inputs` is `zeros((4, 4, 4))`, and we want to update `inputs[1, 2, 3]` and `inputs[0, 1, 3]` as 1, then we can use: ```python inputs = np.zeros((4, 4, 4)) indices = [[1, 2, 3], [0, 1, 3]] updates = np.array([1., 1.]) inputs = keras.ops.scatter_update(inputs, indices, updates) ``` 2 `indices` is a 2D tensor of shape `(num_updates, k)`, where `num_updates` is the number of updates to perform, and `k` (`k < n`) is the size of each index in `indices`. `updates` is a `n - k`-D tensor of shape `(num_updates, inputs.shape[k:])`. For example, if `inputs = np.zeros((4, 4, 4))`, and we want to update `inputs[1, 2, :]` and `inputs[2, 3, :]` as `[1, 1, 1, 1]`, then `indices` would have shape `(num_updates, 2)` (`k = 2`), and `updates` would have shape `(num_updates, 4)` (`inputs.shape[2:] = 4`). See the code below: ```python inputs = np.zeros((4, 4, 4)) indices = [[1, 2], [2, 3]] updates = np.array([[1., 1., 1, 1,], [1., 1., 1, 1,]) inputs = keras.ops.scatter_update(inputs, indices, updates) ``` Computed by `keras.ops.scatter_update`.
 #'
 #' @param inputs A tensor, the tensor to be updated.
-#' @param indices A tensor or list/tuple of shape `(N, inputs.ndim)`, specifying indices to update. `N` is the number of indices to update, must be equal to the first dimension of `updates`. 1-based positions, as in keras3 (1 is the first element; `zero_indexed = TRUE` takes Keras's 0-based ones).
+#' @param indices A tensor or vector of shape `(N, inputs.ndim)`, specifying indices to update. `N` is the number of indices to update, must be equal to the first dimension of `updates`. 1-based positions, as in keras3 (1 is the first element; `zero_indexed = TRUE` takes Keras's 0-based ones).
 #' @param updates A tensor, the new values to be put to `inputs` at `indices`.
 #' @param reduction A string specifying the reduction operation to apply when multiple updates target the same index. Supported values are: `NULL` (default): Updates replace existing values (last write wins). `"add"`: Updates are added to existing values. `"max"`: The maximum of updates and existing values is kept. `"min"`: The minimum of updates and existing values is kept. `"mul"`: Updates are multiplied with existing values.
 #' @param zero_indexed If `TRUE`, positions given and returned are 0-based as in Keras; the default `FALSE` makes them 1-based, as R counts.
@@ -5348,7 +5348,7 @@ op_searchsorted <- function(sorted_sequence, values, side = "left", zero_indexed
 #' Computed by `keras.ops.segment_max`.
 #'
 #' @param data Input tensor.
-#' @param segment_ids A N-D tensor containing segment indices for each element in `data`. data.shape[:len(segment_ids.shape)] should match. 1-based positions, as in keras3 (1 is the first element; `zero_indexed = TRUE` takes Keras's 0-based ones).
+#' @param segment_ids A N-D tensor containing segment indices for each element in `data`. data.shape\[:len(segment_ids.shape)\] should match. 1-based positions, as in keras3 (1 is the first element; `zero_indexed = TRUE` takes Keras's 0-based ones).
 #' @param num_segments An integer representing the total number of segments. If not specified, it is inferred from the maximum value in `segment_ids`.
 #' @param sorted A boolean indicating whether `segment_ids` is sorted. Defaults to `FALSE`.
 #' @param zero_indexed If `TRUE`, positions given and returned are 0-based as in Keras; the default `FALSE` makes them 1-based, as R counts.
@@ -5368,7 +5368,7 @@ op_segment_max <- function(data, segment_ids, num_segments = NULL, sorted = FALS
 #' Computed by `keras.ops.segment_min`.
 #'
 #' @param data Input tensor.
-#' @param segment_ids A N-D tensor containing segment indices for each element in `data`. data.shape[:len(segment_ids.shape)] should match. 1-based positions, as in keras3 (1 is the first element; `zero_indexed = TRUE` takes Keras's 0-based ones).
+#' @param segment_ids A N-D tensor containing segment indices for each element in `data`. data.shape\[:len(segment_ids.shape)\] should match. 1-based positions, as in keras3 (1 is the first element; `zero_indexed = TRUE` takes Keras's 0-based ones).
 #' @param num_segments An integer representing the total number of segments. If not specified, it is inferred from the maximum value in `segment_ids`.
 #' @param sorted A boolean indicating whether `segment_ids` is sorted. Defaults to `FALSE`.
 #' @param zero_indexed If `TRUE`, positions given and returned are 0-based as in Keras; the default `FALSE` makes them 1-based, as R counts.
@@ -5463,12 +5463,12 @@ op_selu <- function(x) {
 #' This ops supports 1D and 2D separable convolution. `separable_conv` is a depthwise conv followed by a pointwise conv. Computed by `keras.ops.separable_conv`.
 #'
 #' @param inputs Tensor of rank N+2. `inputs` has shape `(batch_size,) + inputs_spatial_shape + (num_channels,)` if `data_format="channels_last"`, or `(batch_size, num_channels) + inputs_spatial_shape` if `data_format="channels_first"`.
-#' @param depthwise_kernel Tensor of rank N+2. `depthwise_kernel` has shape [kernel_spatial_shape, num_input_channels, num_channels_multiplier], `num_input_channels` should match the number of channels in `inputs`.
+#' @param depthwise_kernel Tensor of rank N+2. `depthwise_kernel` has shape \[kernel_spatial_shape, num_input_channels, num_channels_multiplier\], `num_input_channels` should match the number of channels in `inputs`.
 #' @param pointwise_kernel Tensor of rank N+2. `pointwise_kernel` has shape `(*ones_like(kernel_spatial_shape), num_input_channels * num_channels_multiplier, num_output_channels)`.
-#' @param strides int or int tuple/list of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
+#' @param strides int or int vector of `len(inputs_spatial_shape)`, specifying the strides of the convolution along each spatial dimension. If `strides` is int, then every spatial dimension shares the same `strides`.
 #' @param padding string, either `"valid"` or `"same"`. `"valid"` means no padding is applied, and `"same"` results in padding evenly to the left/right or up/down of the input such that output has the same height/width dimension as the input when `strides=1`.
 #' @param data_format A string, either `"channels_last"` or `"channels_first"`. `data_format` determines the ordering of the dimensions in the inputs. If `data_format="channels_last"`, `inputs` is of shape `(batch_size, ..., channels)` while if `data_format="channels_first"`, `inputs` is of shape `(batch_size, channels, ...)`.
-#' @param dilation_rate int or int tuple/list of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
+#' @param dilation_rate int or int vector of `len(inputs_spatial_shape)`, specifying the dilation rate to use for dilated convolution. If `dilation_rate` is int, then every spatial dimension shares the same `dilation_rate`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -5494,7 +5494,7 @@ op_separable_conv <- function(inputs, depthwise_kernel, pointwise_kernel, stride
 #' }
 #' @export
 op_shape <- function(x) {
-  rk_call("op_shape", rk_capture())
+  structure(as.list(rk_call("op_shape", rk_capture())), class = "keras_shape")
 }
 
 #' Sigmoid activation function
@@ -5630,7 +5630,7 @@ op_size <- function(x) {
 #' At a high level, this operation is an explicit replacement for array slicing e.g. `inputs[start_indices: start_indices + shape]`. Unlike slicing via brackets, this operation will accept tensor start indices on all backends, which is useful when indices dynamically computed via other tensor operations. ```python inputs = np.zeros((5, 5)) start_indices = np.array([3, 3]) shape = np.array([2, 2]) inputs = keras.ops.slice(inputs, start_indices, shape) ``` Computed by `keras.ops.slice`.
 #'
 #' @param inputs A tensor, the tensor to be updated.
-#' @param start_indices A list/tuple of shape `(inputs.ndim,)`, specifying the starting indices for updating. 1-based positions, as in keras3 (1 is the first element; `zero_indexed = TRUE` takes Keras's 0-based ones).
+#' @param start_indices A vector of shape `(inputs.ndim,)`, specifying the starting indices for updating. 1-based positions, as in keras3 (1 is the first element; `zero_indexed = TRUE` takes Keras's 0-based ones).
 #' @param shape The full shape of the returned slice.
 #' @param zero_indexed If `TRUE`, positions given and returned are 0-based as in Keras; the default `FALSE` makes them 1-based, as R counts.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
@@ -5647,10 +5647,10 @@ op_slice <- function(inputs, start_indices, shape, zero_indexed = FALSE) {
 
 #' Update an input by slicing in a tensor of updated values
 #'
-#' At a high level, this operation does `inputs[start_indices: start_indices + updates.shape] = updates`. Assume inputs is a tensor of shape `(D0, D1, ..., Dn)`, `start_indices` must be a list/tuple of n integers, specifying the starting indices. `updates` must have the same rank as `inputs`, and the size of each dim must not exceed `Di - start_indices[i]`. For example, if we have 2D inputs `inputs = np.zeros((5, 5))`, and we want to update the intersection of last 2 rows and last 2 columns as 1, i.e., `inputs[3:, 3:] = np.ones((2, 2))`, then we can use the code below: ```python inputs = np.zeros((5, 5)) start_indices = [3, 3] updates = np.ones((2, 2)) inputs = keras.ops.slice_update(inputs, start_indices, updates) ``` Computed by `keras.ops.slice_update`.
+#' At a high level, this operation does `inputs[start_indices: start_indices + updates.shape] = updates`. Assume inputs is a tensor of shape `(D0, D1, ..., Dn)`, `start_indices` must be a vector of n integers, specifying the starting indices. `updates` must have the same rank as `inputs`, and the size of each dim must not exceed `Di - start_indices[i]`. For example, if we have 2D inputs `inputs = np.zeros((5, 5))`, and we want to update the intersection of last 2 rows and last 2 columns as 1, i.e., `inputs[3:, 3:] = np.ones((2, 2))`, then we can use the code below: ```python inputs = np.zeros((5, 5)) start_indices = [3, 3] updates = np.ones((2, 2)) inputs = keras.ops.slice_update(inputs, start_indices, updates) ``` Computed by `keras.ops.slice_update`.
 #'
 #' @param inputs A tensor, the tensor to be updated.
-#' @param start_indices A list/tuple of shape `(inputs.ndim,)`, specifying the starting indices for updating. 1-based positions, as in keras3 (1 is the first element; `zero_indexed = TRUE` takes Keras's 0-based ones).
+#' @param start_indices A vector of shape `(inputs.ndim,)`, specifying the starting indices for updating. 1-based positions, as in keras3 (1 is the first element; `zero_indexed = TRUE` takes Keras's 0-based ones).
 #' @param updates A tensor, the new values to be put to `inputs` at `indices`. `updates` must have the same rank as `inputs`.
 #' @param zero_indexed If `TRUE`, positions given and returned are 0-based as in Keras; the default `FALSE` makes them 1-based, as R counts.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
@@ -5772,7 +5772,7 @@ op_solve <- function(a, b) {
 #'
 #' @param a A tensor of shape `(..., M, M)` representing the coefficients matrix.
 #' @param b A tensor of shape `(..., M)` or `(..., M, N)` representing the right-hand side or "dependent variable" matrix.
-#' @param lower See the Keras documentation.
+#' @param lower `TRUE` uses only the lower triangle of `a`; `FALSE` (the default) only its upper triangle.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -6087,8 +6087,8 @@ op_sum <- function(x, axis = NULL, keepdims = FALSE) {
 #' Computed by `keras.ops.svd`.
 #'
 #' @param x Input tensor of shape `(..., M, N)`.
-#' @param full_matrices See the Keras documentation.
-#' @param compute_uv See the Keras documentation.
+#' @param full_matrices `TRUE` (the default) returns the full square `u` and `v`; `FALSE` only their first min(m, n) columns.
+#' @param compute_uv `TRUE` (the default) returns `u`, `s` and `v`; `FALSE` only the singular values `s`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -6432,8 +6432,8 @@ op_triu <- function(x, k = 0L) {
 #'
 #' Computed by `keras.ops.true_divide`.
 #'
-#' @param x1 See the Keras documentation.
-#' @param x2 See the Keras documentation.
+#' @param x1 The numerator: a tensor or R array.
+#' @param x2 The denominator: a tensor or R array (broadcast against `x1`).
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -6466,10 +6466,10 @@ op_trunc <- function(x) {
 #' This operation is known as **im2col** when used with convolution. It rearranges the image into overlapping or non-overlapping patches and returns a tensor whose *depth* (last axis) contains the flattened patches. Computed by `keras.ops.unfold`.
 #'
 #' @param x A 4-D tensor of shape `(N, C, H, W)` (**channels-first** format).
-#' @param kernel_size int or tuple of two ints, the size of the sliding window `(kH, kW)`.  If a single int is given, it is used for both dimensions.
-#' @param dilation int or tuple of two ints, the spacing between kernel points (a.k.a. **dilation** or **atrous** convolution). Default: 1.
-#' @param padding int or tuple of two ints, the amount of zero-padding to apply to both spatial dimensions. Default: 0.
-#' @param stride int or tuple of two ints, the step size of the sliding window. Default: 1.
+#' @param kernel_size int or vector of two ints, the size of the sliding window `(kH, kW)`.  If a single int is given, it is used for both dimensions.
+#' @param dilation int or vector of two ints, the spacing between kernel points (a.k.a. **dilation** or **atrous** convolution). Default: 1.
+#' @param padding int or vector of two ints, the amount of zero-padding to apply to both spatial dimensions. Default: 0.
+#' @param stride int or vector of two ints, the step size of the sliding window. Default: 1.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -6620,8 +6620,8 @@ op_vectorize <- function(pyfunc, excluded = NULL, signature = NULL) {
 #'
 #' Schematically, `vectorized_map` implements the following, in the case of a single tensor input `elements`: ```python def vectorized_map(function, elements): outputs = [] for e in elements: outputs.append(function(e)) return np.stack(outputs) ``` In the case of an iterable of tensors `elements`, it implements the following: ```python def vectorized_map(function, elements): batch_size = elements[0].shape[0] outputs = [] for index in range(batch_size): outputs.append(function([e[index] for e in elements])) return np.stack(outputs) ``` In this case, `function` is expected to take as input a single list of tensor arguments. Computed by `keras.ops.vectorized_map`.
 #'
-#' @param elements See the Keras documentation.
-#' @param `function` See the Keras documentation.
+#' @param elements A tensor, or a list of tensors of the same first dimension: the function is applied along that dimension, and the results are stacked.
+#' @param `function` The function applied to each element: an R function of one tensor (or of a list of them, when `elements` is a list) that returns a tensor.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -6739,8 +6739,8 @@ op_where <- function(condition, x1 = NULL, x2 = NULL) {
 #'
 #' Computed by `keras.ops.while_loop`.
 #'
-#' @param cond A callable that represents the termination condition of the loop. Must accept a `loop_vars` like structure as an argument. If `loop_vars` is a tuple or list, each element of `loop_vars` will be passed positionally to the callable.
-#' @param body A callable that represents the loop body. Must accept a `loop_vars` like structure as an argument, and return update value with the same structure. If `loop_vars` is a tuple or list, each element of `loop_vars` will be passed positionally to the callable.
+#' @param cond A callable that represents the termination condition of the loop. Must accept a `loop_vars` like structure as an argument. If `loop_vars` is a vector, each element of `loop_vars` will be passed positionally to the callable.
+#' @param body A callable that represents the loop body. Must accept a `loop_vars` like structure as an argument, and return update value with the same structure. If `loop_vars` is a vector, each element of `loop_vars` will be passed positionally to the callable.
 #' @param loop_vars An arbitrary nested structure of tensor state to persist across loop iterations.
 #' @param maximum_iterations Optional maximum number of iterations of the while loop to run. If provided, the `cond` output is AND-ed with an additional condition ensuring the number of iterations executed is no greater than `maximum_iterations`.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
@@ -6853,9 +6853,9 @@ random_categorical <- function(logits, num_samples, dtype = "int32", seed = NULL
 #'
 #' Computed by `keras.random.dropout`.
 #'
-#' @param inputs See the Keras documentation.
-#' @param rate See the Keras documentation.
-#' @param noise_shape See the Keras documentation.
+#' @param inputs A tensor or R array.
+#' @param rate The fraction of the entries set to 0 (between 0 and 1); the others are scaled by `1 / (1 - rate)`.
+#' @param noise_shape The shape of the dropout mask (an integer vector, the input's rank long), with 1 where the mask is the same along that dimension (e.g. `c(batch, 1, features)` drops the same features at every step); `NULL` drops entries independently.
 #' @param seed Integer seed for the random operations (reproducible results).
 #' @return A tensor of random values (`as.array()` gives its value), or a seed generator.
 #' @family random

@@ -13,10 +13,11 @@
 #' symbolic link is written through (the link stays, its target is replaced).
 #'
 #' Models also survive `saveRDS()`/`readRDS()`, `save.image()` and knitr's cache: the R
-#' object carries the model's `.keras` bytes, and is rebuilt when first used. When those
-#' bytes cannot be written (a full disk), `saveRDS()` fails with an `rkbridge_serialize_error`;
-#' base `saveRDS()` has emptied its file by then, so save R objects that hold models with
-#' [save_rds()], which replaces the file only once everything was written.
+#' object carries the model's `.keras` bytes (made in memory: no temporary file), and is
+#' rebuilt when first used. When the model cannot be serialized, `saveRDS()` fails with an
+#' `rkbridge_serialize_error`; base `saveRDS()` has emptied its file by then (as it does when
+#' the target's disk is full), so save R objects that hold models with [save_rds()], which
+#' replaces the file only once everything was written.
 #' @param object A model.
 #' @param filepath File name.
 #' @param overwrite Whether to replace an existing file.
@@ -92,9 +93,11 @@ load_model_weights_hdf5 <- function(object, filepath, skip_mismatch = FALSE, by_
 #'
 #' `save_model_tf()` exports the model's inference function as a SavedModel directory (for
 #' TensorFlow Serving, TFLite converters and the like); `load_model_tf()` reads one back as
-#' a model that predicts (it cannot be trained further).
+#' a model that predicts (it cannot be trained further). Given a file (`.keras`, `.h5`),
+#' `load_model_tf()` loads it as [load_model()] does.
 #' @inheritParams save_model
-#' @param filepath Directory name.
+#' @inheritParams load_model
+#' @param filepath Directory name (`load_model_tf()`: or a model file).
 #' @return `save_model_tf()`: the model, invisibly; `load_model_tf()`: a model.
 #' @examples
 #' if (rkbridge_available()) {
@@ -111,7 +114,9 @@ save_model_tf <- function(object, filepath, overwrite = TRUE, ...) {
 
 #' @rdname save_model_tf
 #' @export
-load_model_tf <- function(filepath, ...) rk_call("load_model_tf", rk_capture())
+load_model_tf <- function(filepath, custom_objects = NULL, compile = TRUE, ...) {
+  rk_call("load_model_tf", rk_capture())
+}
 
 #' Model and layer configuration
 #'
@@ -236,7 +241,10 @@ save_rds <- function(object, file, ...) {
     stop(rk_condition("`file` must be a file name (a non-empty character string).",
                       "rkbridge_type_error"))
   target <- rk_call("resolve_save_target", list(filepath = file))
-  tmp <- tempfile(paste0(".", basename(target), ".tmp-"), tmpdir = dirname(target))
+  # named as the engine's saves name theirs (with the process id), so that a later save
+  # removes one a killed session left
+  tmp <- tempfile(paste0(".", basename(target), ".tmp-", Sys.getpid(), "-"),
+                  tmpdir = dirname(target))
   on.exit(unlink(tmp), add = TRUE)
   saveRDS(object, tmp, ...)
   rk_call("replace_file", list(source = tmp, filepath = file))

@@ -5,8 +5,9 @@
 #' The Python interpreter that runs the rkbridge engine
 #'
 #' Looked up in this order: `options(rkbridge.python =)`, the `RKBRIDGE_PYTHON` environment
-#' variable, the interpreter recorded when the package was installed (the project's `.venv`),
-#' and `.venv/bin/python` in the working directory or one of its parents. When R itself is
+#' variable, the environment made by [install_keras()], the interpreter recorded when the
+#' package was installed (the project's `.venv`), and `.venv/bin/python` in the working
+#' directory or one of its parents. When R itself is
 #' embedded in Python (rpy2), the running interpreter is used. A Python named by the option
 #' or the environment variable that does not exist or is not a Python interpreter is an
 #' `rkbridge_engine_error` naming the setting (never quietly replaced by another one).
@@ -25,7 +26,7 @@ rkbridge_python <- function() find_python(probe = TRUE)
 find_python <- function(probe) {
   explicit <- explicit_python(probe)
   if (!is.null(explicit)) return(explicit)
-  candidates <- c(recorded_python(), venv_upwards(getwd()))
+  candidates <- c(installed_python(), recorded_python(), venv_upwards(getwd()))
   candidates <- candidates[nzchar(candidates)]
   # The directory is made absolute but the link is kept: a venv is known by its own path.
   for (p in candidates) if (file.exists(p)) return(absolute_python(p))
@@ -99,7 +100,8 @@ no_engine_error <- function(reason) {
   structure(class = c("rkbridge_engine_error", "rkbridge_error", "error", "condition"),
             list(message = paste0(
               "The rkbridge engine (Python package 'rkbridge') could not be loaded: ", reason,
-              "\nRun the project's setup (see README), or point rkbridge at a Python that has ",
+              "\nRun install_keras() (or the project's setup, see README), or point rkbridge ",
+              "at a Python that has ",
               "it: options(rkbridge.python = \"/path/to/.venv/bin/python\") or the ",
               "RKBRIDGE_PYTHON environment variable, before the first model is built."),
               call = NULL))
@@ -132,6 +134,7 @@ bridge <- function(convert = TRUE) {
   b$set_release(.Call(rk_release_address))
   b$set_writer(function(text) { cat(text); utils::flush.console(); NULL }, interactive(),
                function() getOption("width", 80L))
+  b$set_name_resolver(rk_resolve_name)  # R/model-state.R
   # asked now, not when the module was imported (Python may have imported it before rpy2)
   if (isTRUE(b$embedding$embedded_by_rpy2())) guard_reticulate_in_rpy2(b)
   .rk$pid <- Sys.getpid()

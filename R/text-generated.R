@@ -129,7 +129,7 @@ skipgrams <- function(sequence, vocabulary_size, window_size = 4L, negative_samp
 
 #' Convert a text to a sequence of indices in a fixed-size hashing space
 #'
-#' Each word becomes `hash(word) \%\% (n - 1) + 1` (so 0 is never used); different words may share an index.
+#' Each word becomes `hash(word) %% (n - 1) + 1` (so 0 is never used); different words may share an index.
 #'
 #' @param text A string.
 #' @param n Size of the hashing space.

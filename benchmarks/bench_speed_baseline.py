@@ -93,5 +93,77 @@ def evaluate_s(model, x, y, batch_size: int = 128) -> float:
     return time.perf_counter() - s
 
 
+def big_mlp():
+    """The model of the big fit: 784 inputs (an MNIST-sized matrix), one hidden layer."""
+    import keras
+    model = keras.Sequential([
+        keras.Input((784,)),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    return model
+
+
+def batch_mlp():
+    """The model trained batch by batch: 100 inputs, as bench_speed.R's batch_mlp()."""
+    import keras
+    model = keras.Sequential([
+        keras.Input((100,)),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    return model
+
+
+def big_fit_s(x, y) -> float:
+    """One epoch of big_mlp() on `x`, `y` with 20% held out, as bench_speed.R runs it."""
+    model = big_mlp()
+    s = time.perf_counter()
+    model.fit(x, y, epochs=1, batch_size=128, validation_split=0.2, verbose=0)
+    return time.perf_counter() - s
+
+
+def train_on_batch_block_s(model, x, y, reps: int = 40) -> float:
+    """Seconds per `train_on_batch()` call, timed as a block of `reps` calls."""
+    model.train_on_batch(x, y, return_dict=True)
+    s = time.perf_counter()
+    for _ in range(int(reps)):
+        model.train_on_batch(x, y, return_dict=True)
+    return (time.perf_counter() - s) / int(reps)
+
+
+def first_calls_s(x, y) -> list:
+    """Seconds of the first `predict_on_batch()` (one row) and `train_on_batch()` of a fresh
+    batch_mlp(): what a script's first call waits for (tracing included)."""
+    model = batch_mlp()
+    s = time.perf_counter()
+    model.predict_on_batch(x[:1])
+    p = time.perf_counter() - s
+    s = time.perf_counter()
+    model.train_on_batch(x, y, return_dict=True)
+    return [p, time.perf_counter() - s]
+
+
+def peak_rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) / 1024
+
+
+def big_fit_peak() -> None:
+    """The big fit in a fresh process, as a Python user runs it (float64 data in C order,
+    the R side's dtype): prints the peak resident memory in MB."""
+    import numpy as np
+    rng = np.random.default_rng(1)
+    x = rng.random((60000, 784))
+    y = np.eye(10)[rng.integers(0, 10, 60000)]
+    big_fit_s(x[:512], y[:512])  # warm-up, as the R side's
+    big_fit_s(x, y)
+    print(f"{peak_rss_mb():.1f}")
+
+
 if __name__ == "__main__" and sys.argv[1:] == ["cold"]:
     seed_mlp()
+if __name__ == "__main__" and sys.argv[1:] == ["bigfit"]:
+    big_fit_peak()

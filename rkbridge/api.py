@@ -7,7 +7,7 @@ from .datautils import (datasets, feature_space, labels, legacy_image, legacy_te
                         preprocessing, tfdatasets, vocabulary)
 from .persistence import registry, saving
 from .tracking import runs
-from .training import callbacks, distributed, generators, model, on_batch, rclasses
+from .training import callbacks, distributed, generators, model, on_batch, plot, rclasses
 from .wrappers import (applications, axes, backend, dialect, families, layers, naming, ops,
                        removed, tensor_methods, tensorflow_r)
 
@@ -30,6 +30,7 @@ API.update(legacy_image.EXPORTS)
 API.update(registry.EXPORTS)  # keras3's registry, state tree, dataset utilities
 API.update(tfdatasets.EXPORTS)  # the tfdatasets R package's core over tf.data
 API.update(tensorflow_r.EXPORTS)  # reticulate's and tensorflow's helpers; keras 2.x switches
+API.update(plot.EXPORTS)  # plot(model) (R/model.R)
 API.update(runs.EXPORTS)  # tfruns's flags(), the tensorflow R package's tensorboard()
 API["callback_r"] = callbacks.callback_r  # R6 / new_callback_class() callbacks
 API.update(tensor_methods.EXPORTS)  # R generics and `[` on tensors (R/ops.R)

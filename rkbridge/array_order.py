@@ -56,11 +56,28 @@ def copy_reordered(dest: np.ndarray, src: np.ndarray) -> None:
         pass
 
 
-def row_major(a: np.ndarray, dtype: Any = None) -> np.ndarray:
-    """`np.ascontiguousarray(a, dtype)`, with large reorders done by `copy_reordered()`."""
-    if a.size < _PARALLEL_MIN_ELEMENTS or a.flags.c_contiguous:  # no reorder to speed up
-        return np.ascontiguousarray(a, dtype=dtype)
-    out = np.empty(a.shape, dtype=a.dtype if dtype is None else dtype)
-    copy_reordered(out, a)
+# TensorFlow uses memory in place only at this alignment (Eigen's widest vectors).
+ALIGNMENT = 64
+
+
+def aligned_empty(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """An uninitialised C-contiguous array whose data starts at a multiple of `ALIGNMENT`."""
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    raw = np.empty(nbytes + ALIGNMENT, dtype=np.uint8)
+    start = -raw.ctypes.data % ALIGNMENT
+    return raw[start:start + nbytes].view(dtype).reshape(shape)
+
+
+def row_major(a: np.ndarray, dtype: Any = None, aligned: bool = False) -> np.ndarray:
+    """`np.ascontiguousarray(a, dtype)`, with large reorders done by `copy_reordered()`.
+    `aligned`: always a new array, starting at a multiple of `ALIGNMENT`."""
+    if not aligned and (a.size < _PARALLEL_MIN_ELEMENTS or a.flags.c_contiguous):
+        return np.ascontiguousarray(a, dtype=dtype)  # no reorder to speed up
+    out = (aligned_empty if aligned else np.empty)(a.shape, a.dtype if dtype is None else dtype)
+    if a.flags.c_contiguous:
+        np.copyto(out, a, casting="unsafe")
+    else:
+        copy_reordered(out, a)
     return out
 

@@ -144,6 +144,7 @@ _SAFE_MODE = ((re.compile(r"`?keras\.config\.enable_unsafe_deserialization\(\)`?
                "`config_enable_unsafe_deserialization()`"),
               (re.compile(r"`?safe_mode=False`?"), "`safe_mode = FALSE`"))
 _URL = re.compile(r"URL fetch failure on (\S+?):? ")
+_OOM = re.compile(r"OOM when allocating tensor with shape\[([\d, ]+)\] and type (\w+)")
 
 
 def _load_error(exc: BaseException, text: str) -> RkError | None:
@@ -204,11 +205,63 @@ def _rule_based(exc: BaseException, text: str) -> RkError | None:
     loaded = _load_error(exc, text)
     if loaded is not None:
         return loaded
+    m = _OOM.search(text)
+    if m:
+        dims = ", ".join(d.strip() for d in m.group(1).split(","))
+        return RkValueError(
+            f"Out of memory: a tensor of dim() c({dims}) ({m.group(2)}) does not fit in this "
+            f"machine's memory. Use fewer units or filters, a smaller `batch_size`, or "
+            f"smaller inputs.")
+    if "None values not supported" in text:
+        return RkValueError(
+            "The targets `y` are missing (NULL), and the model's loss needs them: give `y`, "
+            "or data that holds both (a generator or dataset yielding list(x, y)).")
+    if isinstance(exc, tf.errors.OpError):
+        lost = _distributed_error(text)
+        if lost is not None:
+            return lost
     if "is incompatible with the layer" in text or "Incompatible shapes" in text:
         return RkShapeError(r_shapes(clean(text)))
     if isinstance(exc, tf.errors.InvalidArgumentError):
         return RkValueError(r_shapes(clean(getattr(exc, "message", text))))
     return None
+
+
+_TASK = re.compile(r"/job:(\w+)/replica:\d+/task:(\d+)")
+
+
+def _distributed_error(text: str) -> RkError | None:
+    """A multi-worker step that lost a peer: TensorFlow names tasks 0-based by job
+    (`/job:worker/replica:0/task:1`) inside a node dump; say which worker, 1-based, and
+    at which address (TF_CONFIG's cluster)."""
+    lost_peer = any(k in text for k in ("unhealthy", "heartbeat", "has failed, got preempted"))
+    if not (lost_peer or "Collective has timed out" in text
+            or ("Collective" in text and "aborted" in text)):
+        return None
+    import json
+    from .training.distributed import RkDistributedError, _task_label
+    config = json.loads(os.environ.get("TF_CONFIG") or "{}")
+    cluster = config.get("cluster", {})
+    me = (config.get("task", {}).get("type", "worker"), int(config.get("task", {}).get("index", 0)))
+
+    def who(role: str, i: int) -> str:
+        hosts = cluster.get(role, [])
+        return _task_label(role, i) + (f" ({hosts[i]})" if i < len(hosts) else "")
+    # the tasks named outside this worker's own node and device names
+    named = re.sub(r"\{\{function_node [^}]*\}\}|device_/job:\S+|/device:\S+", " ", text)
+    lost = [t for t in dict.fromkeys((m.group(1), int(m.group(2)))
+                                     for m in _TASK.finditer(named)) if t != me]
+    here = who(*me) if cluster else "this worker"
+    if lost_peer and lost:
+        what = (f"{', '.join(who(*t) for t in lost)} stopped answering (it crashed, was "
+                f"killed, or its machine is unreachable)")
+    else:
+        what = ("a collective operation (the all-reduce of a step) got no answer from the "
+                "other workers in time: a worker "
+                "stopped (crashed, killed, unreachable) or is far slower than the others")
+    return RkDistributedError(
+        f"Multi-worker training stopped on {here}: {what}. Restart every worker; with "
+        f"callback_backup_and_restore() training resumes from the last epoch it saved.")
 
 
 def _method_error(exc: BaseException) -> BaseException | None:
@@ -224,13 +277,30 @@ def _method_error(exc: BaseException) -> BaseException | None:
     return found
 
 
+_AUTOGRAPH = re.compile(r"^\s*in user code:\n.*\n\s*\w+: (.+?)\s*$", re.S)
+
+
+def _without_autograph_trace(exc: RkError) -> RkError:
+    """An engine error raised inside a traced function (an R function of dataset_map()):
+    TensorFlow re-raises it with the Python frames in front ("in user code: File ...");
+    its own message is what the R user needs."""
+    m = _AUTOGRAPH.match(str(exc))
+    if m is None:
+        return exc
+    out = type(exc)(m.group(1))
+    out.__cause__ = exc.__cause__
+    return out
+
+
 def translate(exc: BaseException) -> BaseException:
     """`exc` as an RkError in R terms, or `exc` itself when it already is one or is not
     recognised (its text is still cleaned by the bridge)."""
     method_error = _method_error(exc)
     if method_error is not None:
         return method_error
-    if isinstance(exc, (RkError, KeyboardInterrupt)):
+    if isinstance(exc, RkError):
+        return _without_autograph_trace(exc)
+    if isinstance(exc, KeyboardInterrupt):
         return exc
     if is_interrupt(exc):
         return RkInterrupted("Interrupted (Ctrl-C).")

@@ -47,6 +47,11 @@ class RkNetworkError(RkError):
     r_class = "rkbridge_network_error"
 
 
+class RkMissingError(RkError):
+    """Something to install first (a Python package, a system program)."""
+    r_class = "rkbridge_missing_error"
+
+
 class RkRemovedError(RkError):
     """A Keras 2 function that Keras 3 no longer has (graph-mode APIs)."""
     r_class = "rkbridge_removed_error"

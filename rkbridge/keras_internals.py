@@ -8,10 +8,11 @@ does it still tries, and a missing piece is an `RkInternalsError` naming it and 
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 from types import ModuleType
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from ._keras import keras, tf
 from .errors import RkError
@@ -237,6 +238,37 @@ def symbolic_build(model: Any, first_batch: Callable[[], Any]) -> None:
     _private("`Trainer._symbolic_build`", "keras",
              lambda: model._symbolic_build)(data_batch=first_batch())
     model._symbolic_build_done = True
+
+
+def load_model_from_memory(fileobj: Any, **kwargs: Any) -> Any:
+    """A `.keras` archive read from a file object (`keras.saving.load_model()` takes paths
+    only; its archive loader takes both)."""
+    return _keras_module("saving.saving_lib").load_model(fileobj, **kwargs)
+
+
+@contextlib.contextmanager
+def asset_staging(make_dir: Callable[[], str]) -> Iterator[None]:
+    """Keras's `.keras` writer stages a model's asset files (vocabularies) in a folder from
+    `saving_lib.get_temp_dir()`, always the temporary directory: `make_dir()` instead."""
+    lib = _keras_module("saving.saving_lib")
+    original = lib.get_temp_dir
+    lib.get_temp_dir = make_dir
+    try:
+        yield
+    finally:
+        lib.get_temp_dir = original
+
+
+@contextlib.contextmanager
+def checkpoint_model(callback: Any, stand_in: Any) -> Iterator[None]:
+    """`ModelCheckpoint`'s model seen as `stand_in` while it saves (its `_save_model()`
+    calls `self.model.save()`/`save_weights()`, which have no hook of their own)."""
+    model = callback._model
+    callback._model = stand_in
+    try:
+        yield
+    finally:
+        callback._model = model
 
 
 def take_restored_epoch(model: Any) -> int | None:

@@ -71,10 +71,18 @@ def test_batches_are_keras_batches():
     assert np.array_equal(inputs[1].numpy(), x[:8] + 1) and target.shape == (8, 1)
 
 
+def test_dense_tensors_are_batched_as_arrays():
+    # large arrays reach Keras as tensors (data.as_tensor()): the same batches
+    x = np.arange(10 * 2, dtype=np.float32).reshape(10, 2)
+    got = [b.numpy() for b in batches.as_batches(tf.constant(x), batch_size=4)]
+    assert [len(b) for b in got] == [4, 4, 2]
+    assert np.array_equal(np.concatenate(got), x)
+
+
 def test_what_keras_must_slice_itself():
     x = np.ones((10, 2), dtype=np.float32)
     assert batches.as_batches(x, np.ones((9, 1))) is None           # rows differ
-    assert batches.as_batches(tf.ones((10, 2))) is None              # a tensor
+    assert batches.as_batches(tf.sparse.eye(10)) is None             # a sparse tensor
     assert batches.as_batches(np.ones((0, 2))) is None               # no rows
     assert batches.as_batches([x, "a"]) is None                      # not all arrays
 

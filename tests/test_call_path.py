@@ -209,3 +209,18 @@ def test_rule_of_answers_from_the_spec_the_call_path_uses(x):
     pos, kw = A.WRAPPERS["k_pow"].prepare((x, 2.0), {})
     assert set(kw) == {"x1", "x2"}
     assert type(A.WRAPPERS["op_sum"]) is type(A.WRAPPERS["k_sum"]) is A.Wrapper
+
+
+def test_keras_classes_called_from_r_take_whole_numbers_as_doubles():
+    # `keras$layers$Dense(units = 32)`: R's 32 is a double, which Keras 3 refuses
+    from rkbridge.boundary import bridge
+    from rkbridge._keras import keras
+    dense = bridge.call_object(keras.layers.Dense, [], {"units": 32.0})
+    assert dense.units == 32 and isinstance(dense.units, int)
+    conv = bridge.call_object(keras.layers.Conv2D, [8.0, [3.0, 3.0]], {})  # by position
+    assert (conv.filters, conv.kernel_size) == (8, (3, 3))
+    stop = bridge.call_object(keras.callbacks.EarlyStopping, [], {"patience": 2.0})
+    assert stop.patience == 2 and isinstance(stop.patience, int)
+    # other arguments keep Keras's meaning: an axis given to a Keras class is 0-based
+    cat = bridge.call_object(keras.layers.Concatenate, [], {"axis": 1})
+    assert cat.axis == 1

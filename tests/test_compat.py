@@ -2,6 +2,8 @@
 the installed versions and agrees with what the public API gives, where there is one."""
 from __future__ import annotations
 
+import os
+
 import h5py
 import numpy as np
 import pytest
@@ -205,3 +207,31 @@ def test_flat_call_is_the_concrete_function_call():
     x = tf.constant([[1.0, 2.0]])
     assert KI.has_flat_call(concrete)
     np.testing.assert_array_equal(KI.flat_call(concrete, [x]).numpy(), concrete(x).numpy())
+
+
+def test_archive_loads_from_memory_and_checkpoint_sees_a_stand_in(tmp_path):
+    import io
+    m = _dense_model()
+    m.save(str(tmp_path / "m.keras"))
+    data = (tmp_path / "m.keras").read_bytes()
+    back = KI.load_model_from_memory(io.BytesIO(data), compile=False)
+    np.testing.assert_array_equal(back.layers[0].kernel.numpy(), m.layers[0].kernel.numpy())
+    cb = keras.callbacks.ModelCheckpoint(str(tmp_path / "c.keras"))
+    cb.set_model(m)
+    with KI.checkpoint_model(cb, "stand-in"):
+        assert cb.model == "stand-in"
+    assert cb.model is m
+
+
+def test_asset_staging_is_where_the_keras_writer_stages_assets(tmp_path):
+    layer = keras.layers.StringLookup(vocabulary=["a", "b"])
+    m = keras.Sequential([keras.Input((1,), dtype="string"), layer])
+    made = []
+
+    def folder():
+        made.append(str(tmp_path / f"s{len(made)}"))
+        os.mkdir(made[-1])
+        return made[-1]
+    with KI.asset_staging(folder):
+        m.save(str(tmp_path / "m.keras"))
+    assert made and not any(os.path.exists(d) for d in made)  # used, then removed

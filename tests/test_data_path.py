@@ -121,6 +121,29 @@ def test_evaluate_on_targets_of_three_columns_is_refused(kind):
         M.evaluate(fresh(), SOURCES[kind](X, y3), steps=4)
 
 
+@pytest.mark.parametrize("kind", ["arrays", *SOURCES])
+def test_targets_with_more_dimensions_than_the_output_are_refused(kind):
+    y3 = np.stack([Y, Y], axis=2)  # 40 x 1 x 2: Keras's mse would broadcast it and train
+    model = fresh()
+    before = [w.copy() for w in model.get_weights()]
+    with pytest.raises(RkShapeError, match=r"`y` has dim\(\) c\((10|40|NA), 1, 2\) but the "
+                                           r"model's output has dim\(\) c\(NA, 1\)"):
+        if kind == "arrays":
+            M.fit(model, X, y3, epochs=1, verbose=0)
+        else:
+            M.fit(model, SOURCES[kind](X, y3), steps_per_epoch=4, epochs=1, verbose=0)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def test_a_loss_of_the_users_own_may_take_packed_targets():
+    def first_of_pair(y_true, y_pred):
+        return keras.ops.mean(keras.ops.square(y_true[:, :, 0] - y_pred))
+    model = fresh()
+    model.compile(optimizer="sgd", loss=first_of_pair)
+    history = M.fit(model, X, np.stack([Y, Y], axis=2), epochs=2, verbose=0)
+    assert len(history.metrics["loss"]) == 2
+
+
 def test_dataset_of_the_wrong_width_is_refused_before_any_batch():
     taken = []
     ds = dataset(np.concatenate([X, X], axis=1), Y).map(lambda x, y: (taken.append(1) or x, y))
@@ -195,3 +218,95 @@ def test_unnamed_dataset_targets_follow_the_order_the_outputs_were_given():
     ds = tf.data.Dataset.from_tensor_slices((X, (yb, ya))).batch(10)
     got = M.evaluate(m, ds)
     assert got == pytest.approx(want, rel=1e-5)
+
+
+def _address(t: tf.Tensor) -> int:
+    """Where a tensor's elements are (through DLPack, which shares them)."""
+    capsule = tf.experimental.dlpack.to_dlpack(t)
+
+    class Exported:
+        def __dlpack__(self, **kw):
+            return capsule
+
+        def __dlpack_device__(self):
+            return (1, 0)
+    return np.from_dlpack(Exported()).ctypes.data
+
+
+def test_large_fit_data_reaches_keras_in_one_copy_with_the_split_as_row_ranges(monkeypatch):
+    import tracemalloc
+    from rkbridge import array_order
+    from rkbridge.training import data as D
+    n, p = 10001, 160  # each part of x is large enough to go as a tensor
+    assert (n // 5) * p >= D.TENSOR_MIN_ELEMENTS
+    x = np.asfortranarray(rng.random((n, p)))  # R's layout, read-only as lent
+    x.flags.writeable = False
+    y = x[:, :1] * 2
+    made: list[np.ndarray] = []
+    empty = array_order.aligned_empty
+    monkeypatch.setattr(array_order, "aligned_empty",
+                        lambda *a: made.append(empty(*a)) or made[-1])
+    given: dict = {}
+    monkeypatch.setattr(M._KerasLoop, "fit", lambda self, **kw: given.update(kw) or
+                        keras.callbacks.History())
+    m = keras.Sequential([keras.Input((p,)), keras.layers.Dense(1)])
+    m.compile(optimizer="sgd", loss="mse")
+    tracemalloc.start()
+    try:
+        M.fit(m, x, y, epochs=1, verbose=0, validation_split=0.2)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    at = int(n * 0.8)  # Keras validates on the last rows
+    x_train, (x_val, y_val) = given["x"], given["validation_data"]
+    assert given["validation_split"] == 0.0
+    # the inputs are tensors on the two row ranges this module filled, nothing Keras would
+    # copy again; the targets (small) stay arrays
+    assert [a.shape for a in made] == [(at, p), (n - at, p)]
+    assert [_address(t) for t in (x_train, x_val)] == [a.ctypes.data for a in made]
+    assert all(_address(t) % array_order.ALIGNMENT == 0 for t in (x_train, x_val))
+    np.testing.assert_array_equal(x_train.numpy(), x[:at].astype(np.float32))
+    np.testing.assert_array_equal(x_val.numpy(), x[at:].astype(np.float32))
+    np.testing.assert_array_equal(y_val, y[at:].astype(np.float32))
+    # one float32 copy of x (and y) in all: no float64 temporary, no second copy
+    one_copy = (x.size + y.size) * 4
+    assert peak < 1.25 * one_copy, (peak, one_copy)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_fit_on_tensors_and_row_ranges_trains_as_keras_does(monkeypatch, weighted):
+    from rkbridge.training import data as D
+    monkeypatch.setattr(D, "TENSOR_MIN_ELEMENTS", 1000)  # the large-data road, on small data
+
+    def seeded() -> keras.Model:
+        keras.utils.set_random_seed(3)
+        m = keras.Sequential([keras.Input((30,)), keras.layers.Dense(8, activation="relu"),
+                              keras.layers.Dropout(0.3), keras.layers.Dense(3)])
+        m.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        return m
+    x = rng.random((501, 30))
+    y = rng.random((501, 3))
+    w = rng.random(501) if weighted else None
+    theirs = seeded()
+    h = theirs.fit(x, y, sample_weight=w, epochs=2, batch_size=32, validation_split=0.25,
+                   verbose=0)
+    ours = seeded()
+    lent = np.asfortranarray(x)
+    lent.flags.writeable = False
+    hist = M.fit(ours, lent, np.asfortranarray(y), sample_weight=w, epochs=2, batch_size=32,
+                 validation_split=0.25, verbose=0)
+    for a, b in zip(theirs.get_weights(), ours.get_weights()):  # same batches, same shuffling
+        np.testing.assert_array_equal(a, b)
+    assert hist.params["samples"] == 375
+    np.testing.assert_allclose(hist.metrics["val_loss"], h.history["val_loss"], rtol=1e-6)
+    np.testing.assert_array_equal(M.predict(ours, lent), theirs.predict(x, verbose=0))
+
+
+def test_the_tensor_feed_can_be_turned_off(monkeypatch):
+    from rkbridge.training import data as D
+    a = np.asfortranarray(rng.random((D.TENSOR_MIN_ELEMENTS // 8, 8)))
+    assert tf.is_tensor(D.cast_for_model(fresh(), a, tensors=True))
+    monkeypatch.setenv("RKBRIDGE_TENSOR_FEED", "0")
+    plain = D.cast_for_model(fresh(), a, tensors=True)
+    assert isinstance(plain, np.ndarray) and plain.dtype == np.float32
+    assert plain.flags.c_contiguous and np.array_equal(plain, a.astype(np.float32))

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import rkbridge as rk
+from rkbridge.errors import RkIOError
 from rkbridge.persistence import downloads
 
 RNG = np.random.default_rng(7)
@@ -66,6 +67,16 @@ def test_mnist(cache, monkeypatch):
     np.savez(cache / "other.npz", x_train=x_test, y_train=y_test, x_test=x_train,
              y_test=y_train)
     assert rk.dataset_mnist(path="other.npz")["train"]["y"].tolist() == [7, 2]
+
+
+def test_a_damaged_cached_dataset_file_is_named(cache):
+    np.savez(cache / "mnist.npz", x_train=np.zeros((50, 28, 28)), y_train=np.zeros(50))
+    data = (cache / "mnist.npz").read_bytes()
+    (cache / "mnist.npz").write_bytes(data[: len(data) // 2])  # an interrupted download
+    with pytest.warns(UserWarning, match="used as it is"), \
+            pytest.raises(RkIOError, match=r"dataset file \".*mnist\.npz\" in the Keras cache "
+                                           r"is damaged.*Delete it"):
+        rk.dataset_mnist()
 
 
 def test_mnist_offline_names_the_url_and_cache_path(cache):

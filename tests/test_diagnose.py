@@ -182,3 +182,38 @@ def test_interrupts_reported_by_reticulate_are_interrupts():
     assert interrupts.is_interrupt(outer) and interrupts.is_interrupt(KeyboardInterrupt())
     assert not interrupts.is_interrupt(ValueError("bad"))
     assert bridge.Failure(outer).r_class == "rkbridge_interrupt"
+
+
+def test_leftover_keras_wordings_in_r_terms():
+    """Out of memory, missing targets, a bad shape, a vector where one layer is meant, a
+    vector of thresholds: said in R terms, or accepted."""
+    f = fail("keras_model_sequential", input_shape="a")
+    assert f.r_class == "rkbridge_type_error"
+    assert f.message == ('`input_shape` must be whole numbers (NA for any size), such as '
+                         'c(28, 28), not "a".')
+    m = rk.keras_model_sequential(input_shape=[3])
+    rk.layer_dense(m, units=1)
+    rk.compile(m, optimizer="adam", loss="mse")
+    f = fail("evaluate", m, np.ones((4, 3)), verbose=0)
+    assert f.message.startswith("The targets `y` are missing (NULL)")
+    f = fail("get_layer", m, index=np.array([1.0, 2.0]))
+    assert f.message.startswith("`index` must be one layer's position or name, not 2 values")
+    precision = rk.metric_precision(thresholds=np.array([0.3, 0.6]))
+    assert precision.thresholds == [0.3, 0.6]
+    oom = keras.src.backend.tensorflow.core.tf.errors.ResourceExhaustedError(
+        None, None, "{{function_node __wrapped__StatelessRandomUniformV2_device_/job:localhost/"
+        "replica:0/task:0/device:CPU:0}} OOM when allocating tensor with shape[3,2147483648] "
+        "and type float on /job:localhost/replica:0/task:0/device:CPU:0 by allocator mklcpu")
+    out = diagnose.translate(oom)
+    assert str(out).startswith("Out of memory: a tensor of dim() c(3, 2147483648) (float)")
+
+
+def test_an_engine_error_in_a_traced_function_loses_the_python_frames():
+    from rkbridge.errors import RkCallbackError
+    traced = RkCallbackError(
+        "in user code:\n\n    File \"/x/rkbridge/datautils/tfdatasets.py\", line 226, in call_r"
+        "  *\n        return _r_result(fn(*args))\n\n    RkCallbackError: The R function "
+        "given as `map_func` of dataset_map() failed: boom")
+    out = diagnose.translate(traced)
+    assert isinstance(out, RkCallbackError)
+    assert str(out) == "The R function given as `map_func` of dataset_map() failed: boom"

@@ -197,6 +197,17 @@ def test_fit_initial_epoch():
     assert _epochs(epochs=3, initial_epoch=0) == 3
 
 
+def test_evaluate_value():
+    # The engine gives the loss first in both dialects; R/model.R turns keras2's into a
+    # named numeric vector by the dialect the engine reports (tests/testthat/test-dialect.R).
+    m = _model()
+    rk.compile(m, optimizer="sgd", loss="mse", metrics=["mae"])
+    for d in ("keras3", "keras2"):
+        rk.set_dialect(d)
+        assert dialect.current() == d
+        assert list(rk.evaluate(m, *XY, verbose=0)) == ["loss", "mae"]
+
+
 # -- in the same issue ----------------------------------------------------------------------
 
 def test_text_vectorization_ngrams_from_r_numbers():

@@ -177,3 +177,49 @@ def test_the_traced_step_is_kept_between_calls_and_made_anew_after_compile():
     again = distributed._cached_step(model, "train", "rows")
     assert again is not first
     assert distributed._cached_step(model, "train", "rows") is again
+
+
+BUSY = r"""
+import socket, sys
+s = socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(1)  # the port is taken
+import rkbridge as rk
+try:
+    rk.strategy_multi_worker(cluster=[f"localhost:{sys.argv[1]}", f"localhost:{sys.argv[2]}"],
+                             task=1, timeout=5)
+except Exception as e:
+    print("RESULT", type(e).__name__, str(e))
+"""
+
+
+def test_a_busy_port_is_named():
+    taken, other = free_ports(2)
+    env = dict(os.environ, PYTHONPATH=ROOT, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    env.pop("TF_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-c", BUSY, str(taken), str(other)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT")][-1]
+    assert line.startswith("RESULT RkDistributedError strategy_multi_worker(): worker 1 could "
+                           f"not start its server on port {taken} (localhost:{taken}): "
+                           "another process is listening on it"), line
+
+
+def test_a_lost_peer_is_named_in_r_terms(monkeypatch):
+    from rkbridge import diagnose
+    from rkbridge._keras import tf
+    monkeypatch.setenv("TF_CONFIG", json.dumps({
+        "cluster": {"worker": ["h1:7", "h2:8", "h3:9"]}, "task": {"type": "worker", "index": 0}}))
+    unhealthy = ("Collective ops is aborted by: The following tasks are unhealthy (stopped "
+                 "sending heartbeats):\n/job:worker/replica:0/task:2\nCheck the task logs for "
+                 "an earlier error to debug further.\nAdditional GRPC error information from "
+                 "remote target /job:worker/replica:0/task:0")
+    e = diagnose.translate(tf.errors.UnavailableError(None, None, unhealthy))
+    assert type(e).__name__ == "RkDistributedError" and e.r_class == "rkbridge_distributed_error"
+    assert str(e).startswith("Multi-worker training stopped on worker 1 (h1:7): worker 3 "
+                             "(h3:9) stopped answering")
+    dump = ("{{function_node __wrapped__CollectiveReduceV2_Nordering_token_1_device_/job:worker/"
+            "replica:0/task:0/device:CPU:0}} Collective has timed out during execution. "
+            "[Op:CollectiveReduceV2] name: ")
+    e = diagnose.translate(tf.errors.DeadlineExceededError(None, None, dump))
+    assert "worker 1 (h1:7): a collective operation (the all-reduce of a step) got no answer" \
+        in str(e)
+    assert "function_node" not in str(e) and "task:0" not in str(e)

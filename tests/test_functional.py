@@ -231,3 +231,13 @@ def test_unnamed_lists_follow_the_order_the_model_was_given():
                                                              use_bias=False)(ia)])
     out = M.predict(m2, [np.array([[1.0]]), np.array([[2.0]])])
     assert float(out[0][0, 0]) == 1.0 and float(out[1][0, 0]) == 0.0
+
+
+def test_a_single_string_into_a_text_layer_is_a_scalar():
+    # R's "a b c" is one string, not a batch of one: both R interfaces passed a Python str
+    vec = rk.layer_text_vectorization()
+    vec.adapt(["a b c d e f g"])
+    assert tuple(rk.compose_layer("a b c d e f g", vec).shape) == (7,)
+    assert tuple(rk.compose_layer(["a b c d e f g", "a b"], vec).shape) == (2, 7)
+    lookup = rk.layer_string_lookup(vocabulary=["a", "b"])
+    assert int(rk.compose_layer("b", lookup)) == 2

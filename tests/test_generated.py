@@ -111,3 +111,74 @@ def test_roxygen_version_is_the_recorded_one():
     note = [line.split(":", 1)[1].strip() for line in
             (ROOT / "DESCRIPTION").read_text().splitlines() if line.startswith("RoxygenNote:")]
     assert note == [res.stdout.strip()], "man/ was made with a different roxygen2"
+
+
+def test_every_argument_has_its_own_help_text():
+    """Keras's docstrings (and their base classes') or the generator's PARAM_DOCS describe
+    every argument: no help page sends the reader to another documentation."""
+    vague = sorted(p.name for p in (ROOT / "man").glob("*.Rd")
+                   if "See the Keras documentation" in p.read_text())
+    assert vague == [], f"arguments without help text in {vague[:10]}: add PARAM_DOCS entries"
+
+
+def test_keras_docstring_text_reads_in_r_terms():
+    assert generate_r.rd_escape("Defaults to None. A tuple of ints, or a dict.") == \
+        "Defaults to NULL. A vector of ints, or a named list."
+    # Rd's specials escaped and brackets kept from becoming links, outside code spans only;
+    # roxygen's markdown escapes "%" itself.
+    assert generate_r.rd_escape("30% of x[i, :] in {a} `x[1]` and [docs](https://keras.io)") \
+        == "30% of x\\[i, :\\] in \\{a\\} `x[1]` and [docs](https://keras.io)"
+    # roxygen would run a code span that starts "r " as R code
+    assert generate_r.rd_escape("`r = f(a, b)`") == "\\code{r = f(a, b)}"
+
+
+def test_parameters_come_from_base_class_and_indented_docstrings():
+    """Optimizers' shared arguments are described in SGD's docstring, and some Keras classes
+    indent their "Args:" section: both reach the help."""
+    layer_docs = (ROOT / "R" / "layers-generated.R").read_text()
+    assert "#' @param x_factor A vector of two floats." in layer_docs
+    family_docs = (ROOT / "R" / "families-generated.R").read_text()
+    muon = family_docs[family_docs.index("optimizer_muon <- function") - 6000:
+                       family_docs.index("optimizer_muon <- function")]
+    assert "#' @param clipnorm Float. If set, the gradient of each weight" in muon
+
+
+# Help pages whose sources use markdown: hand-written ([fit()] links, code spans) and
+# generated from Keras docstrings (percentages, brackets, bullet lists).
+RENDERED_PAGES = ["history", "install_keras", "rkbridge_python", "layer_random_zoom",
+                  "layer_random_shear", "optimizer_muon", "op_svd", "KerasCallback"]
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="needs R")
+def test_help_renders_without_raw_markdown(tmp_path):
+    """roxygen's markdown is on: rendered help shows code as code and links as links, never
+    the markdown itself, and every page is valid Rd."""
+    script = tmp_path / "render.R"
+    script.write_text("""
+args <- commandArgs(TRUE)
+out_dir <- args[[1]]
+problems <- character()
+for (f in list.files("man", pattern = "[.]Rd$", full.names = TRUE)) {
+  msgs <- withCallingHandlers(
+    as.character(tools::checkRd(f, encoding = "UTF-8", def_enc = TRUE)),
+    warning = function(w) {
+      problems <<- c(problems, paste(basename(f), conditionMessage(w)))
+      invokeRestart("muffleWarning")
+    })
+  # levels -1 and above are what R CMD check reports
+  problems <- c(problems, grep("checkRd: [(]([0-9]|-1)[)]", msgs, value = TRUE))
+}
+writeLines(problems, file.path(out_dir, "problems.txt"))
+for (p in args[-1])
+  tools::Rd2txt(file.path("man", paste0(p, ".Rd")), out = file.path(out_dir, paste0(p, ".txt")),
+                options = list(underline_titles = FALSE))
+""")
+    subprocess.run(["Rscript", str(script), str(tmp_path), *RENDERED_PAGES], cwd=ROOT,
+                   check=True, capture_output=True)
+    problems = (tmp_path / "problems.txt").read_text().split("\n")
+    assert [p for p in problems if p] == []
+    for page in RENDERED_PAGES:
+        text = (tmp_path / f"{page}.txt").read_text()
+        assert "`" not in text, f"{page}: a raw code span"
+        assert not re.search(r"\[\w[\w.]*\(\)\]", text), f"{page}: a raw markdown link"
+        assert "\\%" not in text and "\\[" not in text and "\\{" not in text, page

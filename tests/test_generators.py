@@ -133,3 +133,28 @@ def test_endless_dataset_needs_its_steps_up_front():
     assert list(h.metrics) == ["loss", "mae", "val_loss", "val_mae"]
     assert len(M.evaluate(m, endless, steps=2, verbose=0)) == 2
     assert M.predict(m, endless.map(lambda x, y: x), steps=2, verbose=0).shape == (20, 1)
+
+
+def test_r_numbers_from_a_generator_are_batches_of_one_sample():
+    # list(1, 2) from an R generator: one sample x = 1, y = 2 (reticulate passes floats)
+    m = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False)])
+    m.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    m.set_weights([np.zeros((1, 1))])
+    gen = r_function(lambda: [1.0, 2.0], "the generator `gen`")
+    h = M.fit(m, gen, steps_per_epoch=1, epochs=1, verbose=0, validation_data=gen,
+              validation_steps=1)
+    # one SGD step on (1, 2) from w = 0: w = 0.1 * 2 * (2 - 0) * 1 = 0.4
+    np.testing.assert_allclose(m.get_weights()[0], [[0.4]], rtol=1e-6)
+    assert "val_loss" in h.metrics
+
+
+def test_a_generator_without_targets_names_the_batch():
+    batches = iter([[X[:4], Y[:4]], [X[4:8]]])  # the second batch lost its y
+    with pytest.raises(RkValueError, match=r"^Batch 2 of `x` \(a generator\) has no targets "
+                                           r"`y`: .* list\(x, y\)"):
+        M.fit(fresh(), r_function(lambda: next(batches), "the generator"), steps_per_epoch=2,
+              epochs=1, verbose=0)
+    only_x = iter([X[:4]] * 4)
+    with pytest.raises(RkValueError, match=r"^Batch 1 of `x` \(a generator\) has no targets"):
+        M.evaluate(fresh(), r_function(lambda: next(only_x), "the generator"), steps=2,
+                   verbose=0)

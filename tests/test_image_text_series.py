@@ -22,6 +22,9 @@ def test_image_save_load_round_trip(tmp_path):
     assert P.image_to_array(P.image_load(f, target_size=[2, 3])).shape == (2, 3, 3)
     with pytest.raises(Exception, match="no file"):
         P.image_load(str(tmp_path / "missing.png"))
+    (tmp_path / "text.png").write_text("not an image")
+    with pytest.raises(Exception, match=r"^`path`: \".*text\.png\" is not an image file"):
+        P.image_load(str(tmp_path / "text.png"))
 
 
 def test_directory_datasets(tmp_path):

@@ -39,6 +39,15 @@ def test_train_on_batch_matches_keras_loss_first():
         np.testing.assert_allclose(a, b, rtol=1e-6)
 
 
+def test_results_follow_the_compile_order_after_a_new_compile():
+    ours, _ = twins(metrics=("mae", "mse"))
+    assert list(rk.train_on_batch(ours, X, Y)) == ["loss", "mae", "mse"]
+    assert list(rk.test_on_batch(ours, X, Y)) == ["loss", "mae", "mse"]
+    ours.compile(optimizer="sgd", loss="mse", metrics=["mse", "mae"])
+    assert list(rk.train_on_batch(ours, X, Y)) == ["loss", "mse", "mae"]
+    assert list(rk.test_on_batch(ours, X, Y)) == ["loss", "mse", "mae"]
+
+
 def test_one_value_is_a_number_and_test_on_batch_does_not_update():
     ours, theirs = twins(metrics=())
     before = [w.copy() for w in ours.get_weights()]
@@ -126,11 +135,12 @@ def test_set_vocabulary_strings_and_integers():
     assert np.asarray(layer(np.array(["green", "blue"]))).tolist() == [2, 0]
     # an R character vector (a list of strings, or one string) as the layer's input
     assert np.asarray(rk.compose_layer(["green", "blue"], layer)).tolist() == [2, 0]
-    assert np.asarray(rk.compose_layer("red", layer)).tolist() == [1]
+    assert np.asarray(rk.compose_layer("red", layer)).tolist() == 1  # one string: a scalar
     ints = rk.layer_integer_lookup()
     rk.set_vocabulary(ints, np.array([12.0, 7.0]))  # R doubles
     vocab = rk.get_vocabulary(ints)
-    assert vocab.dtype.kind == "i" and vocab.tolist() == [-1, 12, 7]
+    assert isinstance(vocab, list) and vocab == [-1, 12, 7]  # a list, as in both R interfaces
+    assert all(isinstance(v, np.int32) for v in vocab)
     tfidf = rk.layer_text_vectorization(output_mode="tf_idf")
     rk.set_vocabulary(tfidf, ["a", "b"], idf_weights=np.array([0.5, 2.0]))
     out = np.asarray(tfidf(np.array(["b b"])))

@@ -124,6 +124,17 @@ def test_saved_model_export_and_reload(trained, tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["served"]
 
 
+def test_load_model_tf_loads_a_model_file_with_its_custom_objects(trained, tmp_path):
+    def scaled_mse(y_true, y_pred):
+        return keras.ops.mean(keras.ops.square(y_true - y_pred)) * 2.0
+    trained.compile(optimizer="adam", loss=scaled_mse)
+    f = tmp_path / "m.keras"
+    rk.save_model(trained, str(f))
+    back = rk.load_model_tf(str(f), custom_objects={"scaled_mse": scaled_mse})
+    np.testing.assert_allclose(rk.predict(back, X), rk.predict(trained, X), atol=1e-6)
+    assert back.loss is scaled_mse or getattr(back.loss, "__name__", "") == "scaled_mse"
+
+
 def test_config_json_yaml(trained):
     cfg = rk.get_config(trained)
     assert [l["config"]["name"] for l in cfg["layers"][1:]] == ["hidden", "out"]
@@ -210,3 +221,110 @@ def test_keras3_model_config_file_rebuilds_the_architecture(trained, tmp_path):
     rebuilt = saving.load_model_config(path)
     assert [type(a) for a in rebuilt.layers] == [type(b) for b in trained.layers]
     assert [w.shape for w in rebuilt.weights] == [w.shape for w in trained.weights]
+
+
+CHECKPOINT_WRITER = """
+import sys, numpy as np, rkbridge as rk
+path, weights_only = sys.argv[1], sys.argv[2] == "1"
+m = rk.keras_model_sequential(input_shape=[64])
+for _ in range(3):
+    rk.layer_dense(m, 256)
+rk.layer_dense(m, 1)
+rk.compile(m, optimizer="adam", loss="mse")
+x, y = np.random.rand(64, 64), np.random.rand(64)
+cb = rk.callback_model_checkpoint(filepath=path, save_weights_only=weights_only,
+                                  save_freq=1)
+rk.fit(m, x, y, epochs=100000, batch_size=8, verbose=0, callbacks=[cb])
+"""
+
+
+def _checkpoint_model():
+    m = rk.keras_model_sequential(input_shape=[64])
+    for _ in range(3):
+        rk.layer_dense(m, 256)
+    rk.layer_dense(m, 1)
+    return m
+
+
+@pytest.mark.parametrize("name", ["m.keras", "m.h5", "m.weights.h5"])
+def test_checkpoints_are_whole_for_readers_and_after_a_kill(name, tmp_path):
+    """A session loading the checkpoint while another trains, and the checkpoint left by a
+    training process killed (SIGKILL) at a random point, always load."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+    from conftest import child_env
+
+    path = str(tmp_path / name)
+    weights_only = name.endswith(".weights.h5")
+    model = _checkpoint_model()
+    child = subprocess.Popen([sys.executable, "-c", CHECKPOINT_WRITER, path,
+                              "1" if weights_only else "0"],
+                             env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    loads = 0
+    try:
+        deadline = time.monotonic() + 300
+        while not os.path.exists(path):
+            assert child.poll() is None, child.stderr.read().decode()[-2000:]
+            assert time.monotonic() < deadline, "no checkpoint within 300 s"
+            time.sleep(0.1)
+        until = time.monotonic() + random.uniform(2, 4)
+        while time.monotonic() < until:  # a reader beside the writer
+            if weights_only:
+                rk.load_model_weights_hdf5(model, path)
+            else:
+                rk.load_model(path, compile=False)
+            loads += 1
+        assert child.poll() is None, child.stderr.read().decode()[-2000:]
+        time.sleep(random.uniform(0, 0.2))
+    finally:
+        child.send_signal(signal.SIGKILL)  # at a random point of training or saving
+        child.wait()
+    loaded = rk.load_model_weights_hdf5(model, path) if weights_only else \
+        rk.load_model(path, compile=False)
+    assert len(rk.get_weights(loaded)) == 8
+    assert loads > 2
+
+
+def test_a_save_removes_what_killed_saves_left(trained, tmp_path):
+    import subprocess
+    import sys
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    dead = tmp_path / f".m.keras.tmp-{gone}-abc"
+    dead.mkdir()
+    (dead / "part.keras").write_bytes(b"PK half")
+    dead_file = tmp_path / f".m.keras.tmp-{gone}-def"  # save_rds()'s kind: a file
+    dead_file.write_bytes(b"half")
+    live = tmp_path / f".m.keras.tmp-{os.getpid()}-ghi"  # a save in progress
+    live.mkdir()
+    other = tmp_path / f".n.keras.tmp-{gone}-jkl"  # another file's
+    other.mkdir()
+    rk.save_model(trained, str(tmp_path / "m.keras"))
+    assert sorted(os.listdir(tmp_path)) == sorted(["m.keras", live.name, other.name])
+
+
+def test_saves_to_a_directory_and_damaged_json_are_said_plainly(trained, tmp_path):
+    with pytest.raises(RkIOError, match=r"is a directory: give a file name in it, e\.g\. "
+                                        r"file\.path\("):
+        rk.save_model(trained, str(tmp_path))
+    bad = tmp_path / "m.json"
+    bad.write_text("\n")
+    with pytest.raises(RkValueError, match=r"m\.json\" is not a model description: it is not "
+                                           r"JSON text \(line 2, column 1"):
+        rk.load_model_config(str(bad))
+    with pytest.raises(RkValueError, match="`json_string` is not a model description"):
+        rk.model_from_json("not json")
+
+
+def test_saving_a_lambda_of_an_r_function_warns(tmp_path):
+    def r_like(x):
+        return x * 2
+    r_like._rk_state = {}  # as the boundary marks R functions
+    m = rk.keras_model_sequential(input_shape=[3])
+    rk.layer_lambda(m, r_like)
+    with pytest.warns(UserWarning, match=r"layer_lambda\(\) layer 'lambda\w*' computes with "
+                                         r"an R function.*will not load again"):
+        rk.save_model(m, str(tmp_path / "m.keras"))

@@ -139,3 +139,40 @@ def test_bridge_keeps_results_unboxed_when_asked():
     assert isinstance(big, transport.ArrayBox)
     failed = bridge.call("use_backend", None, {"backend": "theano"}, True)
     assert isinstance(failed, bridge.Failure) and failed.r_class == "rkbridge_value_error"
+
+
+# -- tf_function() and graph control flow -------------------------------------------------
+
+def test_tf_function_traces_once_per_signature():
+    traced = []
+    f = interop.tf_function(lambda x: (traced.append(1), x * 2)[1])
+    np.testing.assert_allclose(f(tf.constant([1.0, 2.0])), [2.0, 4.0])
+    np.testing.assert_allclose(f(tf.constant([3.0, 4.0])), [6.0, 8.0])
+    assert len(traced) == 1
+    spec = tf.TensorSpec([None], tf.float32)
+    g = interop.tf_function(lambda x: tf.reduce_sum(x), input_signature=spec)
+    assert float(g(tf.constant([1.0, 2.0]))) == 3.0 and float(g(tf.constant([1.0]))) == 1.0
+    assert g.experimental_get_tracing_count() == 1
+    with pytest.raises(interop.RkTypeError):
+        interop.tf_function(3)
+
+
+def test_autograph_cond_for_while_build_graph_control_flow():
+    @tf.function(autograph=False)  # the control flow is the engine's, not Python's autograph
+    def f(x):
+        # R's `if (sum(x) > 0) y <- x * 10 else y <- -x`: branches give [value, [carried]]
+        _, (y,) = interop.autograph_cond(tf.reduce_sum(x) > 0, lambda: [None, [x * 10]],
+                                         lambda: [None, [-x]], has_value=False)
+        # `for (v in x) s <- s + v` with s an R 0 (a plain number takes the tensor's dtype)
+        (s,) = interop.autograph_for(x, lambda v, c: [c[0] + v], [0.0])
+        (i,) = interop.autograph_while(lambda c: c[0] < 3, lambda c: [c[0] + 1], [0])
+        return y, s, i
+    y, s, i = f(tf.constant([1.0, -2.0, 4.0]))
+    np.testing.assert_allclose(y, [10.0, -20.0, 40.0])
+    assert float(s) == 3.0 and int(i) == 3
+    y, _, _ = f(tf.constant([-1.0, -2.0]))
+    np.testing.assert_allclose(y, [1.0, 2.0])
+    with pytest.raises(interop.RkValueError, match="length > 1"):
+        tf.function(lambda x: interop.autograph_cond(x > 0, lambda: [None, []],
+                                                     lambda: [None, []]),
+                    autograph=False)(tf.constant([1, 2]))

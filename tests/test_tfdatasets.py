@@ -78,3 +78,105 @@ def test_cardinality_and_errors():
         T.dataset_batch(np.arange(3), 2)
     with pytest.raises(Exception, match="needs an iterator"):
         T.iter_next(T.range_dataset(0, 2, 1))
+
+
+def test_reduce_interleave_rebatch_shard_flat_map_match_tf_data():
+    r = T.range_dataset(0, 5, 1)
+    assert T.dataset_reduce(r, 0.0, lambda s, x: s + x) == 10  # an integer state for int64
+    assert T.dataset_reduce(T.tensor_slices_dataset(np.array([0.5, 1.5])), 1,
+                            lambda s, x: s * x) == pytest.approx(0.75)
+    inter = T.dataset_interleave(T.range_dataset(1, 3, 1),
+                                 lambda x: T.dataset_repeat(T.tensors_dataset(x), 3.0),
+                                 cycle_length=2.0, block_length=2.0)
+    theirs = tf.data.Dataset.range(1, 3).interleave(
+        lambda x: tf.data.Dataset.from_tensors(x).repeat(3), cycle_length=2, block_length=2)
+    assert T.dataset_collect(inter) == [int(v) for v in theirs] == [1, 1, 2, 2, 1, 2]
+    got = T.dataset_collect(T.dataset_rebatch(T.dataset_batch(T.range_dataset(0, 8, 1), 4.0),
+                                              np.array([2.0, 1.0])))
+    assert [g.tolist() for g in got] == [[0, 1], [2], [3, 4], [5], [6, 7]]
+    assert T.dataset_collect(T.dataset_shard(T.range_dataset(0, 8, 1), 3.0, 2.0)) == [1, 4, 7]
+    with pytest.raises(Exception, match=r"between 1 and 3 \(1-based\), not 0"):
+        T.dataset_shard(r, 3, 0)
+    flat = T.dataset_flat_map(T.range_dataset(1, 3, 1),
+                              lambda x: T.dataset_repeat(T.tensors_dataset(x), 2.0))
+    assert T.dataset_collect(flat) == [1, 1, 2, 2]
+
+
+def test_options_set_the_auto_shard_policy_by_name():
+    policy = tf.data.experimental.AutoShardPolicy
+    ds = T.dataset_options(T.range_dataset(0, 3, 1),
+                           **{"experimental_distribute.auto_shard_policy": "data",
+                              "threading.private_threadpool_size": 2.0})
+    assert ds.options().experimental_distribute.auto_shard_policy == policy.DATA
+    assert ds.options().threading.private_threadpool_size == 2
+    assert T.dataset_options(ds).experimental_distribute.auto_shard_policy == policy.DATA
+    with pytest.raises(Exception, match="must be one of 'off', 'auto', 'file', 'data', 'hint'"):
+        T.dataset_options(ds, **{"experimental_distribute.auto_shard_policy": "rows"})
+    with pytest.raises(Exception, match="Unknown dataset option \"experimental_distribute.x\""):
+        T.dataset_options(ds, **{"experimental_distribute.x": 1})
+
+
+def test_files_stream_as_r_values(tmp_path):
+    for i, rows in enumerate(([[1, 2.5, "a"], [3, 4.0, "b"]], [[5, 6.5, "c"]])):
+        (tmp_path / f"part-{i}.csv").write_text(
+            "n,v,s\n" + "".join(",".join(map(str, r)) + "\n" for r in rows))
+    rows = T.dataset_collect(T.csv_dataset(str(tmp_path / "*.csv"), label_name="v"))
+    assert [r[1] for r in rows] == pytest.approx([2.5, 4.0, 6.5])  # files in name order
+    assert [r[0]["n"] for r in rows] == [1, 3, 5] and rows[2][0]["s"] == "c"
+    assert T.dataset_collect(T.csv_dataset(str(tmp_path / "*.csv"),
+                                           select_columns=["s"])) == [
+        {"s": "a"}, {"s": "b"}, {"s": "c"}]
+    with pytest.raises(Exception, match="no column \"w\" \\(they have n, v, s\\)"):
+        T.csv_dataset(str(tmp_path / "*.csv"), label_name="w")
+    batched = T.dataset_collect(T.make_csv_dataset(str(tmp_path / "*.csv"), 3, num_epochs=1,
+                                                   shuffle=False))
+    assert sorted(batched[0]["n"].tolist()) == [1, 3, 5]
+    files = T.file_list_dataset(str(tmp_path / "*.csv"))
+    assert T.dataset_collect(files) == [str(tmp_path / "part-0.csv"),
+                                        str(tmp_path / "part-1.csv")]
+    lines = T.dataset_interleave(files, lambda f: T.dataset_skip(T.text_line_dataset(f), 1.0),
+                                 cycle_length=1.0)
+    assert T.dataset_collect(lines) == ["1,2.5,a", "3,4.0,b", "5,6.5,c"]
+
+
+def test_tfrecords_written_from_r_values_read_back_by_row(tmp_path):
+    x = np.arange(24.0).reshape(6, 2, 2)
+    files = [str(tmp_path / "a.tfrecord"), str(tmp_path / "b.tfrecord")]
+    features = T.write_tfrecords({"x": x, "k": np.arange(6) + 1, "s": np.array(list("uvwxyz"))},
+                                 files, compression_type="gzip")
+    assert features == {"x": {"dtype": "float32", "shape": [2, 2]},
+                        "k": {"dtype": "int64", "shape": []},
+                        "s": {"dtype": "string", "shape": []}}
+    second = T.dataset_collect(T.tfrecord_dataset(files[1], compression_type="GZIP",
+                                                  features=features))
+    assert [r["k"] for r in second] == [4, 5, 6]  # the rows split in order: 1-3, 4-6
+    np.testing.assert_array_equal(second[0]["x"], x[3])
+    assert second[2]["s"] == "z"
+    raw = list(T.tfrecord_dataset(T.file_list_dataset(str(tmp_path / "*.tfrecord")),
+                                  compression_type="GZIP"))  # serialized records
+    assert len(raw) == 6 and raw[0].dtype == tf.string
+    parsed = tf.io.parse_single_example(raw[0], {"k": tf.io.FixedLenFeature([], tf.int64)})
+    assert int(parsed["k"]) == 1
+    with pytest.raises(Exception, match="different numbers of rows: x 6, k 2"):
+        T.write_tfrecords({"x": x, "k": np.arange(2)}, files)
+
+
+def test_padded_batch_enumerate_scan_take_while_unique_sample():
+    seqs = tf.data.Dataset.range(1, 4).map(lambda n: tf.range(n))
+    got = T.dataset_collect(T.dataset_padded_batch(seqs, 2.0, padded_shapes=4.0,
+                                                   padding_values=-1.0))
+    assert got[0].tolist() == [[0, -1, -1, -1], [0, 1, -1, -1]]
+    assert got[1].tolist() == [[0, 1, 2, -1]]
+    assert T.dataset_collect(T.dataset_padded_batch(seqs, 3.0))[0].shape == (3, 3)
+    assert T.dataset_collect(T.dataset_enumerate(T.tensor_slices_dataset(
+        np.array(["a", "b"])))) == [[1, "a"], [2, "b"]]  # positions as R counts
+    r = T.range_dataset(0, 5, 1)
+    assert T.dataset_collect(T.dataset_scan(r, 0.0, lambda s, x: (s + x, s * 10))) == \
+        [0, 0, 10, 30, 60]
+    assert T.dataset_collect(T.dataset_take_while(r, lambda x: x < 3)) == [0, 1, 2]
+    assert T.dataset_collect(T.dataset_unique(T.tensor_slices_dataset(
+        np.array([1, 1, 2, 3, 2])))) == [1, 2, 3]
+    drawn = T.dataset_collect(T.sample_from_datasets([r, T.range_dataset(10, 12, 1)],
+                                                     weights=[0.5, 0.5], seed=1.0,
+                                                     stop_on_empty_dataset=False))
+    assert sorted(drawn) == [0, 1, 2, 3, 4, 10, 11]

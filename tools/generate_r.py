@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from rkbridge.wrappers import applications, axes, backend, families, layers, ops, removed
 from rkbridge.datautils import datasets, feature_space, legacy_text, preprocessing, vocabulary
 from rkbridge.training import on_batch
+from rkbridge._keras import keras
 from tools import r_examples as EX  # noqa: E402
 
 R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE",
@@ -58,22 +59,63 @@ def formal(p: inspect.Parameter) -> str:
     return f"{r_arg(p.name)} = {lit if lit is not None else 'NULL'}"
 
 
-# Keras's docstrings speak Python; R users read NULL, TRUE and FALSE.
+# Keras's docstrings speak Python; R users read NULL, TRUE and FALSE, vectors and lists.
 _PY_TERMS = {"None": "NULL", "True": "TRUE", "False": "FALSE"}
+_PY_TYPES = [(r"\b(list/tuple|tuple/list|tuple or list|list or tuple)\b", "vector"),
+             (r"\btuples\b", "vectors"), (r"\btuple\b", "vector"),
+             (r"\bTuple\b", "Vector"), (r"\bdicts\b", "named lists"),
+             (r"\bdict(ionary)?\b", "named list"), (r"\bDict(ionary)?\b", "Named list")]
 
 
 def r_terms(text: str) -> str:
     text = re.sub(r"`(None|True|False)`", lambda m: f"`{_PY_TERMS[m.group(1)]}`", text)
     text = re.sub(r"(?<=[\s(])None\b", "NULL", text)
+    for pattern, r_word in _PY_TYPES:
+        text = re.sub(pattern, r_word, text)
     # True/False only where they are values ("Defaults to True", "If False,"), not words.
     return re.sub(r"\b(to|If|if|is|be|when|When|or)( )(True|False)\b",
                   lambda m: m.group(1) + m.group(2) + _PY_TERMS[m.group(3)], text)
 
 
+# The help is written in roxygen's markdown (DESCRIPTION: Roxygen: list(markdown = TRUE)), as
+# Keras's docstrings are. Outside code spans, Rd's specials are escaped, and brackets that are
+# not a markdown link ("[0, 1]", "x[i, :]") are kept from becoming Rd links; roxygen escapes
+# "%" itself. Code spans are markdown's own, except one that starts "r ", which roxygen would
+# run as inline R code: it is written as Rd's \code{}.
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_MD_LINK = re.compile(r"\[([^\[\]]+)\]\((https?://[^)\s]+)\)")
+
+
+def _md_text(text: str) -> str:
+    links: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        links.append(f"[{_md_text(m.group(1))}]({m.group(2)})")
+        return f"\x00{len(links) - 1}\x00"
+    text = _MD_LINK.sub(keep, text)
+    text = (text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}")
+            .replace("@", "@@").replace("[", "\\[").replace("]", "\\]"))
+    text = re.sub(r"<(?=[A-Za-z/!])", "&lt;", text)
+    return re.sub("\x00(\\d+)\x00", lambda m: links[int(m.group(1))], text)
+
+
+def _md_code(ticks: str, code: str) -> str:
+    if code.startswith("r "):
+        code = (code.replace("\\", "\\\\").replace("%", "\\%").replace("{", "\\{")
+                .replace("}", "\\}"))
+        return "\\code{" + code.replace("@", "@@") + "}"
+    return ticks + code.replace("@", "@@") + ticks
+
+
 def rd_escape(text: str) -> str:
+    """Keras's docstring text (or ours) as roxygen markdown, in R terms."""
     text = r_terms(text)
-    return (text.replace("\\", "\\\\").replace("%", "\\%").replace("{", "\\{")
-            .replace("}", "\\}").replace("@", "@@"))
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out += [_md_text(text[pos:m.start()]), _md_code(m.group(1), m.group(2))]
+        pos = m.end()
+    out.append(_md_text(text[pos:]))
+    return "".join(out)
 
 
 def parse_doc(doc: str) -> tuple[str, str, dict[str, str]]:
@@ -92,10 +134,15 @@ def parse_doc(doc: str) -> tuple[str, str, dict[str, str]]:
     while i < len(lines) and not re.match(r"^\s*(Args|Arguments):\s*$", lines[i]):
         i += 1
     cur = None
-    for line in lines[i + 1:]:
-        if line.strip() and not line.startswith(" "):
+    # The arguments are the lines at the first one's indentation (4 spaces in most
+    # docstrings, 8 where "Args:" itself is indented); a line left of them ends the section.
+    body = lines[i + 1:]
+    first = next((ln for ln in body if ln.strip()), "")
+    indent = len(first) - len(first.lstrip(" "))
+    for line in body:
+        if line.strip() and len(line) - len(line.lstrip(" ")) < max(indent, 1):
             break
-        m = re.match(r"^ {4}(\*{0,2}\w+)(?: \([^)]*\))?:\s*(.*)$", line)
+        m = re.match(r"^ {%d}(\*{0,2}\w+)(?: \([^)]*\))?:\s*(.*)$" % indent, line)
         if m:
             cur = m.group(1).lstrip("*")
             args[cur] = m.group(2).strip()
@@ -103,6 +150,24 @@ def parse_doc(doc: str) -> tuple[str, str, dict[str, str]]:
             args[cur] += " " + line.strip()
     description = " ".join(" ".join(desc).split())
     return title or "Keras wrapper", description[:1500], args
+
+
+def inherited_docs(cls: Any) -> dict[str, str]:
+    """Each argument's text from the docstrings of cls's Keras base classes (the nearest
+    base's text wins): subclasses often leave the arguments they pass on undocumented.
+    Optimizers' shared keyword arguments are described in each optimizer's own docstring,
+    not the base class's; SGD's stands in for an optimizer whose docstring lacks them."""
+    docs: dict[str, str] = {}
+    if not inspect.isclass(cls):
+        return docs
+    bases = [b for b in reversed(cls.__mro__[1:]) if b.__module__.startswith("keras")]
+    if issubclass(cls, keras.optimizers.Optimizer):
+        bases.append(keras.optimizers.SGD)
+    for base in bases:
+        own = base.__dict__.get("__doc__")
+        if isinstance(own, str):
+            docs.update(parse_doc(inspect.cleandoc(own))[2])
+    return docs
 
 
 def example_call(r_name: str, params: Iterable[inspect.Parameter], family: str,
@@ -140,14 +205,98 @@ COMMON_PARAM_DOCS = {
 }
 
 
+# Arguments that Keras's docstrings (and their base classes') leave undocumented, in R
+# terms; by argument name, or by "function:argument" where one name means different things.
+PARAM_DOCS = {
+    "k_bias_add:bias": "The bias: a vector with one value per channel, added along the "
+                       'channels axis (the last, or the second with `data_format = '
+                       '"channels_first"`).',
+    "k_constant:value": "The value: an R number, vector, matrix or array.",
+    "k_constant:shape": "The shape of the result (an integer vector), `value` broadcast to "
+                        "it; `NULL` keeps the shape of `value`.",
+    "k_variable:value": "The initial value: an R number, vector, matrix or array, or a "
+                        "tensor.",
+    "k_set_value:value": "The new value: an R array (or number) of the variable's shape.",
+    "k_dropout:level": "The fraction of the entries set to 0 (between 0 and 1).",
+    "k_pool2d:pool_size": "Size of the pooling window: two integers, `c(rows, cols)`.",
+    "k_pool2d:strides": "Steps between windows: two integers, `c(rows, cols)`.",
+    "k_pool2d:padding": '"valid" (no padding) or "same" (padded so that the output has the '
+                        "input's size when the strides are 1).",
+    "k_pool2d:pool_mode": '"max" or "avg".',
+    "k_update:new_x": "The new value of the variable: a tensor or R array of its shape.",
+    "k_update_add:increment": "What is added to the variable: a tensor or R array of its "
+                              "shape.",
+    "k_update_sub:decrement": "What is subtracted from the variable: a tensor or R array of "
+                              "its shape.",
+    "noise_shape": "The shape of the dropout mask (an integer vector, the input's rank "
+                   "long), with 1 where the mask is the same along that dimension (e.g. "
+                   "`c(batch, 1, features)` drops the same features at every step); `NULL` "
+                   "drops entries independently.",
+    "random_dropout:inputs": "A tensor or R array.",
+    "random_dropout:rate": "The fraction of the entries set to 0 (between 0 and 1); the "
+                           "others are scaled by `1 / (1 - rate)`.",
+    "callback_orbax_checkpoint:save_weights_only": "`TRUE` saves only the model's weights; "
+                                                   "`FALSE` (the default) also the "
+                                                   "optimizer's state.",
+    "loss_sparse_categorical_crossentropy:ignore_class": "A class label (an integer, as in "
+        "`y_true`) whose entries count neither in the loss nor in its mean, e.g. the "
+        "\"void\" class of segmentation masks; `NULL` (the default) ignores none.",
+    "optimizer_multi_optimizer:optimizer_map": "Which optimizer updates which variable: a "
+        "function of a variable that returns its optimizer, or Keras's `OptimizerMap` (a "
+        "default optimizer and variable path patterns with their optimizers).",
+    "layer_conv_3d_transpose:output_padding": "The padding added to one side of the output "
+        "along each spatial dimension: an integer or three integers, each less than the "
+        "stride along it; `NULL` (the default) infers the output's shape.",
+    "quantization_config": "The quantization settings (a Keras `QuantizationConfig`) when "
+                           "the layer is built quantized; `NULL` (the default) for none.",
+    "lora_alpha": "The LoRA scale: the low-rank update is multiplied by "
+                  "`lora_alpha / lora_rank`. `NULL` (the default) uses `lora_rank`, a scale "
+                  "of 1.",
+    "layer_einsum_dense:gptq_unpacked_column_size": "For a kernel quantized with GPTQ: its "
+        "number of columns before its low-bit values were packed together; `NULL` otherwise.",
+    "layer_masking:mask_value": "Time steps whose features all equal this value are masked "
+                                "(skipped by the layers downstream). Defaults to 0.",
+    "layer_pipeline:layers": "A list of layers (preprocessing layers), applied in order.",
+    "layer_resizing:antialias": "`TRUE` applies an antialiasing filter when downsampling. "
+                                "Defaults to `FALSE`.",
+    "layer_tfsm:call_training_endpoint": "The name of the SavedModel's endpoint called in "
+        "training (e.g. by `fit()`); `NULL` (the default) calls `call_endpoint` always.",
+    "config_set_backend:backend": 'The backend\'s name: "tensorflow", "jax", "torch" or '
+                                  '"numpy".',
+    "config_set_dtype_policy:policy": 'A dtype policy name, e.g. "float32" or '
+                                      '"mixed_float16", or a Keras `DTypePolicy`.',
+    "config_set_max_steps_per_epoch:max_steps_per_epoch": "The most steps (batches) an "
+        "epoch of `fit()` runs, whatever its `steps_per_epoch`; `NULL` for no limit.",
+    "op_get_item:key": "The index, given to Keras as it is: 0-based, as in Python (unlike "
+                       "R's `x[i]`); a whole number, or a tensor of them.",
+    "op_solve_triangular:lower": "`TRUE` uses only the lower triangle of `a`; `FALSE` (the "
+                                 "default) only its upper triangle.",
+    "op_svd:full_matrices": "`TRUE` (the default) returns the full square `u` and `v`; "
+                            "`FALSE` only their first min(m, n) columns.",
+    "op_svd:compute_uv": "`TRUE` (the default) returns `u`, `s` and `v`; `FALSE` only the "
+                         "singular values `s`.",
+    "op_true_divide:x1": "The numerator: a tensor or R array.",
+    "op_true_divide:x2": "The denominator: a tensor or R array (broadcast against `x1`).",
+    "op_vectorized_map:function": "The function applied to each element: an R function of "
+                                  "one tensor (or of a list of them, when `elements` is a "
+                                  "list) that returns a tensor.",
+    "op_vectorized_map:elements": "A tensor, or a list of tensors of the same first "
+                                  "dimension: the function is applied along that "
+                                  "dimension, and the results are stacked.",
+}
+
+
 def roxygen(title: str, description: str, params: Iterable[tuple[str, str]], value: str,
             examples: list[str], family: str, not_run: str | None = None,
-            slow: str | None = None) -> str:
+            slow: str | None = None, r_name: str = "") -> str:
     out = [f"#' {rd_escape(title)}", "#'"]
     if description:
         out += [f"#' {rd_escape(description)}", "#'"]
     for name, text in params:
-        text = text or COMMON_PARAM_DOCS.get(name.strip("`"), "")
+        arg = name.strip("`")
+        text = (text or PARAM_DOCS.get(f"{r_name}:{arg}") or PARAM_DOCS.get(arg)
+                or COMMON_PARAM_DOCS.get(arg, ""))
+        # tests/test_generated.py fails on this text: give the argument a PARAM_DOCS entry.
         out.append(f"#' @param {name} {rd_escape(text) or 'See the Keras documentation.'}")
     out.append(f"#' @return {value}")
     out.append(f"#' @family {family}")
@@ -216,6 +365,7 @@ def keras2_default_note(spec: layers.LayerSpec, arg: str) -> str:
 
 def layer_block(spec: layers.LayerSpec) -> str:
     title, desc, docs = parse_doc(inspect.getdoc(spec.cls) or "")
+    docs = {**inherited_docs(spec.cls), **docs}
     own = [p for p in spec.shown_params if p.name not in ("kwargs",)]
     names = {p.name for p in own}
     extra = [n for n in layers.INPUT_ARGS if n not in names and not spec.is_cell]
@@ -248,7 +398,8 @@ def layer_block(spec: layers.LayerSpec) -> str:
              "A layer, the model (invisibly), or the output tensor, depending on "
              f"`{first[0][0]}`.")
     doc = roxygen(f"{title} ({spec.cls.__name__} layer)" if not wrapper else title, desc,
-                  params, value, examples, "layers", EX.NOT_RUN.get(spec.r_name))
+                  params, value, examples, "layers", EX.NOT_RUN.get(spec.r_name),
+                  r_name=spec.r_name)
     return (f"{doc}\n{spec.r_name} <- function({', '.join(formals)}) {{\n"
             f"  rk_call(\"{spec.r_name}\", {capture})\n}}\n")
 
@@ -276,6 +427,7 @@ FAMILY_NOTES = {
 def family_block(spec: families.FamilySpec) -> str:
     fam = spec.family.prefix
     title, desc, docs = parse_doc(inspect.getdoc(spec.cls or spec.func) or "")
+    docs = {**inherited_docs(spec.cls), **docs}
     own = [p for p in spec.params]
     lead: list[str] = []
     params: list[tuple[str, str]] = []
@@ -308,7 +460,7 @@ def family_block(spec: families.FamilySpec) -> str:
     title = title if title != "Keras wrapper" else spec.keras_name
     doc = roxygen(f"{title} ({fam.replace('_', ' ')})", desc, params, FAMILY_VALUES[fam],
                   examples, fam + "s", EX.NOT_RUN.get(spec.r_name),
-                  slow=EX.SLOW.get(fam))
+                  slow=EX.SLOW.get(fam), r_name=spec.r_name)
     # Passed uncalled (`loss = loss_mean_squared_error`), a wrapper names its engine function.
     tag = f'\nattr({spec.r_name}, "rk_name") <- "{spec.r_name}"'
     return (f"{doc}\n{spec.r_name} <- function({', '.join(formals)}) {{\n"
@@ -351,7 +503,7 @@ def backend_block(name: str, fn: Any) -> str:
         call=example_call(name, ps, "backend"))])
     doc = roxygen(f"{title} (backend)", desc, params, "A tensor (use `as.array()` for its "
                   "value), or the value the Keras function returns.", examples, "backend",
-                  EX.NOT_RUN.get(name))
+                  EX.NOT_RUN.get(name), r_name=name)
     return (f"{doc}\n{name} <- function({', '.join(formals)}) {{\n"
             f"  rk_call(\"{name}\", rk_capture())\n}}\n")
 
@@ -421,15 +573,17 @@ def op_block(name: str, fn: Any) -> str:
                                  if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)],
                           family))])
     doc = roxygen(title, desc, params, OP_VALUES[family], examples, OP_FAMILIES[family],
-                  EX.NOT_RUN.get(name))
+                  EX.NOT_RUN.get(name), r_name=name)
     if "..." in formals:  # `...` holds the op's unnamed tensors: one list argument
         var = next(p.name for p in sig.parameters.values() if p.kind is p.VAR_POSITIONAL)
         body = [f"  args <- list({r_arg(var)} = list(...))"]
         body += [f"  if (!missing({r_arg(n)})) args[[\"{n}\"]] <- {r_arg(n)}" for n in named]
         body.append(f"  rk_call(\"{name}\", args)")
         return f"{doc}\n{name} <- function({', '.join(formals)}) {{\n" + "\n".join(body) + "\n}\n"
-    return (f"{doc}\n{name} <- function({', '.join(formals)}) {{\n"
-            f"  rk_call(\"{name}\", rk_capture())\n}}\n")
+    call = f"rk_call(\"{name}\", rk_capture())"
+    if spec is not None and spec.r_class is not None:
+        call = f"structure(as.list({call}), class = \"{spec.r_class}\")"
+    return f"{doc}\n{name} <- function({', '.join(formals)}) {{\n  {call}\n}}\n"
 
 
 def removed_block(name: str, replacement: str) -> str:
@@ -437,7 +591,7 @@ def removed_block(name: str, replacement: str) -> str:
                   f"interface that Keras 3 cannot express. {replacement}",
                   [("...", "Ignored.")], "Nothing: it signals an error of class "
                   "`rkbridge_removed_error` that names the Keras 3 replacement.",
-                  [f"try({name}())"], "removed")
+                  [f"try({name}())"], "removed", r_name=name)
     return (f"{doc}\n{name} <- function(...) {{\n"
             f"  rk_call(\"{name}\", list())\n}}\n")
 
@@ -456,7 +610,7 @@ def utility_block(name: str, fn: Any, family: str = "utilities") -> str:
     params = [(r_arg(p.name), docs.get(p.name, "")) for p in ps]
     examples = examples_for(name, [example_call(name, ps, "utility")])
     rd = roxygen(title, desc, params, rd_escape(returns_section(doc)), examples, family,
-                 EX.NOT_RUN.get(name))
+                 EX.NOT_RUN.get(name), r_name=name)
     return (f"{rd}\n{name} <- function({', '.join(formals)}) {{\n"
             f"  rk_call(\"{name}\", rk_capture())\n}}\n")
 
@@ -480,7 +634,8 @@ def application_block(spec: applications.AppSpec) -> str:
     doc = roxygen(title, f"{desc} Module of its preprocessing: `{spec.module}` (see "
                   f"`{spec.module}_preprocess_input()`).".strip(), params,
                   "A Keras model.", examples, "applications",
-                  slow=None if spec.r_name in EX.OVERRIDES else EX.SLOW["application"])
+                  slow=None if spec.r_name in EX.OVERRIDES else EX.SLOW["application"],
+                  r_name=spec.r_name)
     return (f"{doc}\n{spec.r_name} <- function({', '.join(formals)}) {{\n"
             f"  rk_call(\"{spec.r_name}\", rk_capture())\n}}\n")
 
@@ -509,7 +664,7 @@ def preprocessor_block(name: str) -> str:
     if decode:
         examples = [f"{name}(matrix(runif(2 * 1000), nrow = 2), top = 3)"]
     doc = roxygen(f"{title} ({module})", "", params, value, examples, "applications",
-                  EX.NOT_RUN["decode_predictions"] if decode else None)
+                  EX.NOT_RUN["decode_predictions"] if decode else None, r_name=name)
     body = f"rk_call(\"{name}\", rk_capture())"
     if decode:  # one data frame per sample, as the R interface to Keras gives
         body = f"res <- {body}\n  lapply(res, as.data.frame)"

@@ -20,8 +20,10 @@ from . import embedding, rfunctions, transport
 from .._keras import keras
 from ..api import API
 from ..wrappers.args import NA as na, RkDeprecationWarning, resolve_na  # noqa: F401  (na: R's NA)
+from ..wrappers.args import keras_class_args
 from ..errors import RkError
 from ..training.progress import set_writer  # noqa: F401  (called from R)
+from ..persistence.saving import set_name_resolver  # noqa: F401  (called from R)
 from ..values import Named
 
 _last_traceback: str = ""
@@ -173,9 +175,12 @@ def call_object(obj: Any, args: Any = None, kwargs: Any = None) -> Any:
             return {k: owned_all(v) for k, v in x.items()}
         return values.owned(x)
     args = owned_all(list(args or []))
+    kwargs = owned_all(dict(kwargs or {}))
+    if isinstance(obj, type) and obj.__module__.startswith("keras"):
+        args, kwargs = keras_class_args(obj, args, kwargs)
     if args:
         args[0] = layer_input_value(obj, args[0])
-    return _run(obj, args, owned_all(dict(kwargs or {})))
+    return _run(obj, args, kwargs)
 
 
 def last_traceback() -> str:

@@ -13,7 +13,11 @@ integer vectors and `y` as an integer vector, as the keras 2.x R interface does.
 """
 from __future__ import annotations
 
+import json
 import os
+import pickle
+import tarfile
+import zipfile
 from typing import Any, Callable
 
 import numpy as np
@@ -21,7 +25,7 @@ import numpy as np
 from ..wrappers import args as A
 from .._keras import keras
 from ..persistence.downloads import via_rkbridge
-from ..errors import RkValueError
+from ..errors import RkError, RkIOError, RkValueError
 from ..keras_internals import dataset_module
 
 # Keras's loader modules, whose own `get_file` the downloads are routed through
@@ -43,8 +47,18 @@ def _sequences(xs: Any) -> list[list[int]]:
 
 
 def _load(module: Any, *args: Any, **kwargs: Any) -> Any:
-    with via_rkbridge(module, trust_cache=True):
-        return module.load_data(*args, **kwargs)
+    fetched: list[str] = []
+    try:
+        with via_rkbridge(module, trust_cache=True, fetched=fetched):
+            return module.load_data(*args, **kwargs)
+    except (zipfile.BadZipFile, EOFError, OSError, json.JSONDecodeError,
+            pickle.UnpicklingError, tarfile.TarError) as e:
+        if not fetched or isinstance(e, RkError):
+            raise
+        # a cached file cut short (an interrupted download or copy) fails to read
+        raise RkIOError(f"The dataset file \"{fetched[-1]}\" in the Keras cache is damaged "
+                        f"(truncated or corrupt: {type(e).__name__}). Delete it; the next "
+                        f"call downloads it again.") from None
 
 
 def _ints(kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -196,9 +196,14 @@ def image_load(path: Any, grayscale: Any = False, color_mode: str = "rgb",
     if A.as_bool(grayscale):
         color_mode = "grayscale"
     size = A.as_int_tuple(target_size, "target_size") if target_size is not None else None
-    return keras.utils.load_img(os.path.expanduser(path), color_mode=color_mode,
-                                target_size=size, interpolation=interpolation,
-                                keep_aspect_ratio=A.as_bool(keep_aspect_ratio))
+    from PIL import UnidentifiedImageError
+    try:
+        return keras.utils.load_img(os.path.expanduser(path), color_mode=color_mode,
+                                    target_size=size, interpolation=interpolation,
+                                    keep_aspect_ratio=A.as_bool(keep_aspect_ratio))
+    except UnidentifiedImageError:
+        raise RkIOError(f"`path`: \"{path}\" is not an image file (or not one of the formats "
+                        f"PIL reads: PNG, JPEG, BMP, GIF, TIFF, ...).") from None
 
 
 def image_array_save(x: Any, path: Any, data_format: Any = None, file_format: Any = None,

@@ -87,13 +87,14 @@ def get_vocabulary(object: Any, include_special_tokens: Any = True) -> Any:
             term at position `i` has index `i - 1` in the layer's output).
 
     Returns:
-        A character vector (an integer vector for `layer_integer_lookup()`).
+        A character vector; for `layer_integer_lookup()` a list of integers, as both R
+        interfaces gave (Keras's list of NumPy integers, which reticulate keeps a list).
     """
     vocab = _layer(object, "get_vocabulary").get_vocabulary(
         include_special_tokens=bool(A.as_bool(include_special_tokens)))
     vocab = [v.decode() if isinstance(v, bytes) else v for v in vocab]
     if vocab and all(isinstance(v, (int, np.integer)) for v in vocab):
-        return np.array(vocab, dtype=np.int64)
+        return [np.int32(v) if -2**31 < v < 2**31 else np.float64(v) for v in vocab]
     return np.array([str(v) for v in vocab], dtype=str)
 
 

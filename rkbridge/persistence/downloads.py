@@ -209,12 +209,17 @@ _route_lock = threading.RLock()
 
 
 @contextlib.contextmanager
-def via_rkbridge(*modules: ModuleType, trust_cache: bool = False) -> Iterator[None]:
+def via_rkbridge(*modules: ModuleType, trust_cache: bool = False,
+                 fetched: list[str] | None = None) -> Iterator[None]:
     """Within the block, Keras code in `modules` that calls `get_file()` gets `fetch()`
     (downloads with a timeout and the same cache), e.g. a dataset loader or an application
-    reading its weights; the modules' own `get_file` is restored afterwards."""
+    reading its weights; the modules' own `get_file` is restored afterwards. The paths it
+    gave are appended to `fetched`."""
     def routed(*args: Any, **kwargs: Any) -> str:
-        return fetch(*args, trust_cache=trust_cache, **kwargs)
+        path = fetch(*args, trust_cache=trust_cache, **kwargs)
+        if fetched is not None:
+            fetched.append(path)
+        return path
 
     with _route_lock:
         saved = [(m, m.get_file) for m in modules]

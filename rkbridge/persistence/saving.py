@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import warnings
 import zipfile
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -24,7 +24,8 @@ from ..wrappers import args as A
 from .._keras import keras, tf
 from ..callables import is_r_function
 from ..errors import RkIOError, RkTypeError, RkValueError
-from ..keras_internals import compile_config, legacy_h5_format, set_compile_config
+from ..keras_internals import (asset_staging, compile_config, flatten_layers, legacy_h5_format,
+                               load_model_from_memory, set_compile_config)
 from ..values import RPartlyNamed
 
 
@@ -53,8 +54,8 @@ class _MemoryFile(io.BytesIO):
     open half-closed and the process crashes when Python exits. Keras's weights writer takes
     a BytesIO; its name check reads `str()`, which gives `name`."""
 
-    def __init__(self, name: str) -> None:
-        super().__init__()
+    def __init__(self, name: str, data: bytes = b"") -> None:
+        super().__init__(data)
         self._name = name
 
     def __str__(self) -> str:
@@ -66,6 +67,48 @@ def _write_bytes(data: bytes, path: str) -> None:
         f.write(data)
 
 
+def _tmp_prefix(base: str, kind: str = "tmp") -> str:
+    """The name of a save's temporary file or folder next to `base`: it carries the writing
+    process's id, so that a later save can tell one left by a killed process."""
+    return f".{base}.{kind}-{os.getpid()}-"
+
+
+_LEFTOVER = re.compile(r"\.(.+)\.(?:tmp|old)-(\d+)-")
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, another user's
+        return True
+    return True
+
+
+def _remove_leftovers(folder: str, base: str) -> None:
+    """Remove the temporary files of saves to `base` whose process has died (a killed
+    training run's checkpoint): those of live processes are saves in progress."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        m = _LEFTOVER.match(name)
+        if m is None or m.group(1) != base or _process_alive(int(m.group(2))):
+            continue
+        leftover = os.path.join(folder, name)
+        previous = os.path.join(leftover, "previous")  # a directory export killed mid-swap
+        if os.path.lexists(previous) and not os.path.lexists(os.path.join(folder, base)):
+            with contextlib.suppress(OSError):
+                os.replace(previous, os.path.join(folder, base))
+        if os.path.isdir(leftover) and not os.path.islink(leftover):
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.remove(leftover)
+
+
 def _commit(tmp: str, path: str, directory: bool = False) -> None:
     """Move the finished `tmp` over `path` in one rename; an existing file's permission bits
     carry over (a private 0600 file stays private)."""
@@ -73,7 +116,7 @@ def _commit(tmp: str, path: str, directory: bool = False) -> None:
         shutil.copymode(path, tmp)
     if directory and os.path.isdir(path):
         folder, base = os.path.split(path)
-        old = tempfile.mkdtemp(prefix=f".{base}.old-", dir=folder)
+        old = tempfile.mkdtemp(prefix=_tmp_prefix(base, "old"), dir=folder)
         kept = os.path.join(old, "previous")
         os.replace(path, kept)
         try:
@@ -109,8 +152,12 @@ def atomic_write(filepath: Any, suffix: str = "", overwrite: Any = True,
     """Yield a temporary path (ending in `suffix`, next to the target) to write; on success
     it replaces the target, on failure it is removed and the target is untouched."""
     path = resolve_save_target(filepath, overwrite)
+    if os.path.isdir(path) and not directory:
+        raise RkIOError(f"\"{path}\" is a directory: give a file name in it, e.g. "
+                        f"file.path(\"{path}\", \"model{suffix or '.keras'}\").")
     folder, base = os.path.split(path)
-    tmp_dir = tempfile.mkdtemp(prefix=f".{base}.tmp-", dir=folder)
+    _remove_leftovers(folder, base)
+    tmp_dir = tempfile.mkdtemp(prefix=_tmp_prefix(base), dir=folder)
     tmp = os.path.join(tmp_dir, "part" + suffix)
     try:
         yield tmp
@@ -130,6 +177,7 @@ def replace_file(source: Any, filepath: Any) -> str:
     if os.path.dirname(src) != os.path.dirname(path):
         raise RkValueError("`source` must be in the directory of `filepath` (one rename).")
     _commit(src, path)
+    _remove_leftovers(*os.path.split(path))
     return path
 
 
@@ -184,6 +232,38 @@ def _custom(custom_objects: Any) -> dict[str, Any] | None:
     return out
 
 
+class _UnknownObject(RkValueError):
+    """A saved model names a custom object that this session does not know."""
+
+    def __init__(self, what: str, name: str) -> None:
+        super().__init__(
+            f"{what} uses a custom object `{name}` that is not known here: pass it with "
+            f"`custom_objects = list({name} = <the object>)` (e.g. the custom_metric() or "
+            f"custom layer class it was built with).")
+        self.name = name
+
+
+# How the caller's language finds a custom object by the name a saved model gives it (R: a
+# class or function of that name defined in the session), or None.
+_resolver: Callable[[str], Any] | None = None
+
+
+def set_name_resolver(resolver: Callable[[str], Any] | None) -> None:
+    global _resolver
+    _resolver = resolver
+
+
+def resolve_name(name: str) -> Any:
+    """The custom object the caller's session defines under `name` now (not registered:
+    a function defined again later is found again), or None."""
+    if _resolver is None or not name.isidentifier():
+        return None
+    found = _resolver(name)
+    if callable(found) and getattr(found, "__name__", None) == "r_function":
+        found.__name__ = found.__qualname__ = name
+    return found
+
+
 @contextlib.contextmanager
 def _loading(what: str) -> Iterator[None]:
     """Keras's "could not locate" errors, said in terms of `custom_objects`; its warning
@@ -198,20 +278,49 @@ def _loading(what: str) -> Iterator[None]:
             if m is None or int(m.group(1)) > 2:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except (TypeError, ValueError) as e:
+        if isinstance(e, _UnknownObject):
+            raise
         m = re.search(r"(?:Could not locate|Unknown)[^'\n]*'([\w.]+)'", str(e))
         if m is None:
             raise
-        name = m.group(1)
-        raise RkValueError(
-            f"{what} uses a custom object `{name}` that is not known here: pass it with "
-            f"`custom_objects = list({name} = <the object>)` (e.g. the custom_metric() or "
-            f"custom layer class it was built with).") from None
+        raise _UnknownObject(what, m.group(1)) from None
+
+
+def _load(what: str, load: Callable[[], Any]) -> Any:
+    """`load()`, and again after each custom object it lacked was found by name in the
+    caller's session (an R6 class or R function defined again, as Layer() classes register
+    themselves when defined); an error naming the first one that is not there."""
+    found: dict[str, Any] = {}
+    while True:
+        try:
+            with keras.saving.custom_object_scope(found), _loading(what):
+                return load()
+        except _UnknownObject as e:
+            obj = None if e.name in found else resolve_name(e.name)
+            if obj is None:
+                raise RkValueError(str(e)) from None
+            found[e.name] = obj
 
 
 def _check_model(object: Any, fn: str) -> None:
     if not isinstance(object, keras.Model):
         raise RkTypeError(f"{fn}() needs a Keras model as `object`, not "
                           f"{type(object).__name__}.")
+    _warn_unloadable(object)
+
+
+def _warn_unloadable(model: Any) -> None:
+    """A layer_lambda() of an R function saves (Keras writes its name) but no session can
+    load it back: say so when saving, not only when loading."""
+    lambdas = [layer.name for layer in flatten_layers(model)
+               if isinstance(layer, keras.layers.Lambda) and is_r_function(layer.function)]
+    if lambdas:
+        warnings.warn(
+            f"The model's layer_lambda() layer{'s' if len(lambdas) > 1 else ''} "
+            f"{', '.join(repr(n) for n in lambdas)} compute{'' if len(lambdas) > 1 else 's'} "
+            f"with an R function, which a saved model cannot hold: the file will not load "
+            f"again. Save the weights (save_model_weights()), or write the layer as a "
+            f"Layer() class, which saves.", stacklevel=3)
 
 
 # -- the native .keras format --------------------------------------------------------------
@@ -247,10 +356,10 @@ def load_model(filepath: Any, custom_objects: Any = None, compile: Any = True,
         return load_model_tf(path)
     if path.endswith((".h5", ".hdf5")) or not zipfile.is_zipfile(path):
         return load_model_hdf5(path, custom_objects=custom_objects, compile=compile)
-    with _loading(f"The model in \"{path}\""), _named(path, (".keras",)) as named:
-        return keras.saving.load_model(named, custom_objects=_custom(custom_objects),
-                                       compile=A.as_bool(compile),
-                                       safe_mode=A.as_bool(safe_mode))
+    with _named(path, (".keras",)) as named:
+        return _load(f"The model in \"{path}\"", lambda: keras.saving.load_model(
+            named, custom_objects=_custom(custom_objects), compile=A.as_bool(compile),
+            safe_mode=A.as_bool(safe_mode)))
 
 
 # -- HDF5 (legacy Keras 2 format) ----------------------------------------------------------
@@ -276,12 +385,11 @@ def save_model_hdf5(object: Any, filepath: Any, overwrite: Any = True,
     return object
 
 
-def _compile_from_training_config(model: Any, path: str, custom: dict | None) -> None:
+def _compile_from_training_config(model: Any, f: Any, custom: dict | None) -> None:
     """Keras cannot read back loss/metric names ("mse") from its own HDF5 files: compile
-    with the names as given, deserializing only what is a full config."""
-    import h5py
-    with h5py.File(path, "r") as f:
-        raw = f.attrs.get("training_config")
+    with the names as given, deserializing only what is a full config. `f`: the open
+    h5py file."""
+    raw = f.attrs.get("training_config")
     if raw is None:
         return
     cfg = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
@@ -290,6 +398,8 @@ def _compile_from_training_config(model: Any, path: str, custom: dict | None) ->
         if isinstance(x, str):  # a custom loss/metric saved by name: the object itself now,
             # as Keras resolves names only at the first fit(), outside custom_object_scope
             found = keras.saving.get_registered_object(x, custom_objects=custom)
+            if found is None:
+                found = resolve_name(x)
             return x if found is None else found
         if isinstance(x, dict) and "class_name" in x:
             return deser(x, custom_objects=custom)
@@ -310,19 +420,32 @@ def load_model_hdf5(filepath: Any, custom_objects: Any = None, compile: Any = Tr
     path = _existing(filepath)
     custom = _custom(custom_objects)
     import h5py
-    if not h5py.is_hdf5(path):
-        with open(path, "rb") as f:
-            zip_signature = f.read(4) == b"PK\x03\x04"
-        if zip_signature:  # a .keras archive cut short (an interrupted copy or download)
+    with open(path, "rb") as f:  # read once, as load_model_weights_hdf5() does
+        data = f.read()
+    if not _is_hdf5(data):
+        if data[:4] == b"PK\x03\x04":  # a .keras archive cut short (an interrupted copy)
             raise RkValueError(f"\"{path}\" is not a complete saved model: a truncated or "
                                f"corrupt .keras file.")
         raise RkValueError(f"\"{path}\" is not a saved model (neither a .keras nor an HDF5 "
                            f"file).")
-    with _loading(f"The model in \"{path}\""), _named(path, (".h5", ".hdf5")) as named:
-        model = keras.saving.load_model(named, custom_objects=custom, compile=False)
+    with h5py.File(io.BytesIO(data), "r") as f:
+        model = _load(f"The model in \"{path}\"",
+                      lambda: legacy_h5_format().load_model_from_hdf5(
+                          f, custom_objects=custom, compile=False))
         if A.as_bool(compile):
-            _compile_from_training_config(model, path, custom)
+            _load(f"The model in \"{path}\"",
+                  lambda: _compile_from_training_config(model, f, custom))
     return model
+
+
+def _is_hdf5(data: bytes) -> bool:
+    """HDF5's signature, at 0 or a power of two from 512 (a user block before it)."""
+    signature, offset = b"\x89HDF\r\n\x1a\n", 0
+    while offset + 8 <= len(data):
+        if data[offset:offset + 8] == signature:
+            return True
+        offset = 512 if offset == 0 else offset * 2
+    return False
 
 
 # -- weights only --------------------------------------------------------------------------
@@ -342,10 +465,14 @@ def load_model_weights_hdf5(object: Any, filepath: Any, skip_mismatch: Any = Fal
     """Weights from `save_model_weights_hdf5()` or a Keras 2 era HDF5 weights file."""
     import h5py
     path = _existing(filepath)
-    with h5py.File(path, "r") as f:
+    # read once: HDF5 opening a path that a save replaces meanwhile (a checkpoint being
+    # written) fails ("st_ino or st_dev fields changed"); the bytes read are one version
+    with open(path, "rb") as f:
+        data = f.read()
+    with h5py.File(io.BytesIO(data), "r") as f:
         legacy = "layer_names" in f.attrs or "model_weights" in f
     if legacy:
-        with h5py.File(path, "r") as f:
+        with h5py.File(io.BytesIO(data), "r") as f:
             group = f["model_weights"] if "model_weights" in f else f
             if A.as_bool(by_name):
                 legacy_h5_format().load_weights_from_hdf5_group_by_name(
@@ -353,10 +480,8 @@ def load_model_weights_hdf5(object: Any, filepath: Any, skip_mismatch: Any = Fal
             else:
                 legacy_h5_format().load_weights_from_hdf5_group(group, object)
         return object
-    with tempfile.TemporaryDirectory() as d:
-        link = os.path.join(d, "w.weights.h5")
-        os.symlink(path, link)
-        object.load_weights(link, skip_mismatch=A.as_bool(skip_mismatch))
+    object.load_weights(_MemoryFile("memory.weights.h5", data),
+                        skip_mismatch=A.as_bool(skip_mismatch))
     return object
 
 
@@ -371,6 +496,18 @@ def load_model_weights(object: Any, filepath: Any, skip_mismatch: Any = False) -
     return load_model_weights_hdf5(object, filepath, skip_mismatch=skip_mismatch)
 
 
+# -- checkpoints ---------------------------------------------------------------------------
+
+def save_checkpoint(model: Any, filepath: str, weights_only: bool) -> None:
+    """What callback_model_checkpoint() writes, through the atomic write of every save: a
+    run killed mid-save, or a session reading the file meanwhile, sees the previous
+    checkpoint or the new one, never part of one."""
+    if weights_only:
+        save_model_weights_hdf5(model, filepath, overwrite=True)
+    else:
+        save_model(model, filepath, overwrite=True)
+
+
 # -- SavedModel export (serving) -----------------------------------------------------------
 
 def save_model_tf(object: Any, filepath: Any, overwrite: Any = True, **kwargs: Any) -> Any:
@@ -381,9 +518,14 @@ def save_model_tf(object: Any, filepath: Any, overwrite: Any = True, **kwargs: A
     return object
 
 
-def load_model_tf(filepath: Any, call_endpoint: str = "serve") -> Any:
-    """A SavedModel directory as a Keras model for predict() (inference only)."""
+def load_model_tf(filepath: Any, custom_objects: Any = None, compile: Any = True,
+                  call_endpoint: str = "serve") -> Any:
+    """A SavedModel directory as a Keras model for predict() (inference only). A file
+    (`.keras`, `.h5`) is loaded by load_model(), as keras 2.x's load_model_tf() loaded
+    whatever it was given."""
     path = _existing(filepath)
+    if not os.path.isdir(path):
+        return load_model(path, custom_objects=custom_objects, compile=compile)
     loaded = tf.saved_model.load(path)
     signature = loaded.signatures["serving_default"]
     specs = [s for s in tf.nest.flatten(signature.structured_input_signature)
@@ -416,13 +558,13 @@ def from_config(config: Any, custom_objects: Any = None) -> Any:
     if not isinstance(config, dict):
         raise RkTypeError("`config` must be the result of get_config().")
     if "class_name" in config and "config" in config:
-        with _loading("The configuration"):
-            return keras.saving.deserialize_keras_object(config, custom_objects=custom)
-    with keras.saving.custom_object_scope(custom or {}), _loading("The configuration"):
+        return _load("The configuration", lambda: keras.saving.deserialize_keras_object(
+            config, custom_objects=custom))
+    with keras.saving.custom_object_scope(custom or {}):
         if "input_layers" in config:
-            return keras.Model.from_config(config)
+            return _load("The configuration", lambda: keras.Model.from_config(config))
         if "layers" in config:
-            return keras.Sequential.from_config(config)
+            return _load("The configuration", lambda: keras.Sequential.from_config(config))
     raise RkValueError("`config` is not a model config: use the serialized config that "
                        "get_config() returns in R, or deserialize layers with their class.")
 
@@ -431,10 +573,20 @@ def model_to_json(object: Any, **kwargs: Any) -> str:
     return object.to_json(**kwargs)
 
 
-def model_from_json(json_string: Any, custom_objects: Any = None) -> Any:
-    with _loading("The model description"):
-        return keras.models.model_from_json(str(A.scalar(json_string)),
-                                            custom_objects=_custom(custom_objects))
+def _json(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise RkValueError(f"{what} is not a model description: it is not JSON text (line "
+                           f"{e.lineno}, column {e.colno}: {e.msg.lower()}).") from None
+
+
+def model_from_json(json_string: Any, custom_objects: Any = None,
+                    what: str = "`json_string`") -> Any:
+    text = str(A.scalar(json_string))
+    _json(text, what)
+    return _load("The model description", lambda: keras.models.model_from_json(
+        text, custom_objects=_custom(custom_objects)))
 
 
 def save_model_config(object: Any, filepath: Any, overwrite: Any = False) -> Any:
@@ -448,8 +600,10 @@ def save_model_config(object: Any, filepath: Any, overwrite: Any = False) -> Any
 
 def load_model_config(filepath: Any, custom_objects: Any = None) -> Any:
     """keras3's load_model_config(): a new model (fresh weights) from save_model_config()."""
-    with open(_existing(filepath), encoding="utf-8") as f:
-        return model_from_json(f.read(), custom_objects=custom_objects)
+    path = _existing(filepath)
+    with open(path, encoding="utf-8") as f:
+        return model_from_json(f.read(), custom_objects=custom_objects,
+                               what=f"The file \"{path}\"")
 
 
 def model_to_yaml(object: Any) -> str:
@@ -468,14 +622,26 @@ def model_from_yaml(yaml_string: Any, custom_objects: Any = None) -> Any:
 
 # -- raw bytes (serialize_model(), saveRDS()) -----------------------------------------------
 
+def _asset_folder() -> str:
+    """Where Keras stages a model's asset files (most models have none) while it is
+    serialized: the temporary directory, or shared memory when that one fails (full)."""
+    try:
+        return tempfile.mkdtemp(prefix="rk-assets-")
+    except OSError:
+        if not os.path.isdir("/dev/shm"):
+            raise
+        return tempfile.mkdtemp(prefix="rk-assets-", dir="/dev/shm")
+
+
 def model_to_bytes(object: Any, include_optimizer: Any = True) -> bytes:
-    """The `.keras` file of the model as bytes."""
+    """The `.keras` file of the model as bytes, made in memory: saveRDS() of a model then
+    depends on no disk but its target's (a full temporary directory cannot spoil it)."""
     _check_model(object, "serialize_model")
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "model.keras")
-        keras.saving.save_model(object, path, include_optimizer=A.as_bool(include_optimizer))
-        with open(path, "rb") as f:
-            return f.read()
+    memory = _MemoryFile("model.keras")
+    with asset_staging(_asset_folder):
+        keras.saving.save_model(object, memory,
+                                include_optimizer=A.as_bool(include_optimizer))
+    return memory.getvalue()
 
 
 def _as_bytes(x: Any) -> bytes:
@@ -498,14 +664,9 @@ def model_from_bytes(object: Any, custom_objects: Any = None, compile: Any = Tru
     except zipfile.BadZipFile:
         raise RkValueError("`object` is not a complete serialized model (the bytes are "
                            "truncated or corrupt).") from None
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "model.keras")
-        with open(path, "wb") as f:
-            f.write(data)
-        with _loading("The serialized model"):
-            return keras.saving.load_model(path, custom_objects=_custom(custom_objects),
-                                           compile=A.as_bool(compile),
-                                           safe_mode=A.as_bool(safe_mode))
+    return _load("The serialized model", lambda: load_model_from_memory(
+        _MemoryFile("model.keras", data), custom_objects=_custom(custom_objects),
+        compile=A.as_bool(compile), safe_mode=A.as_bool(safe_mode)))
 
 
 serialize_model = model_to_bytes

@@ -7,8 +7,8 @@ of the same batches instead (consecutive rows, `batch_size` of them, the last on
 the same Keras loop runs (predict_step/test_step, callbacks, progress, aggregation of
 metrics) without that set-up: identical results, 40 ms less per call.
 
-Only plain arrays take this road; anything else (tensors, generators, datasets, `steps`,
-sample weights) goes to Keras as it is.
+Only plain arrays (and the tensors data.as_tensor() makes of large ones) take this road;
+anything else (generators, datasets, `steps`, sample weights) goes to Keras as it is.
 """
 from __future__ import annotations
 
@@ -23,9 +23,11 @@ DEFAULT_BATCH = 32
 
 
 def _rows(parts: list[Any]) -> int | None:
-    """The common row count of a structure of NumPy arrays, or None if it is not one."""
+    """The common row count of a structure of NumPy arrays and dense tensors (large data,
+    data.as_tensor()), or None if it is not one."""
     leaves = keras.tree.flatten(parts)
-    if not leaves or not all(isinstance(a, np.ndarray) and a.ndim >= 1 for a in leaves):
+    if not leaves or not all(isinstance(a, (np.ndarray, tf.Tensor)) and len(a.shape) >= 1
+                             for a in leaves):
         return None
     rows = {a.shape[0] for a in leaves}
     return rows.pop() if len(rows) == 1 else None

@@ -19,6 +19,8 @@ from ..wrappers import args as A
 from .._keras import keras
 from ..errors import RkError, RkTypeError, RkValueError
 from ..callables import arity, ignore_value
+from ..keras_internals import checkpoint_model
+from ..persistence.saving import save_checkpoint
 
 # Hooks whose first argument is an epoch or a batch index (shown 1-based).
 EPOCH_HOOKS = ("on_epoch_begin", "on_epoch_end")
@@ -139,6 +141,36 @@ def _tensorboard_args(kwargs: dict[str, Any]) -> dict[str, Any]:
         del out["log_dir"]
     return out
 
+
+class _CheckpointWriter:
+    """The model as ModelCheckpoint sees it while saving: its saves go through the atomic
+    write of save_model() (persistence/saving.py), everything else to the model."""
+
+    def __init__(self, model: Any) -> None:
+        self._rk_model = model
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rk_model, name)
+
+    def save(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
+        save_checkpoint(self._rk_model, filepath, weights_only=False)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
+        save_checkpoint(self._rk_model, filepath, weights_only=True)
+
+
+class ModelCheckpoint(keras.callbacks.ModelCheckpoint):
+    """callback_model_checkpoint(): Keras's, writing every checkpoint (every format,
+    `save_best_only`, weights only) atomically, so that a run killed while saving or a
+    session loading the file meanwhile never meets a partial checkpoint."""
+
+    def _save_model(self, epoch: int, batch: Any, logs: Any) -> None:
+        with checkpoint_model(self, _CheckpointWriter(self.model)):
+            super()._save_model(epoch, batch, logs)
+
+
+# Keras callback classes whose family function builds rkbridge's version instead.
+CLASSES: dict[str, type] = {"ModelCheckpoint": ModelCheckpoint}
 
 ADAPTERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "LambdaCallback": _lambda_args,

@@ -2,6 +2,7 @@
 arrays Keras takes, with CONVENTIONS.md section 1's rules and R-worded errors."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,8 @@ def _pandas_to_matrix(df: Any, arg: str) -> np.ndarray:
 def as_array(x: Any, arg: str = "x", strings: bool = False) -> Any:
     """One input or target, as an array with samples first (or a tensor, left alone).
     `strings`: character data is allowed (the model input it goes to takes strings)."""
+    if type(x) is np.ndarray:  # the common case, first: tf.is_tensor() costs ~50 us
+        return _not_characters(x, arg, strings)
     if x is None or tf.is_tensor(x) or isinstance(x, keras.KerasTensor):
         return x
     if isinstance(x, RDataFrame):
@@ -53,7 +56,10 @@ def as_array(x: Any, arg: str = "x", strings: bool = False) -> Any:
         if hasattr(x, "columns"):
             return _pandas_to_matrix(x, arg)
         return x.to_numpy()
-    arr = np.asarray(x)
+    return _not_characters(np.asarray(x), arg, strings)
+
+
+def _not_characters(arr: np.ndarray, arg: str, strings: bool) -> np.ndarray:
     if arr.dtype.kind in "USO" and not strings:
         raise RkTypeError(f"`{arg}` is a character {'matrix' if arr.ndim == 2 else 'array'}"
                           f": model inputs must be numeric.")
@@ -267,9 +273,14 @@ def check_rows(x: Any, y: Any, xname: str = "x", yname: str = "y") -> None:
                            f"must have the same number of rows.")
 
 
-def cast_for_model(model: Any, x: Any) -> Any:
+# Arrays of at least this many elements reach Keras as tensors (see as_tensor()).
+TENSOR_MIN_ELEMENTS = 1 << 18
+
+
+def cast_for_model(model: Any, x: Any, tensors: bool = False) -> Any:
     """C-contiguous arrays of the model's input dtype (floats -> float32 by default), made
-    once so that Keras does not convert per batch."""
+    once so that Keras does not convert per batch. `tensors`: large ones as tensors
+    (as_tensor())."""
     inputs = getattr(model, "inputs", None) if getattr(model, "built", False) else None
     dtypes = [getattr(i, "dtype", None) for i in inputs] if inputs else []
 
@@ -278,7 +289,7 @@ def cast_for_model(model: Any, x: Any) -> Any:
             return a
         if dtype is None:
             dtype = keras.config.floatx() if a.dtype.kind in "fb" else a.dtype
-        return _row_major(a, dtype)
+        return _row_major(a, dtype, tensors)
 
     if isinstance(x, dict):
         return {k: cast(v, None) for k, v in x.items()}
@@ -287,20 +298,43 @@ def cast_for_model(model: Any, x: Any) -> Any:
     return cast(x, dtypes[0] if len(dtypes) == 1 else None)
 
 
-def _row_major(a: np.ndarray, dtype: Any) -> np.ndarray:
-    """`a` as a C-contiguous array of `dtype`. R's NA is a signalling NaN, which a cast
-    to a narrower float flags as invalid: it stays NaN (allow_na = TRUE), without a warning."""
+def _row_major(a: np.ndarray, dtype: Any, tensors: bool = False) -> Any:
+    """`a` as a C-contiguous array of `dtype` (`tensors`: a tensor when large). R's NA is a
+    signalling NaN, which a cast to a narrower float flags as invalid: it stays NaN
+    (allow_na = TRUE), without a warning."""
     with np.errstate(invalid="ignore"):
+        if tensors and a.size >= TENSOR_MIN_ELEMENTS:
+            t = as_tensor(a, dtype)
+            if t is not None:
+                return t
         return T.row_major(a, dtype)
 
 
-def cast_targets(y: Any) -> Any:
+def as_tensor(a: np.ndarray, dtype: Any) -> Any:
+    """`a` cast to `dtype` as a row-major tensor, in one copy; None for dtypes it does not
+    serve. Keras turns NumPy data into tensors itself, a second full copy (its array
+    adapter takes the whole array as one tensor and gathers each batch from it): this
+    tensor is a view of the NumPy array we fill (DLPack, which TensorFlow takes without a
+    copy when the memory is aligned as it needs), so Keras gathers the batches from that
+    one copy."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:  # e.g. bfloat16: Keras casts
+        return None
+    if (dtype.kind not in "fiu" or keras.backend.backend() != "tensorflow"
+            or os.environ.get("RKBRIDGE_TENSOR_FEED", "1") == "0"):  # the way back to Keras's own copy
+        return None
+    return tf.experimental.dlpack.from_dlpack(T.row_major(a, dtype, aligned=True).__dlpack__())
+
+
+def cast_targets(y: Any, tensors: bool = False) -> Any:
     """Float targets as C-contiguous arrays of Keras's float type, made once: the losses
     cast them to the predictions' type anyway, and Keras would otherwise convert each batch
-    (R doubles arrive as float64, often as a column-major view). Integer labels stay."""
+    (R doubles arrive as float64, often as a column-major view). Integer labels stay.
+    `tensors`: large ones as tensors (as_tensor())."""
     def cast(a: Any) -> Any:
         if isinstance(a, np.ndarray) and a.dtype.kind == "f":
-            return _row_major(a, keras.config.floatx())
+            return _row_major(a, keras.config.floatx(), tensors)
         return a
     if isinstance(y, dict):
         return {k: cast(v) for k, v in y.items()}
@@ -346,6 +380,14 @@ def check_target_shape(model: Any, y: Any, arg: str = "y") -> None:
         return
     for i, (t, out) in enumerate(zip(targets, outputs)):
         want, got = tuple(out.shape), _dims(t) or ()
+        if len(got) > len(want) and _keras_loss(model):
+            # Keras's losses broadcast such targets against the output and train on
+            # nonsense; a loss of the user's own may read a packed `y`, so it is left alone
+            name = arg if len(targets) == 1 else f"{arg}[[{i + 1}]]"
+            raise RkShapeError(
+                f"`{name}` has dim() {r_dims(got)} but the model's output has dim() "
+                f"{r_dims(want)} (NA: any size): `{name}` has {len(got)} dimensions where "
+                f"the output has {len(want)}.")
         if len(got) != len(want) or len(got) < 2 or None in (want[-1], got[-1]):
             continue
         if got[-1] not in (1, want[-1]):
@@ -354,6 +396,18 @@ def check_target_shape(model: Any, y: Any, arg: str = "y") -> None:
                 f"`{name}` has dim() {r_dims(got)} but the model's output has dim() "
                 f"{r_dims(want)} (NA: any size): dimension {len(got)} should be {want[-1]}"
                 f"{' (or 1 for class codes)' if want[-1] > 1 else ''}, not {got[-1]}.")
+
+
+def _keras_loss(model: Any) -> bool:
+    """Whether the model's losses are all Keras's own (names, loss classes, functions)."""
+    loss = getattr(model, "loss", None)
+    losses = list(loss.values()) if isinstance(loss, dict) else (
+        list(loss) if isinstance(loss, (list, tuple)) else [loss])
+    return bool(losses) and all(
+        isinstance(l, str)
+        or (getattr(l if callable(l) and not hasattr(l, "get_config") else type(l),
+                    "__module__", "") or "").startswith("keras.")
+        for l in losses)
 
 
 def sparse_loss(model: Any) -> bool:

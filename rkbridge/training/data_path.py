@@ -62,16 +62,63 @@ def check(model: Any, x: Any, y: Any = None, w: Any = None, allow_na: bool = Fal
 
 def prepare(model: Any, x: Any, y: Any = None, sample_weight: Any = None, *,
             allow_na: bool = False, fn: str = "fit", names: tuple[str, str, str] = NAMES,
-            own: bool = False) -> tuple[Any, Any, Any]:
+            own: bool = False, tensors: bool = False) -> tuple[Any, Any, Any]:
     """`x`, `y` and `sample_weight` converted, checked and cast for `model` (fn: the verb,
-    for the messages; predictions take no rows, the other verbs need some)."""
+    for the messages; predictions take no rows, the other verbs need some). `tensors`:
+    large arrays as tensors Keras uses without a copy of its own (data.as_tensor()), for
+    Keras's own loops."""
+    x, y, w = _checked(model, x, y, sample_weight, allow_na, fn, names, own)
+    return _cast(model, (x, y, w), tensors)
+
+
+def _checked(model: Any, x: Any, y: Any, sample_weight: Any, allow_na: bool, fn: str,
+             names: tuple[str, str, str], own: bool) -> tuple[Any, Any, Any]:
     if x is None:
         raise RkValueError(f"{fn}() needs the input data `{names[0]}`, not NULL.")
     x, y, w = convert(model, x, y, sample_weight, names, own)
     if not fn.startswith("predict") and D.nrows(x) == 0:
         raise RkValueError(f"`{names[0]}` has 0 rows (samples): {fn}() needs at least one.")
     check(model, x, y, w, allow_na, names)
-    return D.cast_for_model(model, x), D.cast_targets(y), D.cast_targets(w)
+    return x, y, w
+
+
+def _cast(model: Any, parts: tuple[Any, Any, Any], tensors: bool) -> tuple[Any, Any, Any]:
+    x, y, w = parts
+    return (D.cast_for_model(model, x, tensors), D.cast_targets(y, tensors),
+            D.cast_targets(w, tensors))
+
+
+def split_at(n: int, split: float) -> int:
+    """The first row `validation_split` holds out of `n`: Keras validates on the last rows
+    (train_validation_split()). An error when either part would be empty."""
+    at = int(n * (1.0 - split))
+    if at == 0 or at == n:
+        raise RkValueError(
+            f"`validation_split = {split:g}` of the {n} rows of `x` leaves "
+            f"{'no rows to validate on' if at == n else 'no rows to train on'}: "
+            f"use a split between {1 / n:.3g} and {1 - 1 / n:.3g}, or more data.")
+    return at
+
+
+def prepare_fit(model: Any, x: Any, y: Any = None, sample_weight: Any = None, *,
+                allow_na: bool = False, split: float = 0.0,
+                tensors: bool = False) -> tuple[tuple[Any, Any, Any], Any]:
+    """prepare() for fit(): the training data and, for a `validation_split` (`split`), the
+    rows Keras would hold out, as validation data (None: no split, or one left to Keras).
+    Each part is cast from its own row range of the given data, as Keras's split takes
+    them (the first rows to train on, the last to validate on, unshuffled): no copy of the
+    whole, and none of Keras's own (slices of one tensor that do not start aligned would be
+    copied by TensorFlow)."""
+    parts = _checked(model, x, y, sample_weight, allow_na, "fit", NAMES, False)
+    leaves = [a for a in keras.tree.flatten(parts) if a is not None]
+    if not split or not all(isinstance(a, np.ndarray) and a.ndim for a in leaves):
+        return _cast(model, parts, tensors), None
+    at = split_at(D.nrows(parts[0]), split)
+    rows = lambda start, end: keras.tree.map_structure(  # noqa: E731
+        lambda a: None if a is None else a[start:end], parts)
+    train = _cast(model, rows(0, at), tensors)
+    x_val, y_val, w_val = _cast(model, rows(at, None), tensors)
+    return train, (x_val, y_val) if w_val is None else (x_val, y_val, w_val)
 
 
 def in_batch(error: RkError, where: str) -> RkError:

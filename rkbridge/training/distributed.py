@@ -15,6 +15,11 @@ reduced across workers (MEAN); callbacks, metrics and the History behave as in K
 `BackupAndRestore` resumes from its restored epoch, as in Keras's fit; only the chief writes
 to its directory.
 No gradient exchange and no sockets of ours.
+
+The cluster comes from `cluster`/`task`, TF_CONFIG, or a SLURM job step's environment
+(`slurm_config()`). TensorFlow's gRPC server listens on 0.0.0.0 whatever the cluster names
+(its address is not configurable) and has no authentication: the vignette says how to
+fence it on a shared network.
 """
 from __future__ import annotations
 
@@ -63,7 +68,21 @@ def _addresses(cluster: Any) -> dict[str, list[str]]:
                 raise RkValueError(f"The address \"{h}\" in `cluster` needs a port "
                                    f"(\"host:port\").")
         out[str(role)] = hosts
+    _refuse_repeated(out)
     return out
+
+
+def _refuse_repeated(cluster: dict[str, list[str]]) -> None:
+    """Two tasks at one address would both start a server on it: TensorFlow accepts such a
+    cluster and then waits for a peer that can never join."""
+    seen: dict[str, str] = {}
+    for role, hosts in cluster.items():
+        for i, h in enumerate(hosts):
+            if h in seen:
+                raise RkValueError(f"The address \"{h}\" is given twice in the cluster "
+                                   f"({seen[h]} and {_task_label(role, i)}): each worker "
+                                   f"needs an address (host and port) of its own.")
+            seen[h] = _task_label(role, i)
 
 
 def tf_config(cluster: Any, task_type: str = "worker", task_index: Any = 1) -> str:
@@ -84,48 +103,161 @@ def tf_config(cluster: Any, task_type: str = "worker", task_index: Any = 1) -> s
 
 
 def strategy_multi_worker(cluster: Any = None, task: Any = None, timeout: Any = 60,
-                          communication: str = "auto") -> Any:
+                          communication: str = "auto", port: Any = None) -> Any:
     """A `MultiWorkerMirroredStrategy` for this process as one worker of `cluster`.
 
     `cluster`: the workers' "host:port" addresses (a vector, or a named list of roles);
     `task`: this process's place, `list(type = "worker", index = 1)` or just its 1-based
     index. Without them, the `TF_CONFIG` environment variable describes the cluster (as in
-    TensorFlow). `timeout` (seconds) bounds the wait for the peers to join (an
+    TensorFlow), or else SLURM's environment in a job step (`slurm_config()`; `port`: the
+    first port on each node). `timeout` (seconds) bounds the wait for the peers to join (an
     `RkDistributedError` naming the address of each worker that did not join, or of the
-    leader this worker could not reach) and each collective operation after that; `None`
-    keeps TensorFlow's own limits (an hour to join, none for collectives)."""
+    leader this worker could not reach); `None` keeps TensorFlow's own limit (an hour).
+    A peer lost later is noticed by the coordination service's heartbeats: the step fails
+    (diagnose.py names the worker)."""
     timeout = float(A.scalar(timeout)) if timeout is not None else None
     if timeout is not None and not timeout > 0:
         raise RkValueError(f"`timeout` must be a positive number of seconds, not {timeout}.")
+    source = "the arguments `cluster` and `task`"
     if cluster is not None:
         if isinstance(task, dict):
             task_type, index = str(task.get("type", "worker")), task.get("index", 1)
         else:
             task_type, index = "worker", 1 if task is None else task
         os.environ["TF_CONFIG"] = tf_config(cluster, task_type, index)
+    elif os.environ.get("TF_CONFIG"):
+        source = "the environment variable TF_CONFIG"
+    elif "SLURM_PROCID" in os.environ:
+        config, source = slurm_config(port)
+        os.environ["TF_CONFIG"] = json.dumps(config)
     raw = os.environ.get("TF_CONFIG", "")
     if not raw:
-        raise RkValueError("strategy_multi_worker() needs `cluster` and `task`, or the "
-                           "TF_CONFIG environment variable.")
+        raise RkValueError("strategy_multi_worker() needs `cluster` and `task`, the "
+                           "TF_CONFIG environment variable, or a SLURM job step (srun) "
+                           "setting SLURM_PROCID.")
     config = json.loads(raw)
+    _refuse_repeated({str(r): [str(h) for h in hs]
+                      for r, hs in config.get("cluster", {}).items()})
     impl = {"auto": tf.distribute.experimental.CommunicationImplementation.AUTO,
             "ring": tf.distribute.experimental.CommunicationImplementation.RING,
             "nccl": tf.distribute.experimental.CommunicationImplementation.NCCL}[communication]
     options = tf.distribute.experimental.CommunicationOptions(
-        implementation=impl, timeout_seconds=timeout)
+        implementation=impl)
     # TensorFlow starts this worker's server in the constructor and waits there, holding
     # the GIL, until every worker has registered with the cluster's coordination service
     # (its leader is the chief, or worker 1). `_join_within` bounds that wait with
-    # `timeout`; after it, `timeout` bounds each collective operation (a peer lost
-    # mid-training is an error, not a hang).
+    # `timeout`. Collectives get no timeout of their own: TensorFlow enforces one with a
+    # thread per operation that lives `timeout` seconds (thousands of threads a minute at
+    # hundreds of steps a second, until thread creation fails); the service's heartbeats
+    # already abort them when a peer is lost.
     saved = _context_state()
     _join_within(config, timeout)
     try:
-        return tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
+        strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=options)
     except (tf.errors.DeadlineExceededError, tf.errors.UnavailableError) as e:
         _restore_context_state(saved)
         raise RkDistributedError(_join_failure(config, timeout, str(e),
                                                type(e).__name__)) from None
+    except (tf.errors.UnknownError, tf.errors.AbortedError) as e:
+        _restore_context_state(saved)
+        raise RkDistributedError(_server_failure(config, str(e))) from None
+    strategy._rk_cluster_from = _describe(config, source)
+    return strategy
+
+
+def _describe(config: dict[str, Any], source: str) -> str:
+    """Where the cluster came from and this process's place in it (R prints it)."""
+    task = config.get("task", {})
+    role, index = task.get("type", "worker"), int(task.get("index", 0))
+    hosts = config.get("cluster", {}).get(role, [])
+    n = sum(len(h) for h in config.get("cluster", {}).values())
+    at = hosts[index] if index < len(hosts) else "?"
+    return (f"strategy_multi_worker(): {_task_label(role, index)} ({at}) of a cluster of "
+            f"{n}, from {source}.")
+
+
+def _server_failure(config: dict[str, Any], detail: str) -> str:
+    """TensorFlow could not start this worker's server: say the port it could not take."""
+    task = config.get("task", {})
+    role, index = task.get("type", "worker"), int(task.get("index", 0))
+    hosts = config.get("cluster", {}).get(role, [])
+    at = hosts[index] if index < len(hosts) else "?"
+    why = ("another process is listening on it (a worker of an earlier run still alive?)"
+           if "Could not start gRPC server" in detail or "address" in detail.lower()
+           else detail.strip().splitlines()[0] if detail.strip() else "unknown")
+    return (f"strategy_multi_worker(): {_task_label(role, index)} could not start its "
+            f"server on port {at.rsplit(':', 1)[-1]} ({at}): {why}. Free the port or "
+            f"give this worker another one.")
+
+
+# -- the cluster of a SLURM job step ------------------------------------------------------------
+
+SLURM_VARIABLES = ("SLURM_PROCID", "SLURM_STEP_NUM_TASKS", "SLURM_STEP_NODELIST",
+                   "SLURM_STEP_TASKS_PER_NODE")
+
+
+def _slurm(name: str, fallback: str | None = None) -> str:
+    value = os.environ.get(name) or (os.environ.get(fallback) if fallback else None)
+    if not value:
+        raise RkValueError(f"strategy_multi_worker(): SLURM_PROCID is set but {name} is not: "
+                           f"start the workers with srun inside the allocation (sbatch "
+                           f"script or salloc), or give `cluster` and `task`.")
+    return value
+
+
+def slurm_hosts(nodelist: str) -> list[str]:
+    """The node names of a SLURM node list ("node[01-03],gpu7"): as `scontrol show
+    hostnames` gives them where SLURM's scontrol is on the PATH (it knows every form SLURM
+    writes), else expanded as TensorFlow's SLURM resolver does."""
+    import shutil
+    import subprocess
+    scontrol = shutil.which("scontrol")
+    if scontrol:
+        out = subprocess.run([scontrol, "show", "hostnames", nodelist], capture_output=True,
+                             text=True, timeout=60)
+        hosts = out.stdout.split()
+        if out.returncode == 0 and hosts:
+            return hosts
+    from tensorflow.python.distribute.cluster_resolver import slurm_cluster_resolver as S
+    return S.expand_hostlist(nodelist)
+
+
+def slurm_port(port: Any = None) -> int:
+    """The first port of this job's workers on each node: `port` when given, else one
+    derived from SLURM_JOB_ID, the same in every task of the job and apart from the
+    ports of other jobs sharing a node (blocks of 50 from 10000)."""
+    if port is not None:
+        return A.as_integer(port, "port")
+    job = os.environ.get("SLURM_JOB_ID", "0")
+    return 10000 + (int(job) % 1000) * 50 if job.isdigit() else 10000
+
+
+def slurm_config(port: Any = None) -> tuple[dict[str, Any], str]:
+    """The TF_CONFIG of this task of a SLURM job step, and the variables it was read
+    from. Workers are numbered as SLURM_PROCID numbers the tasks (task 0, the chief, is
+    worker 1); the tasks of a node are given consecutive ports from `slurm_port()`, in the
+    order of the node list (SLURM's block distribution)."""
+    from tensorflow.python.distribute.cluster_resolver import slurm_cluster_resolver as S
+    rank = int(_slurm("SLURM_PROCID"))
+    ntasks = int(_slurm("SLURM_STEP_NUM_TASKS", "SLURM_NTASKS"))
+    hosts = slurm_hosts(_slurm("SLURM_STEP_NODELIST", "SLURM_JOB_NODELIST"))
+    per_node = S.expand_tasks_per_node(_slurm("SLURM_STEP_TASKS_PER_NODE",
+                                              "SLURM_TASKS_PER_NODE"))
+    if len(per_node) != len(hosts) or sum(per_node) != ntasks:
+        raise RkValueError(
+            f"strategy_multi_worker(): SLURM's node list ({', '.join(hosts)}) and tasks per "
+            f"node ({per_node}) do not make the {ntasks} tasks of SLURM_STEP_NUM_TASKS.")
+    first = slurm_port(port)
+    workers = [f"{h}:{first + k}" for h, n in zip(hosts, per_node) for k in range(n)]
+    if not 0 <= rank < ntasks:
+        raise RkValueError(f"strategy_multi_worker(): SLURM_PROCID is {rank}, outside the "
+                           f"{ntasks} tasks of the step.")
+    config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": rank}}
+    used = [v if os.environ.get(v) else {"SLURM_STEP_NUM_TASKS": "SLURM_NTASKS",
+            "SLURM_STEP_NODELIST": "SLURM_JOB_NODELIST",
+            "SLURM_STEP_TASKS_PER_NODE": "SLURM_TASKS_PER_NODE"}.get(v, v)
+            for v in SLURM_VARIABLES]
+    return config, f"SLURM's environment ({', '.join(used)}; ports from {first})"
 
 
 # -- joining the cluster within `timeout` ----------------------------------------------------

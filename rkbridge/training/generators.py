@@ -117,10 +117,18 @@ class MainThreadAdapter(_DataAdapter):
             parts = [batch]
         if not self.targets:
             parts = parts[:1]
+        # An R number (a Python scalar after reticulate) is a batch of one sample, as an R
+        # vector of length one is.
+        parts = [np.asarray([p]) if isinstance(p, (int, float)) and not isinstance(p, bool)
+                 else p for p in parts]
         where = f"Batch {index} of `{self.arg}` ({self.what})"
         if len(parts) > 3:
             raise RkValueError(f"{where} has {len(parts)} elements: it must be list(x, y), "
                                f"list(x, y, sample_weight) or x.")
+        if self.targets and parts[0] is not None and (len(parts) == 1 or parts[1] is None) \
+                and _needs_targets(self.model):
+            raise RkValueError(f"{where} has no targets `y`: the model's loss needs them, so "
+                               f"each batch must be list(x, y) (or list(x, y, sample_weight)).")
         try:
             x, y, w = P.prepare(self.model, *(parts + [None, None])[:3],
                                 allow_na=self.allow_na, fn=self.fn, own=True)
@@ -163,6 +171,14 @@ class MainThreadAdapter(_DataAdapter):
     def on_epoch_end(self) -> None:
         if isinstance(self.source, _PyDataset):
             self.source.on_epoch_end()
+
+
+def _needs_targets(model: Any) -> bool:
+    """Whether Keras's own steps compare predictions with targets: a compiled loss, and no
+    train_step()/test_step() of the model's own (one may make its targets from `x`)."""
+    own_steps = any(getattr(type(model), step, None) is not getattr(keras.Model, step, None)
+                    for step in ("train_step", "test_step"))
+    return getattr(model, "loss", None) is not None and not own_steps
 
 
 def adapt(x: Any, steps: int | None, model: Any, arg: str, fn: str,

@@ -178,7 +178,7 @@ def _validation(object: Any, validation_data: Any, steps: Any, allow_na: bool) -
                            "list(x_val, y_val, sample_weights).")
     names = tuple(f"validation_data[[{i + 1}]]" for i in range(3))
     x, y, w = P.prepare(object, *(list(validation_data) + [None])[:3], allow_na=allow_na,
-                        names=names)
+                        names=names, tensors=not distributed.is_multi_worker(object))
     return (x, y) if w is None else (x, y, w)
 
 
@@ -214,9 +214,16 @@ def fit(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = Non
         _no_targets(y, sample_weight, "fit")
         x = source
         shuffle = False  # the source gives its own order (Keras would only warn)
+        held_out = None
     else:
-        x, y, sample_weight = P.prepare(object, x, y, sample_weight, allow_na=allow_na)
+        split = A.normalize({"validation_split": validation_split})["validation_split"]
+        ours = not distributed.is_multi_worker(object)
+        (x, y, sample_weight), held_out = P.prepare_fit(
+            object, x, y, sample_weight, allow_na=allow_na, tensors=ours,
+            split=(split or 0.0) if ours and validation_data is None else 0.0)
     val = _validation(object, validation_data, validation_steps, allow_na)
+    if held_out is not None:  # validation_split taken as Keras takes it
+        val, validation_split = held_out, 0.0
     kw = A.normalize(dict(
         batch_size=batch_size, epochs=DI.fit_epochs(epochs, dialect),
         validation_split=validation_split, class_weight=class_weight, callbacks=callbacks,
@@ -231,13 +238,7 @@ def fit(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = Non
     n = D.nrows(x)
     split = kw["validation_split"] or 0.0
     if n is not None and split and val is None:
-        held_out = n - int(n * (1.0 - split))  # Keras validates on the last rows
-        if held_out == 0 or held_out == n:
-            raise RkValueError(
-                f"`validation_split = {split:g}` of the {n} rows of `x` leaves "
-                f"{'no rows to validate on' if held_out == 0 else 'no rows to train on'}: "
-                f"use a split between {1 / n:.3g} and {1 - 1 / n:.3g}, or more data.")
-        n -= held_out
+        n = P.split_at(n, split)
     params = {"batch_size": batch_size or 32, "samples": n, "epochs": epochs,
               "verbose": verbose}
     previous = getattr(object, "history", None)
@@ -272,7 +273,8 @@ def evaluate(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any 
         x = source
     else:
         x, y, sample_weight = P.prepare(object, x, y, sample_weight, allow_na=allow_na,
-                                        fn="evaluate")
+                                        fn="evaluate",
+                                        tensors=not distributed.is_multi_worker(object))
     v = A.scalar(verbose)
     kw = A.normalize(dict(batch_size=batch_size, steps=steps, callbacks=callbacks))
     batch_size, steps, callbacks = kw["batch_size"], kw["steps"], kw["callbacks"]
@@ -371,8 +373,9 @@ def predict(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 
     allow_na = bool(A.as_bool(allow_na))
     source = P.stream(object, x, steps, "x", "predict", targets=False, allow_na=allow_na)
     if source is None:
-        x = fast_predict.as_adapter_would(
-            P.prepare(object, x, allow_na=allow_na, fn="predict")[0])
+        x = fast_predict.as_adapter_would(P.prepare(
+            object, x, allow_na=allow_na, fn="predict",
+            tensors=not distributed.is_multi_worker(object))[0])
         if D.nrows(x) == 0:  # Keras's predict() fails on no batches: no rows in, no rows out
             return keras.tree.map_structure(np.asarray, object(x, training=False))
     kw = A.normalize(dict(batch_size=batch_size, steps=steps, callbacks=callbacks))
@@ -416,6 +419,10 @@ def _layer_index(object: Any, index: Any, arg: str) -> int:
         return names.index(index)
     if hasattr(index, "name") and not isinstance(index, (int, float)):
         return _layer_index(object, index.name, arg)
+
+    if isinstance(index, (np.ndarray, list, tuple)):
+        raise RkValueError(f"`{arg}` must be one layer's position or name, not {np.size(index)} "
+                           f"values: get one layer per call (or `model$layers[c(...)]`).")
 
     def out_of_range(i: Any) -> RkIndexError:
         return RkIndexError(f"`{arg} = {i}` is out of range: the model has {n} layer"

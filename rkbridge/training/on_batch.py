@@ -8,6 +8,7 @@ interface gave an unnamed numeric vector there; `x[[1]]` is the loss in both, an
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any, Callable
 
 from ..wrappers import args as A
@@ -18,10 +19,28 @@ from ..errors import RkTypeError
 from .model import _check_compiled, _check_model
 
 
+# model -> (what the order was read for, the order): asking the model computes every
+# metric's result, which costs more than a small batch's training step
+_orders: "weakref.WeakKeyDictionary[Any, tuple[Any, list[str]]]" = weakref.WeakKeyDictionary()
+
+
+def _metric_order(model: Any, logs: dict[str, Any]) -> list[str]:
+    """The model's own order of its metrics' results, read once per set of metrics (the
+    metric objects themselves: compile() makes new ones)."""
+    names, metrics = tuple(logs), model.metrics
+    known = _orders.get(model)
+    if known is None or known[0][0] != names or len(known[0][1]) != len(metrics) or \
+            any(r() is not m for r, m in zip(known[0][1], metrics)):
+        # weak: an entry holding the model's metrics would keep the model alive
+        held = tuple(weakref.ref(m) for m in metrics)
+        known = _orders[model] = ((names, held), list(model.get_metrics_result()))
+    return known[1]
+
+
 def _ordered(model: Any, logs: dict[str, Any]) -> Any:
     """Keras sorts its logs by name: loss first, then the metrics in compile order (the
     model's own order of its metrics), as R scripts read `result[[1]]` as the loss."""
-    order = list(model.get_metrics_result())
+    order = _metric_order(model, logs)
     names = [k for k in order if k in logs] + [k for k in logs if k not in order]
     if "loss" in names:
         names.remove("loss")

@@ -47,6 +47,7 @@ BASES: dict[str, type] = {
     "metric": keras.metrics.Metric,
     "loss": keras.losses.Loss,
     "constraint": keras.constraints.Constraint,
+    "learning_rate_schedule": keras.optimizers.schedules.LearningRateSchedule,
     "object": object,  # a plain Python class (an R6 class inheriting nothing)
 }
 
@@ -196,7 +197,8 @@ def _base(inherit: Any) -> type:
 
 
 def _kind(base: type) -> str:
-    for kind in ("model", "layer", "callback", "metric", "loss", "constraint"):
+    for kind in ("model", "layer", "callback", "metric", "loss", "constraint",
+                 "learning_rate_schedule"):
         if issubclass(base, BASES[kind]):
             return kind
     return "other"

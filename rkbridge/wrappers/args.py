@@ -114,6 +114,9 @@ def as_shape(v: Any, name: str = "shape") -> Any:
     items = _as_list(v)
     if items is None:
         items = [v]
+    if any(isinstance(i, (str, bytes)) for i in items):
+        raise RkTypeError(f"`{name}` must be whole numbers (NA for any size), such as "
+                          f"c(28, 28), not {_show(scalar(v))}.")
     return tuple(None if _is_na(i) else as_integer(_eager_value(i), name) for i in items)
 
 
@@ -394,6 +397,7 @@ ARG_RULES: dict[str, Rule] = {
     **{n: as_int_list for n in ("target_class_ids", "boundaries")},
     "loss_weights": as_weight_list,
     "bin_boundaries": as_float_list,
+    "thresholds": as_float_list,  # metric_precision(thresholds = c(.3, .6))
     **{n: as_int_tuple for n in (
         "kernel_size", "strides", "pool_size", "dilation_rate", "size", "padding",
         "cropping", "output_padding", "dims", "output_size", "salt", "ngrams")},
@@ -406,6 +410,27 @@ ARG_RULES: dict[str, Rule] = {
                              "beta_1", "beta_2", "stddev", "l1", "l2", "alpha", "min_delta",
                              "factor", "min_lr", "clipnorm", "clipvalue", "decay")},
 }
+
+
+_WHOLE_RULES = (as_integer, as_positive_integer, as_count, as_int_tuple, as_int_list)
+
+
+def keras_class_args(cls: type, args: list, kwargs: dict[str, Any]) -> tuple[list, dict]:
+    """The arguments of a Keras class called directly from R (`keras$layers$Dense(units =
+    32)`): those Keras 3 wants whole (`units`, `kernel_size`, `patience`, ...; by name or
+    position) become integers, as Keras 2 took R's doubles. Other arguments keep Python's
+    meaning (an `axis` given to a Keras class is Keras's, 0-based)."""
+    try:
+        names = [p.name for p in inspect.signature(cls).parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        names = []
+
+    def convert(name: str, v: Any) -> Any:
+        rule = ARG_RULES.get(name)
+        return rule(v, name) if rule in _WHOLE_RULES and v is not None else v
+    args = [convert(names[i], v) if i < len(names) else v for i, v in enumerate(args)]
+    return args, {k: convert(k, v) for k, v in kwargs.items()}
 
 
 # Arguments where NA means an unknown size (`shape = c(NA)` is `(None,)`, keras 2.x and 3).

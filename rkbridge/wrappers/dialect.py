@@ -72,6 +72,11 @@ DIFFERENCES: tuple[Difference, ...] = (
                "0-based: the number of epochs already done (default 0)",
                "1-based: the epoch to start at (default 1; 0 also starts at the first)",
                "test_fit_initial_epoch"),
+    # The engine's evaluate() gives a dict; R/model.R makes the keras 2.x vector.
+    Difference("evaluate", "", "a named numeric vector, loss first (`score[\"accuracy\"]` "
+               "a number; prints the names in one row)", "a named list, loss first "
+               "(`score[\"accuracy\"]` a list; prints `$loss`, then each metric on its "
+               "own lines)", "test_evaluate_value"),
 )
 
 AXES: dict[tuple[str, str], Difference] = {

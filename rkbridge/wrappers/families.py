@@ -20,7 +20,7 @@ import numpy as np
 from . import args as A
 from . import axes as AX
 from .._keras import keras
-from ..training.callbacks import ADAPTERS
+from ..training.callbacks import ADAPTERS, CLASSES
 from ..errors import RkTypeError, RkValueError, suggest
 from .naming import (OPTIMIZER_NAME_EXCEPTIONS, Keras2Alias, alias_params, apply_alias, snake,
                      with_keras2_aliases, with_keras3_names)
@@ -215,7 +215,7 @@ def instantiate(spec: FamilySpec, kwargs: dict[str, Any]) -> Any:
     kwargs, own_rule = AX.convert(spec.r_name, kwargs)
     kwargs = A.normalize(kwargs, skip=own_rule)
     try:
-        return (spec.cls or spec.func)(**kwargs)
+        return (CLASSES.get(spec.keras_name, spec.cls) or spec.func)(**kwargs)
     except TypeError as e:
         names = [p.name for p in spec.params]
         unknown = [k for k in kwargs if k not in names]

@@ -180,8 +180,9 @@ def compose(object: Any, layer: Any) -> Any:
         return add_to_sequential(object, layer)
     if isinstance(object, str) or (isinstance(object, (list, tuple)) and object
                                    and all(isinstance(s, str) for s in object)):
-        # an R character vector: the input of a text or string lookup layer
-        object = np.array([object] if isinstance(object, str) else list(object), dtype=str)
+        # an R character vector: the input of a text or string lookup layer. A single
+        # string is a scalar, as in both R interfaces (reticulate passes a Python str).
+        object = np.array(object if isinstance(object, str) else list(object), dtype=str)
     if isinstance(object, (int, float)) and not isinstance(object, bool):
         object = np.asarray(object)  # an R number: `layer(1)` applies the layer to it
     if _is_tensor_input(object):

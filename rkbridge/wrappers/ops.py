@@ -34,6 +34,7 @@ class Op:
     integers: tuple[str, ...] = ()  # whole-number arguments of this op only
     tuples: tuple[str, ...] = ()  # list arguments Keras wants as a tuple: (real, imag)
     first: tuple[str, ...] = ()  # keras3's R order of the leading arguments (op_map(xs, f))
+    r_class: str | None = None  # the R class of the result, a list (R/model.R's keras_shape)
 
     def target(self) -> Callable[..., Any] | None:
         return keras_attr(self.path)
@@ -97,6 +98,7 @@ OVERRIDES: dict[str, Op] = {
     "op_digitize": Op("ops.digitize", index_result="all"),
     "op_argpartition": Op("ops.argpartition", indices=("kth",), index_result="all"),
     "op_top_k": Op("ops.top_k", index_result=1),
+    "op_shape": Op("ops.shape", r_class="keras_shape"),  # prints shape(NA, 3), as keras3's
     "random_categorical": Op("random.categorical", index_result="all"),
     # Whole numbers, tuples and argument order.
     "op_histogram": Op("ops.histogram", integers=("bins",)),

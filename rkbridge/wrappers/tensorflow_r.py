@@ -18,8 +18,9 @@ import numpy as np
 
 from . import args as A
 from .._keras import keras, tf
+from ..callables import is_r_function
 from ..values import owned
-from ..errors import RkTypeError, RkValueError
+from ..errors import RkTypeError, RkValueError, r_dims
 
 # What rkbridge runs, by the names keras 2.x scripts pass to use_implementation() and
 # use_backend(); anything else is refused.
@@ -183,6 +184,123 @@ def as_tensor(x: Any, dtype: Any = None, shape: Any = None, name: Any = None) ->
     return t
 
 
+# ---- tf_function() and R control flow on tensors ----------------------------------------
+# The tensorflow R package's tf_function() traces an R function into a TensorFlow graph;
+# its `autograph` lets R `if`, `for` and `while` take tensor conditions and sequences. The R
+# side (R/tf-function.R) rewrites those statements so that, on a graph tensor, they call the
+# three functions below with R functions for the branches and loop bodies; each R function
+# gives back the values of the R variables that the statement assigns and that live on after
+# it ("carried" values), which become the graph's outputs and are assigned back in R.
+
+def tf_function(f: Any, input_signature: Any = None, autograph: Any = True,
+                jit_compile: Any = None, reduce_retracing: Any = False,
+                **kwargs: Any) -> Any:
+    """`f` as a TensorFlow graph function (`tf.function`): traced once per input signature.
+
+    Args:
+        f: The function (an R function: R/tf-function.R has already applied its autograph).
+        input_signature: `NULL`, or a list of `tf$TensorSpec()`: one trace for all inputs.
+        autograph: Whether Python control flow of a Python `f` is converted.
+        jit_compile: Compile with XLA (`TRUE`/`FALSE`; `NULL`: TensorFlow's default).
+        reduce_retracing: Generalise shapes to trace less often.
+
+    Returns:
+        A callable TensorFlow `Function`.
+    """
+    if not callable(f):
+        raise RkTypeError("`f` must be a function.")
+    if input_signature is not None and not isinstance(input_signature, (list, builtins.tuple)):
+        input_signature = [input_signature]
+    # An R function's control flow is R's: Python's autograph would only convert the
+    # wrapper around it.
+    auto = bool(A.scalar(autograph)) and not is_r_function(f)
+    return tf.function(f, input_signature=input_signature, autograph=auto,
+                       jit_compile=None if jit_compile is None else bool(A.scalar(jit_compile)),
+                       reduce_retracing=bool(A.scalar(reduce_retracing)), **kwargs)
+
+
+def _condition(pred: Any) -> Any:
+    """An R condition as a scalar boolean tensor (numbers: nonzero is TRUE, as R's `if`)."""
+    pred = tf.convert_to_tensor(pred)
+    if pred.shape.rank is not None and pred.shape.num_elements() not in (None, 1):
+        raise RkValueError(f"the condition has length > 1 (a tensor of shape "
+                           f"{r_dims(pred.shape)}): reduce it, e.g. with tf$reduce_all().")
+    if pred.dtype != tf.bool:
+        pred = tf.not_equal(pred, tf.zeros([], pred.dtype))
+    return tf.reshape(pred, [])
+
+
+def _like(value: Any, ref: Any) -> Any:
+    """`value` as a tensor of `ref`'s dtype when it is a plain R number (an R double that
+    meets a float32 tensor takes the tensor's type, as in R's arithmetic on tensors)."""
+    if tf.is_tensor(value) or ref is None:
+        return tf.convert_to_tensor(value) if not tf.is_tensor(value) else value
+    return tf.convert_to_tensor(value, dtype=ref.dtype)
+
+
+def autograph_cond(pred: Any, true_fn: Callable[[], Any], false_fn: Callable[[], Any],
+                   has_value: Any = True) -> list:
+    """R's `if` on a graph tensor: tf.cond of two R branches, each giving back
+    `list(value, list(carried values))`. Returns `[value or None, [carried values]]`."""
+    want_value = bool(A.scalar(has_value))
+    first: dict[str, Any] = {}
+
+    def branch(fn: Callable[[], Any], which: str) -> Any:
+        def run() -> Any:
+            value, carried = fn()
+            carried = list(carried or [])
+            gives = want_value and value is not None
+            if not first:
+                first.update(gives=gives, carried=[tf.convert_to_tensor(c) for c in carried])
+                first["value"] = tf.convert_to_tensor(value) if gives else None
+                return [first["value"] if gives else tf.constant(False), first["carried"]]
+            if gives != first["gives"]:
+                raise RkValueError("`if` on a tensor: one branch gives a value and the other "
+                                   "NULL; give both branches a value (or use neither's).")
+            out = [_like(c, r) for c, r in zip(carried, first["carried"])]
+            return [_like(value, first["value"]) if gives else tf.constant(False), out]
+        return run
+
+    value, carried = tf.cond(_condition(pred), branch(true_fn, "true"),
+                             branch(false_fn, "false"))
+    return [value if first.get("gives") else None, list(carried)]
+
+
+def _carry(out: Any, init: list) -> list:
+    out = list(out or [])
+    return [tf.cast(_like(o, i), i.dtype) if _like(o, i).dtype != i.dtype else _like(o, i)
+            for o, i in zip(out, init)]
+
+
+def autograph_for(seq: Any, body_fn: Callable[[Any, list], Any], init: Any) -> list:
+    """R's `for` over a graph tensor (its first axis) or a tf.data dataset: the R body
+    `body_fn(element, carried)` gives back the carried values' new values."""
+    init = [tf.convert_to_tensor(v) for v in (init or [])]
+    if isinstance(seq, tf.data.Dataset):
+        out = seq.reduce(builtins.tuple(init),
+                         lambda state, elem: builtins.tuple(_carry(body_fn(elem, list(state)),
+                                                                   init)))
+        return list(out)
+    seq = tf.convert_to_tensor(seq)
+    n = tf.shape(seq, out_type=tf.int32)[0]
+
+    def step(i: Any, *state: Any) -> Any:
+        return (i + 1, *_carry(body_fn(tf.gather(seq, i), list(state)), init))
+    out = tf.while_loop(lambda i, *state: i < n, step, (tf.constant(0), *init))
+    return list(out[1:])
+
+
+def autograph_while(cond_fn: Callable[[list], Any], body_fn: Callable[[list], Any],
+                    init: Any) -> list:
+    """R's `while` with a graph tensor condition: `cond_fn(carried)` and
+    `body_fn(carried)` (the new carried values) are R functions."""
+    init = [tf.convert_to_tensor(v) for v in (init or [])]
+    out = tf.while_loop(lambda *state: _condition(cond_fn(list(state))),
+                        lambda *state: builtins.tuple(_carry(body_fn(list(state)), init)),
+                        builtins.tuple(init))
+    return list(out)
+
+
 EXPORTS: dict[str, Callable[..., Any]] = {
     "is_keras_available": is_keras_available,
     "backend": backend,
@@ -192,4 +310,8 @@ EXPORTS: dict[str, Callable[..., Any]] = {
     "tuple": tuple_,
     "np_array": np_array,
     "as_tensor": as_tensor,
+    "tf_function": tf_function,
+    "autograph_cond": autograph_cond,
+    "autograph_for": autograph_for,
+    "autograph_while": autograph_while,
 }

@@ -47,3 +47,34 @@ test_that("a save that fails midway leaves the previous file intact", {
     unlink(dir, recursive = TRUE)
   }
 })
+
+test_that("saveRDS() of a model needs no temporary directory", {
+  skip_if_no_engine()
+  skip_on_os("windows")
+  dir <- tempfile("rk-notmp-")
+  dir.create(dir)
+  on.exit(unlink(dir, recursive = TRUE), add = TRUE)
+  tmp <- file.path(dir, "tmp")
+  dir.create(tmp)
+  target <- file.path(dir, "model.rds")
+  child <- file.path(dir, "child.R")
+  writeLines(c(
+    "suppressPackageStartupMessages(library(rkbridge))",
+    "model <- keras_model_sequential(input_shape = c(3)) %>% layer_dense(2)",
+    "compile(model, optimizer = 'adam', loss = 'mse')",
+    "x <- matrix(1:6 / 6, 2, 3)",
+    "p <- predict(model, x, verbose = 0)",
+    # the engine's temporary directory, fixed now, then gone (as a full disk fails it)
+    "stopifnot(startsWith(reticulate::import('tempfile')$gettempdir(), Sys.getenv('TMPDIR')))",
+    "unlink(Sys.getenv('TMPDIR'), recursive = TRUE)",
+    sprintf("res <- tryCatch({ saveRDS(list(model = model, p = p, x = x), '%s'); 'saved' },", target),
+    "  error = function(e) conditionMessage(e))",
+    "cat('RESULT:', res, '\\n')"), child)
+  out <- system2(file.path(R.home("bin"), "Rscript"), child, stdout = TRUE, stderr = TRUE,
+                 env = paste0("TMPDIR=", tmp))
+  expect_identical(grep("^RESULT:", out, value = TRUE), "RESULT: saved ",
+                   info = paste(tail(out, 20), collapse = "\n"))
+  expect_false(dir.exists(tmp))
+  back <- readRDS(target)
+  expect_equal(predict(back$model, back$x, verbose = 0), back$p, tolerance = 1e-6)
+})

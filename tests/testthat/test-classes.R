@@ -259,6 +259,25 @@ test_that("Constraint() and KerasConstraint classes constrain the weights", {
   }
 })
 
+test_that("new_learning_rate_schedule_class(): call(step) sets the optimizer's rate", {
+  skip_if_no_engine()
+  Halving <- new_learning_rate_schedule_class("Halving",
+    initialize = function(start) {
+      super$initialize()
+      self$start <- start
+    },
+    call = function(step) self$start / 2^tf$cast(step, "float32"),
+    get_config = function() list(start = self$start))
+  schedule <- Halving(start = 0.4)
+  expect_equal(as.numeric(schedule(2)), 0.1, tolerance = 1e-6)
+  opt <- optimizer_sgd(learning_rate = schedule)
+  model <- keras_model_sequential(input_shape = c(5)) %>% layer_dense(1, use_bias = FALSE)
+  model %>% compile(optimizer = opt, loss = "mse")
+  fit(model, x5(10), matrix(0, 10, 1), epochs = 1, batch_size = 5, verbose = 0)  # 2 steps
+  expect_equal(as.numeric(opt$learning_rate), 0.1, tolerance = 1e-6)  # at step 2
+  expect_equal(schedule$get_config(), list(start = 0.4))
+})
+
 test_that("%py_class%, r_to_py() of an R6 generator, private and super() forms", {
   skip_if_no_engine()
   Scale(keras$layers$Layer) %py_class% {
@@ -301,10 +320,15 @@ test_that("R loss and metric functions keep their names in files and reload by t
   cfg <- rawToChar(unz_config(f))
   expect_match(cfg, "\"config\": \"my_loss\"", fixed = TRUE)
   expect_false(grepl("r_function", cfg))
-  expect_error(load_model(f), "my_loss", class = "rkbridge_value_error")
   back <- load_model(f, custom_objects = list(my_loss = my_loss, my_metric = my_metric))
   expect_equal(evaluate(back, x, y, verbose = 0), evaluate(model, x, y, verbose = 0),
                tolerance = 1e-6)
+  # without custom_objects: found by name where they are defined, and only there
+  again <- load_model(f)
+  expect_equal(evaluate(again, x, y, verbose = 0), evaluate(model, x, y, verbose = 0),
+               tolerance = 1e-6)
+  rm(my_loss, my_metric)
+  expect_error(load_model(f), "my_loss", class = "rkbridge_value_error")
 })
 
 test_that("dim() of tensors in call() bodies: R dims, NA for the batch size", {

@@ -145,6 +145,26 @@ test_that("fit(initial_epoch) is 1-based (keras3) or 0-based (keras2); fit_gener
   with_dialect("keras2", expect_identical(epochs_run(epochs = 3, initial_epoch = 2), 1L))
 })
 
+test_that("evaluate() is a named list (keras3) or a named numeric vector (keras2), loss first", {
+  skip_if_no_engine()
+  model <- keras_model_sequential(input_shape = 2) %>% layer_dense(1)
+  model %>% compile(optimizer = "sgd", loss = "mse", metrics = c("mae", "mse"))
+  x <- matrix(c(1, 2, 3, 4), 2); y <- matrix(c(1, 0), 2)
+  s3 <- with_dialect(NULL, evaluate(model, x, y, verbose = 0))
+  s2 <- with_dialect("keras2", evaluate(model, x, y, verbose = 0))
+  expect_type(s3, "list")
+  expect_identical(names(s3), c("loss", "mae", "mse"))
+  expect_type(s2, "double")
+  expect_identical(names(s2), c("loss", "mae", "mse"))
+  expect_equal(unlist(s3), s2)
+  expect_equal(s2[["loss"]], s2[["mse"]])           # mse loss == mse metric
+  expect_identical(s2["mae"], c(mae = s3$mae))      # a named number
+  expect_identical(s3["mae"], list(mae = s3$mae))   # a list of one
+  # print: keras3 one element after another, keras2 the names in one row
+  expect_match(paste(capture.output(print(s3)), collapse = "\n"), "^\\$loss\n\\[1\\] ")
+  expect_match(capture.output(print(s2))[1], "^ *loss +mae +mse *$")
+})
+
 test_that("the older option name rkbridge.axis is the same switch", {
   skip_if_no_engine()
   old <- options(rkbridge.dialect = NULL, rkbridge.axis = "keras2")

@@ -183,3 +183,15 @@ test_that("the traceback is available from last_error(), not in the message", {
   expect_match(tb, "Traceback (most recent call last)", fixed = TRUE)
   expect_match(tb, "RkIndexError", fixed = TRUE)
 })
+
+test_that("R values Keras cannot take and R functions failing in a dataset are said in R terms", {
+  skip_if_no_engine()
+  m <- tiny_model()
+  err <- expect_error(fit(m, new.env(), 1:4, verbose = 0), class = "rkbridge_type_error")
+  expect_match(conditionMessage(err), "An R environment cannot be given to Keras", fixed = TRUE)
+  ds <- tensor_slices_dataset(list(matrix(1, 4, 4), 1:4)) %>% dataset_batch(2)
+  err <- expect_error(dataset_map(ds, function(x, y) stop("no such column")),
+                      class = "rkbridge_callback_error")
+  expect_identical(conditionMessage(err),
+                   "The R function given as `map_func` of dataset_map() failed: no such column")
+})

@@ -1,7 +1,9 @@
-# Ctrl-C during fit(): a child Rscript trains, gets SIGINT, and must be back in R within 2 s
-# with a usable model (the weights reached) and the history of the finished epochs.
+# Ctrl-C during fit(): a child Rscript trains, gets SIGINT, and must be back in R within the
+# epoch it interrupted (2 s, or more on a machine so busy that an epoch takes longer) with a
+# usable model (the weights reached) and the history of the finished epochs. The waits are
+# measured by the clock and generous: a busy machine slows the child, never fails the test.
 
-test_that("SIGINT during fit() returns to R within 2 s, keeping weights and history", {
+test_that("SIGINT during fit() returns to R within the epoch, keeping weights and history", {
   skip_if_no_engine()
   skip_on_os("windows")
   dir <- tempfile("rk-interrupt-")
@@ -17,10 +19,11 @@ test_that("SIGINT during fit() returns to R within 2 s, keeping weights and hist
     "compile(model, optimizer = 'adam', loss = 'mse')",
     "x <- matrix(runif(20000 * 20), ncol = 20); y <- rowSums(x)",
     "before <- get_weights(model)[[1]]",
-    "finished <- 0",
+    "finished <- 0; ends <- numeric()",
     sprintf("started <- '%s'", started),
     "note <- callback_lambda(on_epoch_end = function(epoch, logs) {",
-    "  finished <<- epoch; if (finished == 2) file.create(started); NULL })",  # 1-based
+    "  finished <<- epoch; ends <<- c(ends, as.numeric(Sys.time()))",
+    "  if (finished == 2) file.create(started); NULL })",  # 1-based
     "res <- tryCatch(fit(model, x, y, epochs = 500, batch_size = 32, verbose = 0,",
     "                    callbacks = list(note)),",
     "                interrupt = function(e) e)",
@@ -29,25 +32,28 @@ test_that("SIGINT during fit() returns to R within 2 s, keeping weights and hist
     "after <- get_weights(model)[[1]]",
     sprintf("saveRDS(list(back = back, cond = class(res), history = res$history,
       message = conditionMessage(res), finished = finished, pred = pred,
-      changed = !identical(before, after),
-      loss_now = evaluate(model, x[1:200, ], y[1:200])$loss), '%s')", out)),
+      changed = !identical(before, after), epoch_seconds = diff(ends[1:2]),
+      loss_now = evaluate(model, x[1:200, ], y[1:200])$loss), '%s.part')", out),
+    sprintf("file.rename('%s.part', '%s')", out, out)),  # whole when it appears
     script)
   rscript <- file.path(R.home("bin"), "Rscript")
   pid <- as.integer(system(sprintf("'%s' '%s' > '%s' 2>&1 & echo $!", rscript, script,
                                    file.path(dir, "log")), intern = TRUE))
   on.exit(tools::pskill(pid, tools::SIGKILL), add = TRUE)
-  waited <- 0
-  while (!file.exists(started) && waited < 120) { Sys.sleep(0.1); waited <- waited + 0.1 }
+  wait_for <- function(path, seconds) {
+    until <- Sys.time() + seconds
+    while (!file.exists(path) && Sys.time() < until) Sys.sleep(0.1)
+  }
+  wait_for(started, 300)
   expect_true(file.exists(started), info = paste(readLines(file.path(dir, "log")), collapse = "\n"))
   Sys.sleep(0.3)
   sent <- as.numeric(Sys.time())
   tools::pskill(pid, tools::SIGINT)
-  waited <- 0
-  while (!file.exists(out) && waited < 60) { Sys.sleep(0.1); waited <- waited + 0.1 }
-  Sys.sleep(0.2)
+  wait_for(out, 300)
   expect_true(file.exists(out), info = paste(readLines(file.path(dir, "log")), collapse = "\n"))
   r <- readRDS(out)
-  expect_lt(r$back - sent, 2)
+  # an interrupt that waited for the end of the epoch would take about an epoch
+  expect_lt(r$back - sent, max(2, 0.75 * r$epoch_seconds))
   expect_true(all(c("rkbridge_interrupt", "interrupt") %in% r$cond))
   expect_match(r$message, "fit() was interrupted during epoch", fixed = TRUE)
   expect_s3_class(r$history, "keras_training_history")

@@ -84,6 +84,16 @@ test_that("random_*() are seeded tensors with R dims", {
   expect_true(all(u >= 2 & u < 3))
 })
 
+test_that("op_shape() is a keras_shape, as keras3's: NA for an unknown size", {
+  skip_if_not(rkbridge_available())
+  s <- op_shape(layer_input(shape = 3))
+  expect_s3_class(s, "keras_shape")
+  expect_identical(capture.output(print(s)), "shape(NA, 3)")
+  expect_identical(as.integer(s), c(NA, 3L))
+  expect_identical(as.integer(op_shape(op_ones(c(2, 5)))), c(2L, 5L))
+  expect_identical(op_shape(op_ones(c(2, 5)))[[2]], 5L)
+})
+
 test_that("config_*() read and set Keras's settings", {
   skip_if_not(rkbridge_available())
   expect_identical(config_floatx(), "float32")
@@ -93,6 +103,9 @@ test_that("config_*() read and set Keras's settings", {
   expect_equal(config_epsilon(), 1e-4)
   config_set_epsilon(old)
   expect_equal(config_epsilon(), old)
+  # setters return NULL invisibly (Python's None, as reticulate gives it): nothing printed
+  expect_invisible(config_set_dtype_policy("float32"))
+  expect_identical(capture.output(config_set_epsilon(old)), character())
 })
 
 test_that("Keras 2 graph functions stop with the Keras 3 replacement", {

@@ -195,3 +195,50 @@ test_that("a model sent to a parallel worker predicts there", {
   r <- parallel::clusterCall(cl, function(model, x) predict(model, x), m, x)
   expect_equal(r[[1]], predict(m, x), tolerance = 1e-6)
 })
+
+test_that("R6 layers, keras_model_custom() models and R losses reload where they are defined again", {
+  skip_if_no_engine()
+  defs <- "
+    DoubleR6Again <- R6::R6Class('DoubleR6Again', inherit = KerasLayer,
+      public = list(call = function(x, mask = NULL) x * 2))
+    loss_again <- function(y_true, y_pred) k_mean(k_square(y_true - y_pred))
+    build_again <- function(self) {
+      self$d <- layer_dense(units = 2)
+      function(x, mask = NULL) self$d(x)
+    }"
+  dir <- tempfile("rk-again-")
+  dir.create(dir)
+  on.exit(unlink(dir, recursive = TRUE), add = TRUE)
+  saved <- in_fresh_r(paste(defs, "
+    m <- keras_model_sequential(input_shape = 3) %>% layer_dense(2) %>%
+      create_layer(DoubleR6Again, object = .)
+    compile(m, optimizer = 'adam', loss = loss_again)
+    cm <- keras_model_custom(build_again)
+    compile(cm, optimizer = 'adam', loss = loss_again)
+    fit(m, x, y, epochs = 1, verbose = 0)
+    fit(cm, x, y, epochs = 1, verbose = 0)
+    saveRDS(list(m = m, cm = cm), file.path(dir, 'both.rds'))
+    save_model(m, file.path(dir, 'm.keras'))
+    save_model_hdf5(m, file.path(dir, 'm.h5'))
+    back <- readRDS(file.path(dir, 'both.rds'))  # the same session: the loss kept
+    list(m = predict(m, x, verbose = 0), cm = predict(cm, x, verbose = 0),
+         compiled = back$m$compiled)"),
+    dir = dir, x = matrix(1:12 / 12, 4, 3), y = matrix(1, 4, 2))
+  expect_true(saved$compiled)
+  x <- matrix(1:12 / 12, 4, 3)
+  # this session defines the same classes and function again, and only defines them
+  eval(parse(text = defs))
+  both <- readRDS(file.path(dir, "both.rds"))
+  expect_equal(predict(both$m, x, verbose = 0), saved$m, tolerance = 1e-6)
+  expect_equal(predict(both$cm, x, verbose = 0), saved$cm, tolerance = 1e-6)
+  expect_true(both$m$compiled)
+  expect_true(both$cm$compiled)
+  expect_match(class(both$m$layers[[2]])[1], "DoubleR6Again")
+  for (f in c("m.keras", "m.h5")) {
+    m <- load_model(file.path(dir, f))
+    expect_equal(predict(m, x, verbose = 0), saved$m, tolerance = 1e-6, info = f)
+    expect_true(m$compiled, info = f)
+    h <- fit(m, x, matrix(1, 4, 2), epochs = 1, verbose = 0)
+    expect_true(is.finite(h$metrics$loss), info = f)
+  }
+})

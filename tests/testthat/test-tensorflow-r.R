@@ -350,3 +350,72 @@ test_that("keras_array(): doubles as floatx, other types kept, R's index meaning
   expect_equal(as.character(l$b$dtype), "bool")
   expect_null(keras_array(NULL))
 })
+
+# ---- tf_function() ---------------------------------------------------------------------
+
+test_that("tf_function() traces an R function once per input signature, with its values", {
+  traced <- 0
+  double_it <- tf_function(function(x) { traced <<- traced + 1; x * 2 })
+  expect_equal(as.array(double_it(as_tensor(c(1, 2)))), c(2, 4))
+  expect_equal(as.array(double_it(as_tensor(c(3, 4)))), c(6, 8))
+  expect_equal(traced, 1)  # the second call ran the graph, not R
+  expect_equal(as.array(double_it(as_tensor(c(1, 2, 3)))), c(2, 4, 6))
+  expect_equal(traced, 2)  # a new shape is a new signature
+  expect_equal(as.array(tf_function(function(x) x + 1)(as_tensor(1))), 2)
+
+  traced <- 0
+  spec <- tf$TensorSpec(shape = list(NULL), dtype = "float64")
+  any_length <- tf_function(function(x) { traced <<- traced + 1; tf$reduce_sum(x) },
+                            input_signature = list(spec))
+  expect_equal(as.array(any_length(as_tensor(c(1, 2)))), 3)
+  expect_equal(as.array(any_length(as_tensor(c(1, 2, 3)))), 6)
+  expect_equal(traced, 1)
+  expect_equal(any_length$experimental_get_tracing_count(), 1)
+  expect_error(tf_function(1), class = "rkbridge_type_error")
+})
+
+test_that("tf_function() traces R if, for and while on tensors as graph control flow", {
+  f <- tf_function(function(x) {
+    if (tf$reduce_sum(x) > 0) y <- x * 10 else y <- -x   # y: assigned in both branches
+    s <- tf$constant(0, "float64")
+    for (v in x) if (v > 0) s <- s + v                   # a sum of the positive elements
+    i <- tf$constant(0L)
+    while (i < 3L) i <- i + 1L
+    list(y, s, i)
+  })
+  pos <- f(as_tensor(c(1, -2, 3)))
+  expect_equal(as.array(pos[[1]]), c(10, -20, 30))
+  expect_equal(as.array(pos[[2]]), 4)
+  expect_equal(as.array(pos[[3]]), 3L)
+  neg <- f(as_tensor(c(-1, -2, -3)))  # the same graph, the other branch
+  expect_equal(as.array(neg[[1]]), c(1, 2, 3))
+  expect_equal(as.array(neg[[2]]), 0)
+  expect_equal(f$experimental_get_tracing_count(), 1)
+  # Loops over R values stay R loops, with next and break.
+  g <- tf_function(function(x) {
+    for (k in 1:5) { if (k == 2) next; if (k == 4) break; x <- x + k }
+    x
+  })
+  expect_equal(as.array(g(as_tensor(0))), 4)
+  # Without autograph, R's if cannot read a graph tensor.
+  expect_error(tf_function(function(x) if (x > 0) x else -x, autograph = FALSE)(as_tensor(1)))
+  # A branch with a value and one without cannot make one graph output.
+  h <- tf_function(function(x) if (x > 0) x else NULL)
+  expect_error(h(as_tensor(1)), "one branch gives a value")
+})
+
+test_that("tf_function() runs a custom training step with GradientTape", {
+  w <- tf$Variable(0, dtype = "float64")
+  step <- tf_function(function(x, y) {
+    with(tf$GradientTape() %as% tape, loss <- tf$reduce_mean((w * x - y)^2))
+    grad <- tape$gradient(loss, w)
+    w$assign_sub(0.1 * grad)
+    loss
+  })
+  x <- as_tensor(c(1, 2, 3)); y <- as_tensor(c(2, 4, 6))
+  first <- as.array(step(x, y))
+  for (i in 1:30) last <- as.array(step(x, y))
+  expect_equal(first, mean(c(2, 4, 6)^2))
+  expect_lt(last, 1e-3)
+  expect_equal(as.array(w$read_value()), 2, tolerance = 1e-2)
+})

@@ -85,3 +85,68 @@ test_that("an endless dataset without its steps is an error up front, not a hang
   h <- fit(m, endless, epochs = 1, steps_per_epoch = 2, verbose = 0)
   expect_length(h$metrics$loss, 1)
 })
+
+test_that("interleave, flat map, rebatch, shard, reduce, scan and friends, with R's counting", {
+  skip_if_no_engine()
+  ds <- dataset_interleave(range_dataset(1, 3), function(x)
+    dataset_repeat(tensors_dataset(x), 3), cycle_length = 2, block_length = 2)
+  expect_equal(unlist(dataset_collect(ds)), c(1, 1, 2, 2, 1, 2))
+  expect_equal(unlist(dataset_collect(dataset_flat_map(range_dataset(1, 3),
+                                                       ~ dataset_repeat(tensors_dataset(.x), 2)))),
+               c(1, 1, 2, 2))
+  rb <- dataset_collect(dataset_rebatch(dataset_batch(range_dataset(to = 8), 4), c(2, 1)))
+  expect_equal(lapply(rb, as.vector), list(c(0, 1), 2, c(3, 4), 5, c(6, 7)))
+  expect_equal(unlist(dataset_collect(dataset_shard(range_dataset(to = 8), 3, 1))), c(0, 3, 6))
+  expect_error(dataset_shard(range_dataset(to = 8), 3, 0), "between 1 and 3 \\(1-based\\)")
+  expect_equal(dataset_reduce(range_dataset(to = 5), 0, function(s, x) s + x), 10)
+  expect_equal(unlist(dataset_collect(dataset_scan(range_dataset(to = 4), 0,
+                                                   function(s, x) list(s + x, s + x)))),
+               c(0, 1, 3, 6))
+  en <- dataset_collect(dataset_enumerate(tensor_slices_dataset(c("a", "b"))))
+  expect_equal(en[[2]], list(2, "b"))
+  expect_equal(unlist(dataset_collect(dataset_take_while(range_dataset(to = 9), ~ .x < 3))),
+               c(0, 1, 2))
+  seqs <- dataset_map(range_dataset(1, 4), function(n) tf$range(n))
+  pb <- dataset_collect(dataset_padded_batch(seqs, 3, padding_values = -1))[[1]]
+  expect_equal(pb, matrix(c(0, 0, 0, -1, 1, 1, -1, -1, 2), 3), ignore_attr = TRUE)
+  opts <- dataset_options(dataset_options(range_dataset(to = 3),
+                                          experimental_distribute.auto_shard_policy = "data"))
+  expect_equal(as.character(opts$experimental_distribute$auto_shard_policy$name), "DATA")
+  expect_error(dataset_options(range_dataset(to = 3), experimental_distribute.auto_shard_policy = "rows"),
+               "must be one of 'off', 'auto', 'file', 'data', 'hint'")
+})
+
+test_that("CSV and TFRecord files stream as R values; a model trains from them", {
+  skip_if_no_engine()
+  dir <- tempfile(); dir.create(dir)
+  df <- data.frame(a = c(0.5, 1.5, 2.5, 3.5), b = c(1, 2, 3, 4) / 4, y = c(1, 2, 3, 4) / 2)
+  write.csv(df[1:2, ], file.path(dir, "part-1.csv"), row.names = FALSE)
+  write.csv(df[3:4, ], file.path(dir, "part-2.csv"), row.names = FALSE)
+  rows <- dataset_collect(csv_dataset(file.path(dir, "*.csv"), label_name = "y"))
+  expect_length(rows, 4L)
+  expect_equal(rows[[3]], list(list(a = 2.5, b = 0.75), 1.5), tolerance = 1e-6)
+  expect_equal(unlist(dataset_collect(file_list_dataset(file.path(dir, "*.csv")))),
+               file.path(dir, c("part-1.csv", "part-2.csv")))
+  lines <- dataset_interleave(file_list_dataset(file.path(dir, "*.csv")),
+                              function(f) dataset_skip(text_line_dataset(f), 1))
+  expect_equal(unlist(dataset_collect(lines, 1)), "0.5,0.25,0.5")
+  x <- array(1:24, c(6, 2, 2))
+  feats <- write_tfrecords(list(x = x, k = 1:6), file.path(dir, c("a.tfrecord", "b.tfrecord")))
+  expect_equal(feats$x$shape, c(2L, 2L))
+  back <- dataset_collect(tfrecord_dataset(file.path(dir, "b.tfrecord"), features = feats))
+  expect_equal(vapply(back, function(r) as.numeric(r$k), 1), 4:6)  # rows 4-6 in file 2
+  expect_equal(back[[1]]$x, x[4, , ], ignore_attr = TRUE)           # R's index meaning
+  ds <- csv_dataset(file.path(dir, "*.csv"), label_name = "y") %>%
+    dataset_batch(2) %>%
+    dataset_map(function(cols, y) list(op_stack(unname(cols), axis = 2), y))
+  model <- keras_model_sequential(input_shape = 2) %>% layer_dense(1) %>%
+    compile(loss = "mse", optimizer = optimizer_sgd(0.1))
+  set_weights(model, list(matrix(0, 2, 1), 0))
+  # Keras warns that a dataset of unknown length "ran out of data" at its first epoch's end
+  suppressWarnings(fit(model, ds, epochs = 1, verbose = 0))
+  ref <- keras_model_sequential(input_shape = 2) %>% layer_dense(1) %>%
+    compile(loss = "mse", optimizer = optimizer_sgd(0.1))
+  set_weights(ref, list(matrix(0, 2, 1), 0))
+  fit(ref, as.matrix(df[, 1:2]), df$y, batch_size = 2, shuffle = FALSE, epochs = 1, verbose = 0)
+  expect_equal(get_weights(model), get_weights(ref), tolerance = 1e-5)
+})
