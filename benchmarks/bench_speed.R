@@ -96,13 +96,15 @@ add("predict(), 1 row (ms)", one_ms, floor_ms, "predict_on_batch()/model(x)",
     r1, "<= 1.5x, identical", r1 <= 1.5 && same)
 
 # -- train_on_batch(), per call: a 100 x 100 batch in an R loop ---------------------------------
-batch_mlp <- function() {
-  model <- keras_model_sequential(input_shape = 100) %>%
-    layer_dense(64, activation = "relu") %>%
+# the models of the per-call and the big rows (as bench_speed_baseline.py's _mlp())
+mlp <- function(inputs, hidden) {
+  model <- keras_model_sequential(input_shape = inputs) %>%
+    layer_dense(hidden, activation = "relu") %>%
     layer_dense(10, activation = "softmax")
   compile(model, loss = "categorical_crossentropy", optimizer = "adam", metrics = "accuracy")
   model
 }
+batch_mlp <- function() mlp(100, 64)
 xb <- matrix(runif(100 * 100), 100, 100)
 yb <- to_categorical(sample(0:9, 100, TRUE), num_classes = 10)
 np_xb <- np_of(xb); np_yb <- np_of(yb)
@@ -208,13 +210,7 @@ add("predict() through Flatten, 24 MB (ms)", tm[["ours"]] * 1000, tm[["keras"]] 
 rm(np_big, owned, view)
 
 # -- fit() of 60000 x 784 doubles with validation_split = 0.2 ---------------------------------
-big_mlp <- function() {
-  model <- keras_model_sequential(input_shape = 784) %>%
-    layer_dense(128, activation = "relu") %>%
-    layer_dense(10, activation = "softmax")
-  compile(model, loss = "categorical_crossentropy", optimizer = "adam", metrics = "accuracy")
-  model
-}
+big_mlp <- function() mlp(784, 128)
 big_fit <- function(x, y) {
   m <- big_mlp()
   s <- now(); fit(m, x, y, epochs = 1, batch_size = 128, validation_split = 0.2, verbose = 0)
@@ -234,6 +230,7 @@ rm(xl, yl, np_xl, np_yl); invisible(gc())
 # peak resident memory of the same fit, each side in a fresh process (its data included)
 big_r <- tempfile(fileext = ".R")
 writeLines(c("suppressPackageStartupMessages(library(rkbridge))",
+             paste("mlp <-", paste(deparse(mlp), collapse = "\n")),
              paste("big_mlp <-", paste(deparse(big_mlp), collapse = "\n")),
              "x <- runif(60000 * 784); dim(x) <- c(60000, 784)  # no copy, as Python's",
              "y <- to_categorical(sample(0:9, 60000, TRUE), num_classes = 10)",
@@ -264,7 +261,13 @@ cold_r <- tempfile(fileext = ".R")
 writeLines(c("suppressPackageStartupMessages(library(rkbridge))",
              paste("seed_mlp <-", paste(deparse(seed_mlp), collapse = "\n")),
              "invisible(seed_mlp())"), cold_r)
-elapsed <- function(cmd, args) system.time(system2(cmd, args, stdout = FALSE, stderr = FALSE))[["elapsed"]]
+# a child that fails would time its failure: stop instead
+elapsed <- function(cmd, args) {
+  status <- 0L
+  t <- system.time(status <- system2(cmd, args, stdout = FALSE, stderr = FALSE))[["elapsed"]]
+  if (!identical(as.integer(status), 0L)) stop(cmd, " ", args[length(args)], " failed (status ", status, ")")
+  t
+}
 tm <- interleave(function() elapsed(python, c(file.path(here, "bench_speed_baseline.py"), "cold")),
                  function() elapsed(rscript, cold_r))
 rcold <- tm[["ratio"]]

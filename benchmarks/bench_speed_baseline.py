@@ -93,28 +93,25 @@ def evaluate_s(model, x, y, batch_size: int = 128) -> float:
     return time.perf_counter() - s
 
 
-def big_mlp():
-    """The model of the big fit: 784 inputs (an MNIST-sized matrix), one hidden layer."""
+def _mlp(inputs: int, hidden: int):
     import keras
     model = keras.Sequential([
-        keras.Input((784,)),
-        keras.layers.Dense(128, activation="relu"),
+        keras.Input((inputs,)),
+        keras.layers.Dense(hidden, activation="relu"),
         keras.layers.Dense(10, activation="softmax"),
     ])
     model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
     return model
+
+
+def big_mlp():
+    """The model of the big fit: 784 inputs (an MNIST-sized matrix), one hidden layer."""
+    return _mlp(784, 128)
 
 
 def batch_mlp():
     """The model trained batch by batch: 100 inputs, as bench_speed.R's batch_mlp()."""
-    import keras
-    model = keras.Sequential([
-        keras.Input((100,)),
-        keras.layers.Dense(64, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
-    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-    return model
+    return _mlp(100, 64)
 
 
 def big_fit_s(x, y) -> float:

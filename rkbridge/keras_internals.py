@@ -144,6 +144,14 @@ def unregister_custom_object(name: str) -> None:
         reg.GLOBAL_CUSTOM_NAMES.pop(obj, None)
 
 
+def scoped_custom_objects() -> dict[str, Any]:
+    """The objects of the custom_object_scope() in force. Entering a scope replaces this
+    table rather than adding to it, so a scope entered inside another must carry it over."""
+    return _private("custom object scope table", "keras", lambda: dict(
+        _keras_module("backend.common.global_state").get_global_attribute(
+            "custom_objects_scope_dict", {}) or {}))
+
+
 # -- models and layers ---------------------------------------------------------------------
 
 def sequential_layers(model: Any) -> list[Any]:

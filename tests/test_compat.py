@@ -235,3 +235,13 @@ def test_asset_staging_is_where_the_keras_writer_stages_assets(tmp_path):
     with KI.asset_staging(folder):
         m.save(str(tmp_path / "m.keras"))
     assert made and not any(os.path.exists(d) for d in made)  # used, then removed
+
+
+def test_scoped_custom_objects_is_the_scope_in_force():
+    assert "CompatScoped" not in KI.scoped_custom_objects()
+    marker = object()
+    with keras.saving.custom_object_scope({"CompatScoped": marker}):
+        assert KI.scoped_custom_objects()["CompatScoped"] is marker
+        with keras.saving.custom_object_scope({}):  # a scope replaces the table
+            assert "CompatScoped" not in KI.scoped_custom_objects()
+    assert "CompatScoped" not in KI.scoped_custom_objects()

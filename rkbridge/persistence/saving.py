@@ -25,7 +25,8 @@ from .._keras import keras, tf
 from ..callables import is_r_function
 from ..errors import RkIOError, RkTypeError, RkValueError
 from ..keras_internals import (asset_staging, compile_config, flatten_layers, legacy_h5_format,
-                               load_model_from_memory, set_compile_config)
+                               load_model_from_memory, scoped_custom_objects,
+                               set_compile_config)
 from ..values import RPartlyNamed
 
 
@@ -293,7 +294,10 @@ def _load(what: str, load: Callable[[], Any]) -> Any:
     found: dict[str, Any] = {}
     while True:
         try:
-            with keras.saving.custom_object_scope(found), _loading(what):
+            # within the caller's with_custom_object_scope(), whose objects stay in force
+            scope = keras.saving.custom_object_scope({**scoped_custom_objects(), **found}) \
+                if found else contextlib.nullcontext()
+            with scope, _loading(what):
                 return load()
         except _UnknownObject as e:
             obj = None if e.name in found else resolve_name(e.name)
