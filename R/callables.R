@@ -44,7 +44,8 @@ name_functions <- function(value, expr) {
   if (is.function(value)) return(name_one(value, expr))
   if (is.list(value) && is.call(expr) && as.character(expr[[1L]]) %in% c("list", "c") &&
       length(expr) - 1L == length(value))
-    for (i in seq_along(value)) value[[i]] <- name_one(value[[i]], expr[[i + 1L]])
+    for (i in seq_along(value))  # `[<-`: a NULL (no loss for that output) stays in place
+      value[i] <- list(name_one(value[[i]], expr[[i + 1L]]))
   value
 }
 
@@ -57,7 +58,7 @@ name_functions <- function(value, expr) {
 # - Its value: R arrays through the array transport (reticulate cannot make NumPy 2
 #   arrays); a value reticulate cannot convert is an error only where it is used.
 guard_r_function <- function(fn) {
-  force(fn)
+  fn <- pipe_unmasked(fn)
   function(...) {
     thunk <- function()
       tryCatch(fn(...),
@@ -73,6 +74,26 @@ guard_r_function <- function(fn) {
     }
     r_value_to_py(value)
   }
+}
+
+# A function written in a magrittr step (`model %>% layer_lambda(function(x) x * 2)`) is
+# enclosed by the step's mask, an environment whose one binding `.` is the piped value. The
+# engine keeping the function would keep that value through R: a model would hold itself
+# in a cycle between R and Python that neither collector sees, alive after rm(model). A
+# function that never names `.` (nor reads its environment by other means) finds every
+# other name in the mask's parent, so it is enclosed there instead.
+pipe_unmasked <- function(fn) {
+  env <- if (is.primitive(fn)) NULL else environment(fn)
+  if (!is.environment(env) || !identical(ls(env, all.names = TRUE), ".") ||
+      isNamespace(env) || identical(env, globalenv()))
+    return(fn)
+  reads_env <- c(".", "environment", "parent.frame", "parent.env", "sys.function",
+                 "sys.frame", "sys.frames", "get", "get0", "mget", "exists", "eval",
+                 "evalq", "local", "with", "within", "ls", "objects")
+  names_used <- c(all.names(body(fn)), unlist(lapply(formals(fn), all.names)))
+  if (any(names_used %in% reads_env)) return(fn)
+  environment(fn) <- parent.env(env)
+  fn
 }
 
 r_value_to_py <- function(value) {

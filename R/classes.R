@@ -13,6 +13,7 @@ rk_signature <- function(fn) {
   keep <- !nms %in% c("...", "self")
   list(names = as.list(nms[keep]),
        has_default = as.list(vapply(f[keep], function(d) !identical(d, quote(expr = )), TRUE)),
+       null_default = as.list(vapply(f[keep], is.null, TRUE)),
        dots = "..." %in% nms, calls_super = "super" %in% all.names(body(fn)),
        active = isTRUE(attr(fn, "rk_active", exact = TRUE)))
 }
@@ -48,6 +49,10 @@ mark_active <- function(fn) {
   attr(fn, "rk_active") <- TRUE
   fn
 }
+
+#' @rdname mark_active
+#' @export
+active_property <- mark_active
 
 rk_method_message <- function(e, method, classname) {
   call <- conditionCall(e)
@@ -210,13 +215,19 @@ rk_make_pending_classes <- function() {
 }
 
 # The R function that makes instances of a class: its arguments are `initialize`'s (plus
-# `object` first for layers, which then compose as layer_*() functions do).
-rk_class_generator <- function(lazy, init, composing, kind = NULL) {
+# `object` first for layers, which then compose as layer_*() functions do). With
+# `object_or_arg`, a first argument that is not a Keras object (model, layer, tensor) is
+# initialize's first positional one, as when `%py_class%` gave the Python class itself:
+# `Linear(4, 2)` makes a layer with units 4.
+rk_class_generator <- function(lazy, init, composing, kind = NULL, object_or_arg = FALSE) {
   init_formals <- if (is.function(init)) formals(init) else alist(... = )
   init_formals$self <- NULL
   frmls <- if (composing) c(alist(object = ), init_formals) else init_formals
   body <- quote({
     args <- rk_capture(unnamed = TRUE)
+    if (object_or_arg && !is.null(args$object) &&
+        !inherits(args$object, "python.builtin.object"))
+      args <- rk_positional_first(args, sys.call(), names(formals(sys.function())))
     object <- args$object
     args$object <- NULL
     # unnamed arguments through `initialize(...)` are positional ones
@@ -228,9 +239,22 @@ rk_class_generator <- function(lazy, init, composing, kind = NULL) {
     else rk_call("compose_layer", list(object = object, layer = instance))
   })
   gen <- as.function(c(frmls, body),
-                     envir = list2env(list(lazy = lazy), parent = asNamespace("rkbridge")))
+                     envir = list2env(list(lazy = lazy, object_or_arg = object_or_arg),
+                                      parent = asNamespace("rkbridge")))
   structure(gen, rk_class = lazy, rk_kind = kind,
             class = c("rkbridge_class_generator", "function"))
+}
+
+# `args` as captured by a generator whose formals are `object` then initialize's, re-read
+# with `object` not a formal: the values given by position, in order, become unnamed (the
+# class binds them), the ones given by name keep their names.
+rk_positional_first <- function(args, call, formal_names) {
+  given <- names(as.list(call)[-1L]) %||% rep("", length(call) - 1L)
+  by_name <- intersect(names(args), given[nzchar(given)])
+  formal_names <- setdiff(formal_names, "...")
+  by_position <- setdiff(formal_names[formal_names %in% names(args)], by_name)
+  dots <- !nzchar(names(args)) & !(names(args) %in% formal_names)
+  c(unname(args[by_position]), unname(args[dots]), args[by_name])
 }
 
 #' @export
@@ -470,7 +494,7 @@ new_learning_rate_schedule_class <- function(classname, ..., initialize = NULL, 
               rk_call("class_kind", list(cls = rk_class_get(inherit)))
           else rk_call("class_kind", list(cls = rk_class_get(lazy)))
   gen <- rk_class_generator(lazy, members$initialize, composing = identical(kind, "layer"),
-                            kind = kind)
+                            kind = kind, object_or_arg = TRUE)
   assign(classname, gen, envir = env)
   invisible(gen)
 }

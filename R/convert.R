@@ -144,10 +144,18 @@ rk_to_engine.formula <- function(x)
 # coming from it (rkbridge/boundary/rfunctions.py). Its formals' names go along: the engine
 # decides from them how many arguments a hook takes, instead of retrying on errors
 # (rkbridge/training/callbacks.py, call_flexibly()).
+# ... and back: a function of the package handed over by name (`activation =
+# activation_softmax`) reaches an R method of a custom class (its `initialize()` arguments)
+# as that function again, so the method can keep it and call it.
+#' @rawNamespace S3method(reticulate::py_to_r, rkbridge.values.Named)
+py_to_r.rkbridge.values.Named <- function(x)
+  get(reticulate::py_to_r(reticulate::py_get_attr(x, "r_name")),
+      envir = asNamespace("rkbridge"), mode = "function")
+
 #' @rawNamespace S3method(rk_to_engine, "function")
 rk_to_engine.function <- function(x) {
   nm <- attr(x, "rk_name", exact = TRUE)
-  if (!is.null(nm)) return(bridge()$named(nm))
+  if (!is.null(nm)) return(bridge(convert = FALSE)$named(nm))  # unconverted: see py_to_r below
   decl <- if (is.primitive(x)) args(x) else x  # args(): NULL for some primitives
   formal_names <- if (is.null(decl)) NULL else as.list(as.character(names(formals(decl))))
   bridge()$r_function(guard_r_function(x),

@@ -305,6 +305,37 @@ is_keras_available <- function(version = NULL) {
                   rkbridge_engine_error = function(e) FALSE))
 }
 
+#' The TensorFlow version
+#'
+#' As the tensorflow R package's `tf_version()`: the engine's TensorFlow version, major and
+#' minor, for comparisons such as `tf_version() >= "2.4"`.
+#' @return A [package_version()].
+#' @examples
+#' if (rkbridge_available()) tf_version() >= "2.0"
+#' @export
+tf_version <- function() {
+  full <- tf$version$VERSION
+  package_version(sub("^([0-9]+\\.[0-9]+).*", "\\1", full))
+}
+
+#' Enable eager execution (TensorFlow 1.x scripts)
+#'
+#' As the tensorflow R package's `tfe_enable_eager_execution()` for scripts written for
+#' TensorFlow 1.x: TensorFlow 2 always executes eagerly, so this checks the arguments and
+#' does nothing else.
+#' @param config Unused (a TensorFlow 1.x session configuration).
+#' @param device_policy One of "explicit", "warn", "silent" (TensorFlow 2 places tensors
+#'   itself).
+#' @return `TRUE` (eager execution is on), invisibly.
+#' @examples
+#' tfe_enable_eager_execution(device_policy = "silent")
+#' @export
+tfe_enable_eager_execution <- function(config = NULL,
+                                       device_policy = c("explicit", "warn", "silent")) {
+  match.arg(device_policy)
+  invisible(TRUE)
+}
+
 #' The Keras backend module
 #'
 #' As keras 2.x's `backend()`: the Python module `keras.backend` (Keras 3's), e.g.

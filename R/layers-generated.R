@@ -784,7 +784,7 @@ layer_clahe <- function(object, value_range = c(0L, 255L), clip_limit = 4.0, til
 #'
 #' @param inputs The inputs: a list of tensors, or the first of them with the others given unnamed after it (`layer_add(a, b)`); missing, the layer itself is returned.
 #' @param ... Further inputs (unnamed), then further arguments of the Keras layer (named, e.g. `name`).
-#' @param axis Axis along which to concatenate. Axes: 1-based: 1 the batch axis, 2 the first feature axis, -1 the last; the batch axis (1) is an error naming both rules (the keras3 rule). The keras 2.x R interface passed this argument to Keras unchanged, 0-based: 0 the batch axis, 1 the first feature axis: `options(rkbridge.dialect = "keras2")` gives that meaning.
+#' @param axis Axis along which to concatenate. Axes: 1-based: 1 the batch axis, 2 the first feature axis, -1 the last; the batch axis (1) is a warning naming both rules (the keras3 rule). The keras 2.x R interface passed this argument to Keras unchanged, 0-based: 0 the batch axis, 1 the first feature axis: `options(rkbridge.dialect = "keras2")` gives that meaning.
 #' @param input_shape Shape of the input without the batch dimension, e.g. `c(20)`; adds an input to an empty Sequential model.
 #' @param batch_size Fixed batch size of that input (stateful RNNs need one).
 #' @param batch_input_shape Legacy: `c(batch_size, input_shape)` in one vector.

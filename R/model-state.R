@@ -144,6 +144,10 @@ rk_revive <- function(x) {
   rk_revive(x)
   if (name %in% c("input", "output") && inherits(x, "keras.src.models.sequential.Sequential"))
     return(rk_call("sequential_io", list(object = x, name = name)))
+  # keras 2.x layers had these; Keras 3 keeps them on functional models only
+  if (name %in% c("input_shape", "output_shape") &&
+      !reticulate::py_has_attr(x, name))
+    return(rk_call("layer_io_shape", list(object = x, name = name)))
   NextMethod()
 }
 
@@ -156,7 +160,25 @@ rk_revive <- function(x) {
 #' @export
 `$<-.keras.src.layers.layer.Layer` <- function(x, name, value) {
   rk_revive(x)
+  value <- attr_value_to_py(value)
   NextMethod()
+}
+
+#' @export
+`$<-.keras.src.callbacks.callback.Callback` <- function(x, name, value) {
+  value <- attr_value_to_py(value)
+  NextMethod()
+}
+
+# R arrays a method keeps on `self` (`self$best_weights <- get_weights(self$model)`), also in
+# plain lists, go through the array transport: reticulate 1.28 cannot make NumPy 2 arrays.
+# Vectors without dim() stay reticulate's (Python lists), as before.
+attr_value_to_py <- function(value) {
+  if (is.list(value) && !is.object(value))
+    return(lapply(value, attr_value_to_py))
+  if (is.atomic(value) && !is.object(value) && !is.character(value) && !is.null(dim(value)))
+    return(rk_to_engine(value))
+  value
 }
 
 # Called by the engine when a model being loaded names a custom object this session has not

@@ -213,7 +213,20 @@ evaluate.keras.src.models.model.Model <- function(object, x = NULL, y = NULL,
 #' @export
 predict.keras.src.models.model.Model <- function(object, x, batch_size = NULL, verbose = 0,
                                                  ...) {
-  rk_call("predict", generator_args(rk_capture(), substitute(x), NULL, "predict"))
+  res <- rk_call("predict", generator_args(rk_capture(), substitute(x), NULL, "predict"))
+  rank1_as_array(res)
+}
+
+# An output of one number per sample is a 1-d array (`dim(p) == n`), as the R interfaces
+# give Keras's predict() through reticulate; the transport returns other 1-d results as plain
+# vectors. Lists of outputs (named, nested) keep their structure.
+rank1_as_array <- function(x) {
+  if (is.list(x) && !is.object(x)) {
+    x[] <- lapply(x, rank1_as_array)
+  } else if (is.atomic(x) && !is.null(x) && is.null(dim(x))) {
+    dim(x) <- length(x)
+  }
+  x
 }
 
 #' Class predictions and probabilities

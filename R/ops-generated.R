@@ -612,12 +612,13 @@ op_append <- function(x1, x2, axis = NULL) {
 
 #' Return evenly spaced values within a given interval
 #'
-#' `arange` can be called with a varying number of positional arguments: * `arange(stop)`: Values are generated within the half-open interval `[0, stop)` (in other words, the interval including start but excluding stop). * `arange(start, stop)`: Values are generated within the half-open interval `[start, stop)`. * `arange(start, stop, step)`: Values are generated within the half-open interval `[start, stop)`, with spacing between values given by step. Computed by `keras.ops.arange`.
+#' As R's `seq()` (keras3's meaning): `op_arange(end)` counts from 1 to `end`; `op_arange(start, end)` and `op_arange(start, end, step)` run from `start` to `end`, `end` included unless `include_end = FALSE` (then, as Python's `range()`, `op_arange(0L, n, include_end = FALSE)` gives 0 to n - 1), through `keras.ops.arange`. Computed by keras3's R function.
 #'
-#' @param start Integer or real, representing the start of the interval. The interval includes this value.
-#' @param stop Integer or real, representing the end of the interval. The interval does not include this value, except in some cases where `step` is not an integer and floating point round-off affects the length of `out`. Defaults to `NULL`.
-#' @param step Integer or real, represent the spacing between values. For any output `out`, this is the distance between two adjacent values, `out[i+1] - out[i]`. The default step size is 1. If `step` is specified as a position argument, `start` must also be given.
-#' @param dtype The type of the output array. If `dtype` is not given, infer the data type from the other input arguments.
+#' @param start Integer or real, the start of the interval (included). Given alone, the end of an interval that starts at 1.
+#' @param end Integer or real, the end of the interval, included unless `include_end` is `FALSE` (floating point round-off may add or drop a last value when `step` is not whole).
+#' @param step Integer or real, the spacing between values.
+#' @param dtype The type of the output, e.g. "int32". Not given: inferred from the arguments (integers for R integers, floats for R doubles).
+#' @param include_end Whether `end` is part of the sequence.
 #' @return A tensor (`as.array()` gives its value as an R array), or a list of tensors.
 #' @family ops
 #' @examples
@@ -625,7 +626,7 @@ op_append <- function(x1, x2, axis = NULL) {
 #'   op_arange(start = 1)
 #' }
 #' @export
-op_arange <- function(start, stop = NULL, step = NULL, dtype = NULL) {
+op_arange <- function(start, end = NULL, step = 1L, dtype = NULL, include_end = TRUE) {
   rk_call("op_arange", rk_capture())
 }
 

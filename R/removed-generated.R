@@ -320,6 +320,22 @@ layer_locally_connected_2d <- function(...) {
   rk_call("layer_locally_connected_2d", list())
 }
 
+#' load_model_weights_tf() was removed in Keras 3
+#'
+#' A function of the keras 2.x R interface that Keras 3 cannot express. Keras 3 keeps weights in `.weights.h5` files, not TensorFlow checkpoints: use save_model_weights(model, "name.weights.h5") and load_model_weights(model, "name.weights.h5") (or the whole model with save_model()).
+#'
+#' @param ... Ignored.
+#' @return Nothing: it signals an error of class `rkbridge_removed_error` that names the Keras 3 replacement.
+#' @family removed
+#' @examples
+#' if (rkbridge_available()) {
+#'   try(load_model_weights_tf())
+#' }
+#' @export
+load_model_weights_tf <- function(...) {
+  rk_call("load_model_weights_tf", list())
+}
+
 #' multi_gpu_model() was removed in Keras 3
 #'
 #' A function of the keras 2.x R interface that Keras 3 cannot express. To train on several GPUs, build and compile the model inside with_strategy(strategy_mirrored(), \{ ... \}) (TensorFlow's tf$distribute$MirroredStrategy()); fit() then uses every GPU.
@@ -334,6 +350,22 @@ layer_locally_connected_2d <- function(...) {
 #' @export
 multi_gpu_model <- function(...) {
   rk_call("multi_gpu_model", list())
+}
+
+#' save_model_weights_tf() was removed in Keras 3
+#'
+#' A function of the keras 2.x R interface that Keras 3 cannot express. Keras 3 keeps weights in `.weights.h5` files, not TensorFlow checkpoints: use save_model_weights(model, "name.weights.h5") and load_model_weights(model, "name.weights.h5") (or the whole model with save_model()).
+#'
+#' @param ... Ignored.
+#' @return Nothing: it signals an error of class `rkbridge_removed_error` that names the Keras 3 replacement.
+#' @family removed
+#' @examples
+#' if (rkbridge_available()) {
+#'   try(save_model_weights_tf())
+#' }
+#' @export
+save_model_weights_tf <- function(...) {
+  rk_call("save_model_weights_tf", list())
 }
 
 #' use_session_with_seed() was removed in Keras 3

@@ -228,6 +228,50 @@ iter_next <- function(it, completed = NULL) {
   if (is.null(res)) completed else res
 }
 
+#' Iterate over a dataset the tfdatasets 1.x way
+#'
+#' The iteration of eager TensorFlow 2 under tfdatasets's older names:
+#' `make_iterator_one_shot()` is [as_iterator()], `iterator_get_next()` gives the next
+#' element as tensors and signals an error of class `rkbridge_out_of_range` (Keras's
+#' `OutOfRangeError`) when none is left, and `until_out_of_range()` evaluates `expr` in the
+#' caller's environment again and again until such an error ends it.
+#' @param dataset A TensorFlow dataset.
+#' @param iterator An iterator from `make_iterator_one_shot()`.
+#' @param name Unused (a graph-mode name in tfdatasets).
+#' @param expr An expression that reads from an iterator.
+#' @return `make_iterator_one_shot()`: an iterator; `iterator_get_next()`: an element;
+#'   `until_out_of_range()`: `NULL`, invisibly.
+#' @examples
+#' if (rkbridge_available()) {
+#'   it <- make_iterator_one_shot(tensor_slices_dataset(1:3))
+#'   total <- 0
+#'   until_out_of_range({
+#'     total <- total + as.numeric(iterator_get_next(it))
+#'   })
+#'   total  # 6
+#' }
+#' @export
+make_iterator_one_shot <- function(dataset) as_iterator(dataset)
+
+#' @rdname make_iterator_one_shot
+#' @export
+iterator_get_next <- function(iterator, name = NULL) {
+  res <- rk_call("iter_next", list(it = iterator))
+  if (is.null(res))
+    stop(rk_condition("End of sequence: the iterator has no element left (OutOfRangeError).",
+                      "rkbridge_out_of_range"))
+  res
+}
+
+#' @rdname make_iterator_one_shot
+#' @export
+until_out_of_range <- function(expr) {
+  expr <- substitute(expr)
+  env <- parent.frame()
+  tryCatch(repeat eval(expr, env), rkbridge_out_of_range = function(e) NULL)
+  invisible()
+}
+
 #' @rdname as_array_iterator
 #' @export
 dataset_collect <- function(dataset, n = NULL) {

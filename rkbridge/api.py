@@ -47,6 +47,7 @@ API.update(
     keras_model=model.keras_model,
     compose_layer=model.compose_layer,
     sequential_io=model.sequential_io,  # model$input / model$output (R/model-state.R)
+    layer_io_shape=model.layer_io_shape,  # layer$input_shape / $output_shape (same)
     compile=model.compile,
     fit=model.fit,
     evaluate=model.evaluate,

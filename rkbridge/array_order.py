@@ -7,6 +7,7 @@ slabs.
 from __future__ import annotations
 
 import os
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -60,18 +61,28 @@ def copy_reordered(dest: np.ndarray, src: np.ndarray) -> None:
 ALIGNMENT = 64
 
 
+# Arrays made by aligned_empty(), by id: memory of ours (never R's), which row_major() may
+# hand on as it is
+_made: "weakref.WeakValueDictionary[int, np.ndarray]" = weakref.WeakValueDictionary()
+
+
 def aligned_empty(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
     """An uninitialised C-contiguous array whose data starts at a multiple of `ALIGNMENT`."""
     dtype = np.dtype(dtype)
     nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     raw = np.empty(nbytes + ALIGNMENT, dtype=np.uint8)
     start = -raw.ctypes.data % ALIGNMENT
-    return raw[start:start + nbytes].view(dtype).reshape(shape)
+    out = raw[start:start + nbytes].view(dtype).reshape(shape)
+    _made[id(out)] = out
+    return out
 
 
 def row_major(a: np.ndarray, dtype: Any = None, aligned: bool = False) -> np.ndarray:
     """`np.ascontiguousarray(a, dtype)`, with large reorders done by `copy_reordered()`.
-    `aligned`: always a new array, starting at a multiple of `ALIGNMENT`."""
+    `aligned`: an array starting at a multiple of `ALIGNMENT`: a new one, unless `a` is
+    already such an array of `dtype` made by aligned_empty()."""
+    if aligned and _made.get(id(a)) is a and (dtype is None or a.dtype == np.dtype(dtype)):
+        return a
     if not aligned and (a.size < _PARALLEL_MIN_ELEMENTS or a.flags.c_contiguous):
         return np.ascontiguousarray(a, dtype=dtype)  # no reorder to speed up
     out = (aligned_empty if aligned else np.empty)(a.shape, a.dtype if dtype is None else dtype)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import inspect
 from types import ModuleType
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
@@ -324,6 +325,19 @@ def cluster_modules() -> tuple[ModuleType, ModuleType] | None:
         return None
 
 
+# -- datasets ------------------------------------------------------------------------------
+
+def dataset_sources(dataset: Any) -> list[Any]:
+    """The datasets `dataset` was made from (a map's or a batch's input, a zip's parts)."""
+    return list(_private("`DatasetV2._inputs()`", "tf", lambda: dataset._inputs(),
+                         lambda: []))
+
+
+def iterator_dataset(iterator: Any) -> Any:
+    """The dataset an iterator made by `iter(dataset)` reads (None for other iterators)."""
+    return getattr(iterator, "_dataset", None)
+
+
 # -- calling a traced function -------------------------------------------------------------
 
 # ConcreteFunction._call_flat(tensors, captured_inputs): TensorFlow's own inner call, the
@@ -339,3 +353,25 @@ def flat_call(concrete: Any, tensors: list[Any]) -> Any:
     """Call a concrete function with its flat input tensors, skipping the binding of
     arguments to its signature (only where `has_flat_call()`)."""
     return concrete._call_flat(tensors, concrete.captured_inputs)
+
+
+def one_step_function(step_function: Any) -> Any:
+    """The traced one-batch step a model's `train_function`/`test_function` runs: Keras's
+    TensorFlow trainer closes over it as `one_step_on_data`, a `tf.function` wrapped by
+    `functools.wraps`. None where the step is not traced (`run_eagerly`) or this Keras does
+    not build it that way."""
+    if not known("keras"):
+        return None
+    try:
+        inner = inspect.getclosurevars(step_function).nonlocals.get("one_step_on_data")
+    except (TypeError, ValueError):
+        return None
+    fn = getattr(inner, "__wrapped__", None)
+    return fn if hasattr(fn, "get_concrete_function") else None
+
+
+def python_logs(logs: dict[str, Any]) -> dict[str, Any]:
+    """What `train_on_batch()`/`test_on_batch()` make of a step's logs: sorted by name,
+    nested dicts flattened, scalars as Python floats."""
+    return _private("`pythonify_logs`", "keras",
+                    lambda: _keras_module("utils.python_utils").pythonify_logs)(logs)

@@ -97,3 +97,12 @@ def test_one_axis_permute_and_lambda_output_shape_reach_keras():
     m = keras.Sequential([keras.Input((784,)), keras.layers.Dense(32)])
     fns["layer_lambda"](m, lambda t: t, output_shape=784.0)
     assert m.output_shape == (None, 784)  # what Keras reports for output_shape=(784,)
+
+
+def test_checkpoint_save_freq_in_batches(rk, tmp_path):
+    """`callback_model_checkpoint(save_freq = 100)`: an R number is a batch count (Keras
+    takes an int or "epoch" only)."""
+    cb = rk.callback_model_checkpoint(filepath=str(tmp_path / "m.keras"), save_freq=100.0)
+    assert cb.save_freq == 100 and isinstance(cb.save_freq, int)
+    cb = rk.callback_model_checkpoint(filepath=str(tmp_path / "m.keras"), save_freq="epoch")
+    assert cb.save_freq == "epoch"

@@ -209,6 +209,16 @@ def test_flat_call_is_the_concrete_function_call():
     np.testing.assert_array_equal(KI.flat_call(concrete, [x]).numpy(), concrete(x).numpy())
 
 
+def test_dataset_sources_and_iterator_dataset():
+    a, b = tf.data.Dataset.range(3), tf.data.Dataset.range(4)
+    zipped = tf.data.Dataset.zip((a, b))
+    assert KI.dataset_sources(zipped) == [a, b]
+    mapped = a.map(lambda v: v + 1)
+    assert KI.dataset_sources(mapped) == [a] and KI.dataset_sources(a) == []
+    assert KI.iterator_dataset(iter(mapped)) is mapped
+    assert KI.iterator_dataset(iter([1])) is None
+
+
 def test_archive_loads_from_memory_and_checkpoint_sees_a_stand_in(tmp_path):
     import io
     m = _dense_model()
@@ -245,3 +255,24 @@ def test_scoped_custom_objects_is_the_scope_in_force():
         with keras.saving.custom_object_scope({}):  # a scope replaces the table
             assert "CompatScoped" not in KI.scoped_custom_objects()
     assert "CompatScoped" not in KI.scoped_custom_objects()
+
+
+def test_one_step_function_is_the_step_keras_traces_and_calls():
+    keras.utils.set_random_seed(1)
+    m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    m.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    x, y = np.ones((4, 3), "float32"), np.ones((4, 1), "float32")
+    m.train_on_batch(x, y)
+    step = KI.one_step_function(m.train_function)
+    assert hasattr(step, "get_concrete_function")
+    traced = step.experimental_get_tracing_count()
+    m.train_on_batch(x[:2], y[:2])  # a new batch size: Keras's call traces this very function
+    assert step.experimental_get_tracing_count() == traced + 1
+    logs = m.test_on_batch(x, y, return_dict=True)
+    concrete = KI.one_step_function(m.test_function).get_concrete_function((x, y, None))
+    m.reset_metrics()
+    assert KI.python_logs(concrete((x, y, None))) == logs
+    m.run_eagerly = True
+    m.compile(optimizer="sgd", loss="mse", run_eagerly=True)
+    m.train_on_batch(x, y)
+    assert KI.one_step_function(m.train_function) is None

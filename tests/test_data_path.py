@@ -167,6 +167,24 @@ def test_rows_of_x_and_y_differ_in_a_dataset_batch():
         M.evaluate(fresh(), ds)
 
 
+def test_a_dataset_read_keeps_no_model_alive():
+    import gc
+    import weakref
+    refs = []
+    for verb in ("fit", "evaluate", "predict"):
+        m = fresh()
+        data = dataset(X) if verb == "predict" else dataset(X, Y)
+        kw = {"verbose": 0} if verb == "fit" else {}
+        getattr(M, verb)(m, data, **kw)
+        refs.append(weakref.ref(m))
+        del m
+    gc.collect()
+    assert [r() is None for r in refs] == [True, True, True]
+    # the batches are still checked (the check holds the model weakly)
+    with pytest.raises(RkValueError, match=r"^Batch 2 of `x` \(a TensorFlow dataset\)"):
+        M.fit(fresh(), dataset(X, spoiled(Y, 15)), verbose=0)
+
+
 def test_validation_arrays_get_the_shape_checks():
     with pytest.raises(RkShapeError, match=r"^`validation_data\[\[2\]\]` has dim\(\) c\(40, 2\)"):
         M.fit(fresh(), X, Y, epochs=1, verbose=0,
@@ -271,6 +289,42 @@ def test_large_fit_data_reaches_keras_in_one_copy_with_the_split_as_row_ranges(m
     # one float32 copy of x (and y) in all: no float64 temporary, no second copy
     one_copy = (x.size + y.size) * 4
     assert peak < 1.25 * one_copy, (peak, one_copy)
+
+
+def test_a_large_data_frame_reaches_keras_in_one_copy(monkeypatch):
+    import tracemalloc
+    from rkbridge import array_order
+    from rkbridge.training import data as D
+    from rkbridge.values import RDataFrame
+    n, p = 4001, 80
+    assert n * p >= D.TENSOR_MIN_ELEMENTS
+    columns = [rng.random(n) for _ in range(p)]  # R's columns, each its own vector
+    columns[3] = rng.integers(0, 9, n).astype(np.int32)  # an integer column among them
+    frame = RDataFrame([f"v{j}" for j in range(p)], columns)
+    y = columns[0] * 2
+    made: list[np.ndarray] = []
+    empty = array_order.aligned_empty
+    monkeypatch.setattr(array_order, "aligned_empty",
+                        lambda *a: made.append(empty(*a)) or made[-1])
+    given: dict = {}
+    monkeypatch.setattr(M._KerasLoop, "fit", lambda self, **kw: given.update(kw) or
+                        keras.callbacks.History())
+    m = keras.Sequential([keras.Input((p,)), keras.layers.Dense(1)])
+    m.compile(optimizer="sgd", loss="mse")
+    tracemalloc.start()
+    try:
+        M.fit(m, frame, y, epochs=1, verbose=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # the tensor Keras gets is the float32 matrix made from the columns: no float64 matrix
+    # before it, no copy after it
+    assert [a.shape for a in made] == [(n, p)]
+    assert _address(given["x"]) == made[0].ctypes.data
+    np.testing.assert_array_equal(given["x"].numpy(),
+                                  np.column_stack(columns).astype(np.float32))
+    one_copy = n * p * 4
+    assert peak < 1.25 * one_copy + y.size * 8, (peak, one_copy)
 
 
 @pytest.mark.parametrize("weighted", [False, True])

@@ -127,6 +127,16 @@ def test_freeze_is_one_based_and_inclusive(rk, mlp):
     assert [l.trainable for l in mlp.layers] == [True, False, False]
 
 
+def test_freeze_a_single_layer(rk, mlp):
+    # a layer (a model's sublayer, a Dense) is frozen whole; its weights leave the trainable
+    dense = mlp.layers[2]
+    rk.freeze_weights(dense)
+    assert dense.trainable is False and not dense.trainable_weights
+    assert [l.trainable for l in mlp.layers] == [True, True, False]
+    rk.unfreeze_weights(dense)
+    assert dense.trainable is True and len(dense.trainable_weights) == 2
+
+
 def test_summary_text(rk, mlp):
     text = rk.summary_text(mlp)
     assert "Total params:" in text and "(None, 16)" in text

@@ -167,7 +167,8 @@ def test_concrete_function_shortcut_matches_predict_on_batch():
     got = fast_predict.one_batch(m, x)
     cache = getattr(m.predict_function, fast_predict._CACHE)
     assert list(cache) == [((3, 20), "<f4")]
-    assert fast_predict._flat_call_works(cache[((3, 20), "<f4")]) == keras_internals.known("tf")
+    concrete, flat = cache[((3, 20), "<f4")]
+    assert flat == fast_predict._flat_call_works(concrete) == keras_internals.known("tf")
     before = fast_predict.set_concrete_predict(False)
     try:
         assert np.array_equal(got, m.predict_on_batch(x))

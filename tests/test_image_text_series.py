@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from rkbridge.datautils import preprocessing as P
-from rkbridge._keras import keras
+from rkbridge._keras import keras, tf
 
 
 def test_image_save_load_round_trip(tmp_path):
@@ -42,6 +42,57 @@ def test_directory_datasets(tmp_path):
     ts = P.text_dataset_from_directory(str(tmp_path / "txt"), shuffle=False, verbose=False)
     x, y = next(iter(ts))
     assert [t.decode() for t in x.numpy()] == ["text a", "text b"]
+
+
+def _wav(path, samples):
+    import wave
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(8000)
+        w.writeframes(np.zeros(samples, "int16").tobytes())
+
+
+def test_directory_datasets_name_the_file_they_cannot_read(tmp_path):
+    from rkbridge.datautils import tfdatasets as TD
+    from rkbridge.errors import RkIOError
+    from rkbridge.training import model as M
+    for c in ("a", "b"):
+        (tmp_path / "img" / c).mkdir(parents=True)
+        (tmp_path / "wav" / c).mkdir(parents=True)
+        for i in range(3):
+            Image.fromarray(np.full((4, 4, 3), i, "uint8")).save(tmp_path / "img" / c / f"{i}.png")
+            _wav(tmp_path / "wav" / c / f"{i}.wav", 50)
+    (tmp_path / "img" / "b" / "notes.png").write_text("not an image")
+    png = (tmp_path / "img" / "a" / "0.png").read_bytes()
+    (tmp_path / "img" / "a" / "cut.png").write_bytes(png[:len(png) // 2])
+    ds = P.image_dataset_from_directory(str(tmp_path / "img"), image_size=[4, 4],
+                                        batch_size=2, verbose=False)
+    model = keras.Sequential([keras.Input((4, 4, 3)), keras.layers.Flatten(),
+                              keras.layers.Dense(2)])
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    named = (r'^The image file "a/cut\.png" in the `directory` ".*img" of '
+             r'image_dataset_from_directory\(\) cannot be read: Invalid PNG[^\"]*\. '
+             r'1 more cannot be read either: "b/notes\.png"\. Remove or replace them')
+    for read in (lambda: M.fit(model, ds, verbose=0), lambda: M.evaluate(model, ds),
+                 lambda: M.predict(model, TD.dataset_map(TD.dataset_unbatch(ds),
+                                                         lambda x, y: x).batch(3)),
+                 lambda: M.fit(model, ds.take(1), validation_data=ds, verbose=0),
+                 lambda: list(TD.as_array_iterator(ds)),
+                 lambda: [TD.iter_next(it) for it in [TD.as_iterator(ds)] for _ in range(8)],
+                 lambda: TD.dataset_collect(ds)):
+        with pytest.raises(RkIOError, match=named):
+            read()
+    (tmp_path / "wav" / "a" / "1.wav").write_bytes(b"RIFF but not a wave")
+    wav = P.audio_dataset_from_directory(str(tmp_path / "wav"), verbose=False)
+    with pytest.raises(RkIOError, match=r'^The audio file "a/1\.wav" .* cannot be read: '
+                                        r'.*Remove or replace it, then'):
+        TD.dataset_collect(wav)
+    # the files readable, the dataset reads; a failure that is not a file's keeps its error
+    (tmp_path / "img" / "b" / "notes.png").write_bytes(png)
+    (tmp_path / "img" / "a" / "cut.png").write_bytes(png)
+    assert len(TD.dataset_collect(ds)) == 4
+    bad_map = TD.dataset_map(ds, lambda x, y: (tf.ensure_shape(x, [5, 4, 4, 3]), y))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Shape of tensor"):
+        TD.dataset_collect(bad_map)
 
 
 def test_timeseries_generator_matches_keras2():

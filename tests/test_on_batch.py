@@ -158,3 +158,125 @@ def test_adapt_normalization_and_discretization():
     theirs = keras.layers.Discretization(num_bins=4)
     theirs.adapt(np.ascontiguousarray(data[:, 0]))
     np.testing.assert_allclose(disc.bin_boundaries, theirs.bin_boundaries)
+
+
+# ---- repeated calls: the step's concrete function (training/fast_step.py) -----------------
+
+def keras_twins(optimizer="adam", metrics=("mae",), inputs=1):
+    """One model architecture twice with the same weights, compiled alike: one for our
+    calls, one for Keras's own."""
+    def make():
+        keras.utils.set_random_seed(7)
+        if inputs == 1:
+            model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu"),
+                                      keras.layers.Dense(1)])
+        else:
+            a, b = keras.Input((3,), name="a"), keras.Input((2,), name="b")
+            h = keras.layers.Concatenate()([a, b])
+            model = keras.Model([a, b], keras.layers.Dense(1)(h))
+        model.compile(optimizer=optimizer, loss="mse", metrics=list(metrics))
+        return model
+    return make(), make()
+
+
+def assert_same_weights(a, b):
+    for u, v in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(u, v)
+
+
+def test_repeated_train_and_test_on_batch_are_keras_own_steps():
+    ours, theirs = keras_twins(metrics=("mae", "mse"))
+    x, y = RNG.normal(size=(16, 3)), RNG.normal(size=(16, 1))
+    w = RNG.uniform(size=16)
+    x32, y32, w32 = (a.astype("float32") for a in (x, y, w))
+    for step in range(5):  # the first call traces; the others use the concrete function
+        got = rk.train_on_batch(ours, np.asfortranarray(x), np.asfortranarray(y))
+        want = theirs.train_on_batch(x32, y32, return_dict=True)
+        assert got == {k: want[k] for k in ("loss", "mae", "mse")}, step
+        assert_same_weights(ours, theirs)
+    for step in range(3):  # a new signature (sample weights): traced, then reused
+        got = rk.train_on_batch(ours, x, y, sample_weight=w)
+        want = theirs.train_on_batch(x32, y32, sample_weight=w32, return_dict=True)
+        assert got["loss"] == want["loss"], step
+    assert_same_weights(ours, theirs)
+    for step in range(3):  # evaluation leaves the weights alone and resets its metrics
+        got = rk.test_on_batch(ours, x, y)
+        want = theirs.test_on_batch(x32, y32, return_dict=True)
+        assert got == {k: want[k] for k in ("loss", "mae", "mse")}, step
+    assert_same_weights(ours, theirs)
+
+
+def test_repeated_steps_of_a_model_with_several_inputs():
+    ours, theirs = keras_twins(optimizer="sgd", inputs=2)
+    xa, xb, y = RNG.normal(size=(8, 3)), RNG.normal(size=(8, 2)), RNG.normal(size=(8, 1))
+    for step in range(4):
+        got = rk.train_on_batch(ours, [xa, xb], y)
+        want = theirs.train_on_batch([xa.astype("float32"), xb.astype("float32")],
+                                     y.astype("float32"), return_dict=True)
+        assert got == {k: want[k] for k in ("loss", "mae")}, step
+    assert_same_weights(ours, theirs)
+
+
+def test_a_new_compile_is_seen_by_repeated_steps():
+    ours, theirs = keras_twins(optimizer="sgd")
+    x, y = RNG.normal(size=(8, 3)), RNG.normal(size=(8, 1))
+    for _ in range(3):
+        rk.train_on_batch(ours, x, y)
+        theirs.train_on_batch(x.astype("float32"), y.astype("float32"))
+    for m in (ours, theirs):  # new optimizer and metrics: Keras makes a new step
+        m.compile(optimizer=keras.optimizers.Adam(0.1), loss="mae", metrics=["mse"])
+    for step in range(3):
+        got = rk.train_on_batch(ours, x, y)
+        want = theirs.train_on_batch(x.astype("float32"), y.astype("float32"),
+                                     return_dict=True)
+        assert got == {"loss": want["loss"], "mse": want["mse"]}, step
+    assert_same_weights(ours, theirs)
+
+
+def test_a_metric_with_its_own_reset_is_reset_by_its_own_code():
+    resets = {"ours": 0, "keras": 0}
+
+    def counting(who):
+        class Counting(keras.metrics.MeanAbsoluteError):
+            def reset_state(self):
+                resets[who] += 1  # Python work that a traced reset would run only once
+                super().reset_state()
+        return Counting(name="c")
+
+    def model(who):
+        keras.utils.set_random_seed(7)
+        m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        m.compile(optimizer="sgd", loss="mse", metrics=[counting(who)])
+        return m
+
+    ours, theirs = model("ours"), model("keras")
+    x, y = RNG.normal(size=(8, 3)), RNG.normal(size=(8, 1))
+    for _ in range(4):
+        got = rk.train_on_batch(ours, x, y)
+        want = theirs.train_on_batch(x.astype("float32"), y.astype("float32"),
+                                     return_dict=True)
+        assert got == {"loss": want["loss"], "c": want["c"]}
+    assert resets["ours"] == resets["keras"] >= 3
+
+
+def test_repeated_steps_keep_no_model_alive():
+    import gc
+    import weakref
+    ours, _ = keras_twins()
+    x, y = RNG.normal(size=(8, 3)), RNG.normal(size=(8, 1))
+    for _ in range(3):
+        rk.train_on_batch(ours, x, y)
+        rk.test_on_batch(ours, x, y)
+        rk.predict_on_batch(ours, x)
+    ref = weakref.ref(ours)
+    del ours
+    gc.collect()
+    assert ref() is None
+
+
+def test_repeated_predict_on_batch_is_keras_own():
+    ours, theirs = keras_twins()
+    x = RNG.normal(size=(5, 3))
+    for _ in range(3):
+        np.testing.assert_array_equal(rk.predict_on_batch(ours, np.asfortranarray(x)),
+                                      theirs.predict_on_batch(x))

@@ -28,12 +28,13 @@ def x():
 def test_every_keras_op_has_an_r_function():
     names = {n for n in dir(kops) if not n.startswith("_")
              and inspect.isfunction(getattr(kops, n))}
-    paths = {op.path for op in O.OPS.values()}
+    # keras3 functions with their own meaning (op_arange) replace their Keras op
+    paths = {op.path for op in O.OPS.values()} | {f"ops.{n[3:]}" for n in O._REPLACED}
     assert {f"ops.{n}" for n in names} - paths == set()
     for n in ("op_sum", "op_argmax", "op_image_resize", "op_image_crop", "random_normal",
               "random_integer", "random_seed_generator", "config_floatx",
               "config_set_floatx", "config_enable_unsafe_deserialization", "op_pmax",
-              "op_convert_to_array"):
+              "op_convert_to_array", "op_arange"):
         assert n in API, n
     assert "random_randint" not in API  # keras3's name is random_integer
 
@@ -142,6 +143,21 @@ def test_whole_number_and_tuple_arguments(x):
 def test_map_and_vectorized_map_put_data_first(x):
     # keras3's order: op_map(xs, f); the engine receives both by name.
     np.testing.assert_allclose(value(API["op_map"](xs=x, f=lambda r: r * 2)), x * 2)
+
+
+def test_arange_counts_as_r_seq():
+    arange = API["op_arange"]
+    # one number: from 1 to it, the end included, the type of the number kept
+    got = arange(start=3)
+    assert value(got).tolist() == [1, 2, 3] and "int" in str(got.dtype)
+    got = arange(start=3.0)
+    assert value(got).tolist() == [1.0, 2.0, 3.0] and "float" in str(got.dtype)
+    assert value(arange(start=3, end=7)).tolist() == [3, 4, 5, 6, 7]
+    assert value(arange(start=3, end=7, step=2)).tolist() == [3, 5, 7]
+    # the end left out: Python's range(), as positions of a 0-based embedding need
+    got = arange(start=0.0, end=5.0, dtype="int32", include_end=False)
+    assert value(got).tolist() == [0, 1, 2, 3, 4] and got.dtype == "int32"
+    assert value(arange(start=np.array([4.0]), dtype="int32")).tolist() == [1, 2, 3, 4]
 
 
 def test_random_ops_are_seeded():

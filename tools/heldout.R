@@ -129,12 +129,15 @@ is_mac_arm64 <- function() FALSE
 keras_version <- function() package_version(keras$`__version__`)
 if (!exists("is_keras_available", mode = "function"))
   is_keras_available <- function(version = NULL) TRUE
-is_tensorflow_implementation <- function(...) TRUE
+# keras 2.x ran on tf.keras ("tensorflow"); keras3 reports the "keras" implementation
+# (get_keras_implementation()'s default there), so its suite skips tf.keras-only bodies
+is_tensorflow_implementation <- function(...) !isTRUE(getOption("rkbridge.heldout.keras3"))
 # keras 2.x: the given application preprocessor applied to the array
 preprocess_input <- function(x, preprocessor, ...)
   preprocessor(np_array(x, dtype = "float32"), ...)  # keras_array(): floatx
-is_keras_implementation <- function(...) FALSE
-get_keras_implementation <- function(...) "tensorflow"
+is_keras_implementation <- function(...) isTRUE(getOption("rkbridge.heldout.keras3"))
+get_keras_implementation <- function(...)
+  if (isTRUE(getOption("rkbridge.heldout.keras3"))) "keras" else "tensorflow"
 # keras 2.x internal (helper-utils.R expect_tensor()): tf$is_tensor(), true for KerasTensors
 is_keras_tensor <- function(x) isTRUE(tf$is_tensor(x)) || isTRUE(k_is_keras_tensor(x))
 # keras internal: an R array as a NumPy array of the Keras float type (floatx)
@@ -157,13 +160,15 @@ if (!exists("expect_contains", mode = "function"))
 local_py_capture_output <- function(...) invisible(NULL)
 '
 
-prepare_suite <- function(dir) {
+# keras3: the suite is keras3's (tags v1.*), not keras 2.x's (v2.*)
+prepare_suite <- function(dir, keras3) {
   exports <- rkbridge_exports()
   for (f in list.files(dir, pattern = "\\.[Rr]$", full.names = TRUE)) {
     lines <- readLines(f, warn = FALSE)
     writeLines(rewrite_source(lines, exports), f)
   }
-  writeLines(PRELUDE, file.path(dir, "helper-000-rkbridge.R"))
+  writeLines(c(PRELUDE, sprintf("options(rkbridge.heldout.keras3 = %s)", keras3)),
+             file.path(dir, "helper-000-rkbridge.R"))
   writeLines(POSTLUDE, file.path(dir, "helper-zzz-rkbridge.R"))
 }
 
@@ -274,7 +279,7 @@ main <- function() {
     return(invisible(summarise(mark_not_runnable(rows))))
   }
   dir <- extract_suite(opts$repo, opts$tag)
-  prepare_suite(dir)
+  prepare_suite(dir, startsWith(opts$tag, "v1."))
   files <- if (!is.null(opts$file)) strsplit(opts$file, ",", fixed = TRUE)[[1]]
            else sort(list.files(dir, pattern = "^test.*\\.[Rr]$"))
   rows <- NULL

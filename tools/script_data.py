@@ -87,7 +87,7 @@ def _cifar_rows(n: int, classes: int) -> tuple[np.ndarray, list[int]]:
 def datasets(home: str, rows: int | None) -> None:
     """Every dataset with `rows` training rows (a quarter of that for testing); `None`:
     MNIST and Fashion-MNIST with their real row counts, 60,000 and 10,000 (for the scripts
-    that hard-code them), the others with 512."""
+    that hard-code them), CIFAR-10 with 1,280, the others with 512."""
     d = os.path.join(home, "datasets")
     os.makedirs(os.path.join(d, "fashion-mnist"), exist_ok=True)
     full = rows is None
@@ -110,7 +110,8 @@ def datasets(home: str, rows: int | None) -> None:
 
     if full:
         rows, test = 512, 128
-    per_batch = max(1, rows // 5)
+    # CIFAR-10: at least 1,280 rows (the keras3 vignettes take the first 1,000)
+    per_batch = max(256 if full else 1, rows // 5)
     batches: dict[str, dict[bytes, Any]] = {}
     for i in range(1, 6):
         data, labels = _cifar_rows(per_batch, 10)

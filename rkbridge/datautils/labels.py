@@ -87,7 +87,9 @@ def shape_dims(*args: Any, dims: Any = None) -> list[Any]:
     flat: list[Any] = []
     dims = args if dims is None else (dims if isinstance(dims, (list, tuple)) else [dims])
     if len(dims) == 1 and hasattr(dims[0], "shape") and not isinstance(dims[0], np.ndarray):
-        return list(tuple(dims[0].shape))  # a tensor
+        # a tensor: in a traced function (a train_step()), a size unknown when tracing is a
+        # scalar tensor holding it (keras.ops.shape()), as keras3's shape() gives
+        return list(keras.ops.shape(dims[0]))
     for d in dims:
         if isinstance(d, (list, tuple, np.ndarray)):
             flat.extend(np.asarray(d, dtype=object).reshape(-1).tolist())

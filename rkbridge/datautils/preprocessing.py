@@ -8,14 +8,16 @@ function's signature and docstring (Google style) become the R function and its 
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+import re
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
 from ..wrappers import args as A
 from ..persistence.downloads import get_file
-from .._keras import keras, ops
+from .._keras import keras, ops, tf
 from ..errors import RkIOError, RkValueError
+from ..keras_internals import dataset_sources, iterator_dataset
 from ..values import owned
 
 
@@ -230,6 +232,104 @@ def image_array_save(x: Any, path: Any, data_format: Any = None, file_format: An
     return None
 
 
+# -- the files behind a directory dataset ----------------------------------------------------
+# TensorFlow's error for a file that cannot be read or decoded ("Invalid PNG data, size 91")
+# names no file, and a check of every file when the dataset is made would read all of them.
+# The dataset keeps its files instead; when a read of it fails, one parallel pass decodes
+# them and the error names those that fail.
+
+_OP_NOISE = re.compile(r"\{\{function_node [^}]*\}\}\s*|\s*\[Op:[^\]]*\].*$", re.S)
+
+
+class DirectoryFiles:
+    """The files a `*_dataset_from_directory()` dataset reads, and how it reads one."""
+
+    def __init__(self, maker: str, directory: str, paths: list[str], what: str,
+                 read: Callable[[Any], Any]):
+        self.maker, self.directory, self.paths, self.what = maker, directory, paths, what
+        self.read = read  # a path (string tensor) to its decoded content, as Keras reads it
+
+    def unreadable(self) -> list[str]:
+        """The files `read` fails on, sorted."""
+        paths = tf.constant(self.paths)
+        sizes = tf.data.Dataset.range(len(self.paths)).map(
+            lambda i: (i, tf.size(self.read(tf.gather(paths, i)))),
+            num_parallel_calls=tf.data.AUTOTUNE).ignore_errors()
+        read = {int(i) for i, _ in sizes.as_numpy_iterator()}
+        return sorted(p for i, p in enumerate(self.paths) if i not in read)
+
+    def error(self, bad: list[str]) -> RkIOError:
+        try:
+            self.read(tf.constant(bad[0]))
+            reason = "it failed while the dataset was read"
+        except tf.errors.OpError as e:
+            reason = _OP_NOISE.sub("", e.message).replace(f"{bad[0]}; ", "").strip().rstrip(".")
+        name = lambda p: os.path.relpath(p, self.directory)  # noqa: E731
+        others = "" if len(bad) == 1 else (
+            f" {len(bad) - 1} more cannot be read either: "
+            + ", ".join(f'"{name(p)}"' for p in bad[1:6]) + (", ..." if len(bad) > 6 else "")
+            + ".")
+        return RkIOError(
+            f"The {self.what} file \"{name(bad[0])}\" in the `directory` \"{self.directory}\" "
+            f"of {self.maker}() cannot be read: {reason}.{others} Remove or replace "
+            f"{'it' if len(bad) == 1 else 'them'}, then make the dataset again.")
+
+
+def _keep_files(made: Any, maker: str, directory: str, extensions: tuple[str, ...],
+                follow_links: bool, what: str, read: Callable[[Any], Any]) -> Any:
+    """`made` (a dataset, or the training and validation pair), each keeping its files: the
+    list Keras gives (`file_paths`) or else those of the directory Keras would index."""
+    for ds in made if isinstance(made, (list, tuple)) else [made]:
+        paths = getattr(ds, "file_paths", None)
+        if paths is None:
+            paths = sorted(os.path.join(root, f) for root, _, names in
+                           os.walk(directory, followlinks=follow_links)
+                           for f in names if f.lower().endswith(extensions))
+        ds._rk_directory_files = DirectoryFiles(maker, directory, list(paths), what, read)
+    return made
+
+
+def _kept_files(datasets: Iterable[Any]) -> Iterator[DirectoryFiles]:
+    """The files kept by `datasets` and by every dataset they were made from."""
+    todo = [iterator_dataset(d) or d for d in datasets if d is not None]
+    seen: set[int] = set()
+    while todo:
+        ds = todo.pop()
+        if id(ds) in seen:
+            continue
+        seen.add(id(ds))
+        files = getattr(ds, "_rk_directory_files", None)
+        if files is not None:
+            yield files
+        if isinstance(ds, tf.data.Dataset):
+            todo.extend(dataset_sources(ds))
+
+
+def unreadable_file(datasets: Iterable[Any], error: BaseException) -> RkIOError | None:
+    """For a read of `datasets` (or of what is made from them) that failed with `error`: the
+    error naming the directory dataset's files that cannot be read; None when the failure
+    is not the input pipeline's, or no file fails (the cause is elsewhere)."""
+    if not isinstance(error, tf.errors.OpError) or isinstance(
+            error, (tf.errors.OutOfRangeError, tf.errors.CancelledError)) or \
+            "IteratorGetNext" not in str(error):
+        return None
+    for files in _kept_files(datasets):
+        bad = files.unreadable()
+        if bad:
+            return files.error(bad)
+    return None
+
+
+def _image_reader(color_mode: Any) -> Callable[[Any], Any]:
+    channels = {"grayscale": 1, "rgb": 3, "rgba": 4}.get(str(color_mode), 0)
+    return lambda path: tf.image.decode_image(tf.io.read_file(path), channels=channels,
+                                              expand_animations=False)
+
+
+def _wav_reader(path: Any) -> Any:
+    return tf.audio.decode_wav(tf.io.read_file(path))[0]
+
+
 def _labels(labels: Any) -> Any:
     if labels is None or isinstance(labels, str):
         return labels
@@ -272,8 +372,9 @@ def image_dataset_from_directory(directory: Any, labels: Any = "inferred",
         A TensorFlow dataset of `list(images, labels)` batches (values 0..255), usable as
         `x` of fit(); its `$class_names` are the classes in label order.
     """
-    return keras.utils.image_dataset_from_directory(
-        str(A.scalar(directory)), labels=_labels(labels), label_mode=label_mode,
+    directory = str(A.scalar(directory))
+    made = keras.utils.image_dataset_from_directory(
+        directory, labels=_labels(labels), label_mode=label_mode,
         class_names=None if class_names is None else list(np.ravel(class_names)),
         color_mode=color_mode, batch_size=A.as_integer(batch_size, "batch_size"),
         image_size=A.as_int_tuple(image_size, "image_size"), shuffle=A.as_bool(shuffle),
@@ -282,6 +383,9 @@ def image_dataset_from_directory(directory: Any, labels: Any = "inferred",
         crop_to_aspect_ratio=A.as_bool(crop_to_aspect_ratio),
         pad_to_aspect_ratio=A.as_bool(pad_to_aspect_ratio), data_format=data_format,
         verbose=A.as_bool(verbose))
+    return _keep_files(made, "image_dataset_from_directory", directory,
+                       (".jpeg", ".jpg", ".png", ".bmp", ".gif"), bool(A.as_bool(follow_links)),
+                       "image", _image_reader(color_mode))
 
 
 def text_dataset_from_directory(directory: Any, labels: Any = "inferred",
@@ -312,13 +416,16 @@ def text_dataset_from_directory(directory: Any, labels: Any = "inferred",
         A TensorFlow dataset of `list(texts, labels)` batches; its `$class_names` are the
         classes in label order.
     """
-    return keras.utils.text_dataset_from_directory(
-        str(A.scalar(directory)), labels=_labels(labels), label_mode=label_mode,
+    directory = str(A.scalar(directory))
+    made = keras.utils.text_dataset_from_directory(
+        directory, labels=_labels(labels), label_mode=label_mode,
         class_names=None if class_names is None else list(np.ravel(class_names)),
         batch_size=A.as_integer(batch_size, "batch_size"),
         max_length=A.as_integer(max_length, "max_length"), shuffle=A.as_bool(shuffle),
         seed=A.as_integer(seed, "seed"), validation_split=A.as_float(validation_split),
         subset=subset, follow_links=A.as_bool(follow_links), verbose=A.as_bool(verbose))
+    return _keep_files(made, "text_dataset_from_directory", directory, (".txt",),
+                       bool(A.as_bool(follow_links)), "text", tf.io.read_file)
 
 
 def audio_dataset_from_directory(directory: Any, labels: Any = "inferred",
@@ -353,8 +460,9 @@ def audio_dataset_from_directory(directory: Any, labels: Any = "inferred",
         A TensorFlow dataset of `list(audio, labels)` batches, audio of shape
         `c(batch, samples, channels)`; its `$class_names` are the classes in label order.
     """
-    return keras.utils.audio_dataset_from_directory(
-        str(A.scalar(directory)), labels=_labels(labels), label_mode=label_mode,
+    directory = str(A.scalar(directory))
+    made = keras.utils.audio_dataset_from_directory(
+        directory, labels=_labels(labels), label_mode=label_mode,
         class_names=None if class_names is None else list(np.ravel(class_names)),
         batch_size=A.as_integer(batch_size, "batch_size"),
         sampling_rate=A.as_integer(sampling_rate, "sampling_rate"),
@@ -362,6 +470,8 @@ def audio_dataset_from_directory(directory: Any, labels: Any = "inferred",
         ragged=A.as_bool(ragged), shuffle=A.as_bool(shuffle),
         seed=A.as_integer(seed, "seed"), validation_split=A.as_float(validation_split),
         subset=subset, follow_links=A.as_bool(follow_links), verbose=A.as_bool(verbose))
+    return _keep_files(made, "audio_dataset_from_directory", directory, (".wav",),
+                       bool(A.as_bool(follow_links)), "audio", _wav_reader)
 
 
 class TimeseriesGenerator(keras.utils.PyDataset):

@@ -21,6 +21,7 @@ from .._keras import keras, tf
 from ..callables import is_r_function
 from ..values import RDataFrame, RFactor
 from ..errors import RkTypeError, RkValueError
+from .preprocessing import unreadable_file
 
 _Dataset = tf.data.Dataset
 
@@ -655,17 +656,30 @@ def _to_r(x: Any) -> Any:
     return x
 
 
+def _read(dataset: Any, take: Callable[[], Any]) -> Any:
+    """`take()`, a read of `dataset`: a file of a directory dataset that cannot be read is
+    an error that names it (preprocessing.unreadable_file())."""
+    try:
+        return take()
+    except tf.errors.OpError as e:
+        named = unreadable_file([dataset], e)
+        if named is not None:
+            raise named from None
+        raise
+
+
 class ArrayIterator:
     """An iterator over a dataset's elements as R arrays (as_array_iterator())."""
 
     def __init__(self, dataset: Any):
+        self._dataset = dataset
         self._it = iter(dataset)
 
     def __iter__(self) -> "ArrayIterator":
         return self
 
     def __next__(self) -> Any:
-        return _to_r(next(self._it))
+        return _to_r(_read(self._dataset, lambda: next(self._it)))
 
 
 def as_array_iterator(dataset: Any) -> ArrayIterator:
@@ -687,7 +701,7 @@ def iter_next(it: Any, completed: Any = None) -> Any:
     if isinstance(it, _Dataset):
         raise RkTypeError("iter_next() needs an iterator: make one with "
                           "as_array_iterator(dataset) (R arrays) or as_iterator(dataset).")
-    value = next(it, _DONE)
+    value = _read(it, lambda: next(it, _DONE))
     return completed if value is _DONE else value
 
 
@@ -696,7 +710,7 @@ def dataset_collect(dataset: Any, n: Any = None) -> list[Any]:
     ds = _dataset(dataset)
     if n is not None:
         ds = ds.take(A.as_integer(n, "n"))
-    return [_to_r(e) for e in ds]
+    return _read(ds, lambda: [_to_r(e) for e in ds])
 
 
 def dataset_cardinality(dataset: Any) -> Any:

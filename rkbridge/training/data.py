@@ -14,7 +14,12 @@ from .. import array_order as T
 from ..values import RDataFrame, RFactor
 
 
-def _frame_to_matrix(names: list[str], columns: list[Any], arg: str) -> np.ndarray:
+def _frame_to_matrix(names: list[str], columns: list[Any], arg: str,
+                     dtype: Any = None) -> np.ndarray:
+    """The numeric columns of an R data frame as an n x p matrix. `dtype`: the float type the
+    model takes, for a matrix made in it straight from R's columns, in the aligned memory
+    a tensor can use (as_tensor()): one copy of the data, not a float64 one and then the
+    cast."""
     cols = []
     for name, col in zip(names, columns):
         if isinstance(col, RFactor):
@@ -27,7 +32,18 @@ def _frame_to_matrix(names: list[str], columns: list[Any], arg: str) -> np.ndarr
         cols.append(arr.astype(np.float64) if arr.dtype.kind == "b" else arr)
     if not cols:
         return np.zeros((0, 0))
-    return np.column_stack(cols)
+    if dtype is None or not all(c.ndim == 1 and _fits(c, dtype) for c in cols):
+        # NA, Inf or a number beyond `dtype`: the checks name them as R has them
+        return np.column_stack(cols)
+    out = T.aligned_empty((len(cols[0]), len(cols)), dtype)
+    with np.errstate(invalid="ignore"):  # R's NA, a signalling NaN, stays NaN
+        for j, c in enumerate(cols):
+            np.copyto(out[:, j], c, casting="unsafe")
+    return out
+
+
+def _fits(column: np.ndarray, dtype: np.dtype) -> bool:
+    return column.dtype.kind != "f" or _all_fine(column, float(np.finfo(dtype).max))
 
 
 def _pandas_to_matrix(df: Any, arg: str) -> np.ndarray:
@@ -41,15 +57,17 @@ def _pandas_to_matrix(df: Any, arg: str) -> np.ndarray:
     return np.column_stack(cols) if cols else np.zeros((len(df), 0))
 
 
-def as_array(x: Any, arg: str = "x", strings: bool = False) -> Any:
+def as_array(x: Any, arg: str = "x", strings: bool = False, dtype: Any = None) -> Any:
     """One input or target, as an array with samples first (or a tensor, left alone).
-    `strings`: character data is allowed (the model input it goes to takes strings)."""
+    `strings`: character data is allowed (the model input it goes to takes strings).
+    `dtype`: the float type of the model input it goes to, where known (data frames are made
+    in it)."""
     if type(x) is np.ndarray:  # the common case, first: tf.is_tensor() costs ~50 us
         return _not_characters(x, arg, strings)
     if x is None or tf.is_tensor(x) or isinstance(x, keras.KerasTensor):
         return x
     if isinstance(x, RDataFrame):
-        return _frame_to_matrix(x.names, x.columns, arg)
+        return _frame_to_matrix(x.names, x.columns, arg, dtype)
     if isinstance(x, RFactor):
         raise RkTypeError(f"`{arg}` is a factor: convert it with to_categorical() first.")
     if type(x).__module__.startswith("pandas"):
@@ -82,7 +100,19 @@ def as_data(x: Any, arg: str = "x", model: Any = None) -> Any:
     if isinstance(x, (list, tuple)) and x and (not _is_number_list(x) or several):
         return [one_row(_strings(v, f"{arg}[[{i + 1}]]", i < len(strings) and strings[i]))
                 for i, v in enumerate(x)]
-    return _strings(x, arg, len(strings) == 1 and strings[0])
+    return _strings(x, arg, len(strings) == 1 and strings[0], _float_input(model))
+
+
+def _float_input(model: Any) -> Any:
+    """The float dtype of a built model's one input (None for anything else)."""
+    inputs = getattr(model, "inputs", None) if getattr(model, "built", False) else None
+    if not inputs or len(inputs) != 1:
+        return None
+    try:
+        dtype = np.dtype(getattr(inputs[0], "dtype", None))
+    except TypeError:
+        return None
+    return dtype if dtype.kind == "f" else None
 
 
 def one_row(a: Any) -> Any:
@@ -102,10 +132,10 @@ def string_inputs(model: Any) -> list[Any]:
             for i in inputs] if inputs else []
 
 
-def _strings(x: Any, arg: str, rank: Any) -> Any:
+def _strings(x: Any, arg: str, rank: Any, dtype: Any = None) -> Any:
     """`x` for an input of rank `rank` if it takes strings (else False): a character vector
     is a column (Keras does not add the feature axis to string arrays)."""
-    a = as_array(x, arg, bool(rank))
+    a = as_array(x, arg, bool(rank), dtype)
     if rank and isinstance(a, np.ndarray) and a.dtype.kind in "US" and a.ndim == rank - 1:
         a = a.reshape(a.shape + (1,))
     return a

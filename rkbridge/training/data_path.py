@@ -16,6 +16,7 @@ not TensorFlow's wrapper of it, to the caller.
 from __future__ import annotations
 
 import contextlib
+import weakref
 from typing import Any, Iterator
 
 import numpy as np
@@ -194,8 +195,15 @@ class _DatasetCheck:
     """The map that checks each batch of a dataset (see the module)."""
 
     def __init__(self, model: Any, label: str, targets: bool, allow_na: bool):
-        self.model, self.label, self.targets, self.allow_na = model, label, targets, allow_na
+        # weakly: TensorFlow keeps the py_function of a dataset's map with its outermost
+        # graph, the global one, for good (so this check too), and the model would stay
+        self._model = weakref.ref(model)
+        self.label, self.targets, self.allow_na = label, targets, allow_na
         self.limit = float(np.finfo(keras.config.floatx()).max)
+
+    @property
+    def model(self) -> Any:
+        return self._model()
 
     def apply(self, dataset: Any) -> Any:
         return dataset.enumerate().map(self._batch)
@@ -220,10 +228,15 @@ class _DatasetCheck:
         """Batch `i` (0-based), checked, with its inputs and targets matched to the model's
         (tuples in the pipeline: tf.data would stack a list into one tensor)."""
         x, y, w = unpack(element, self.targets)
-        dense = [t for t in tf.nest.flatten(element) if isinstance(t, tf.Tensor)]
+        leaves = tf.nest.flatten(element)
+        dense = [t for t in leaves if isinstance(t, tf.Tensor)]
+        # the element's structure and which parts are dense, not its graph tensors (kept for
+        # good with the py_function, they would keep the graph)
+        skeleton = tf.nest.pack_sequence_as(element, [None] * len(leaves))
+        is_dense = [isinstance(t, tf.Tensor) for t in leaves]
 
         def report() -> Any:  # py_function takes dense tensors only: the others go as None
-            return tf.py_function(lambda n, *v: self._report(int(n), element, v),
+            return tf.py_function(lambda n, *v: self._report(int(n), skeleton, is_dense, v),
                                   [i] + dense, tf.bool)
         ok = tf.cond(self._fine(x, y, w), lambda: tf.constant(True), report)
         with tf.control_dependencies([ok]):
@@ -232,12 +245,11 @@ class _DatasetCheck:
         x, y, _ = convert_specs(self.model, (x, y, w))
         return keras.tree.lists_to_tuples(keras.utils.pack_x_y_sample_weight(x, y, w))
 
-    def _report(self, index: int, structure: Any, values: Any) -> bool:
+    def _report(self, index: int, skeleton: Any, is_dense: list[bool], values: Any) -> bool:
         """A batch the pipeline found wanting, checked in Python for the message."""
         given = iter(values)
-        element = tf.nest.pack_sequence_as(structure, [
-            next(given).numpy() if isinstance(t, tf.Tensor) else None
-            for t in tf.nest.flatten(structure)])
+        element = tf.nest.pack_sequence_as(
+            skeleton, [next(given).numpy() if d else None for d in is_dense])
         x, y, w = unpack(element, self.targets)
         try:
             check(self.model, *convert(self.model, x, y, w), allow_na=self.allow_na)
@@ -249,13 +261,18 @@ class _DatasetCheck:
 
 
 @contextlib.contextmanager
-def dataset_errors() -> Iterator[None]:
-    """Around a Keras call reading a checked dataset: a batch refused inside the pipeline
-    reaches the caller as the RkError it is, not as TensorFlow's wrapper of it."""
+def dataset_errors(*datasets: Any) -> Iterator[None]:
+    """Around a Keras call reading `datasets` (checked or not): a batch refused inside the
+    pipeline reaches the caller as the RkError it is, not as TensorFlow's wrapper of it, and
+    a file of a directory dataset that cannot be read is named (preprocessing.py)."""
+    from ..datautils.preprocessing import unreadable_file
     _failed.clear()
     try:
         yield
-    except tf.errors.OpError:
+    except tf.errors.OpError as e:
         if _failed:  # the first batch (a pipeline may read ahead, in parallel)
             raise min(_failed, key=lambda f: f[0])[1] from None
+        named = unreadable_file(datasets, e)
+        if named is not None:
+            raise named from None
         raise

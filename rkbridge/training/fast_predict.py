@@ -24,7 +24,8 @@ small model. The concrete function that dispatch picks for a given input signatu
 same graph on the same values, so the same numbers, in about half the time. It is found with
 `get_concrete_function()`, the lookup-or-trace a call makes, so retracing behaves as before.
 Models run eagerly (no traced function) use `predict_on_batch()`; the environment variable
-`RKBRIDGE_CONCRETE_PREDICT=0` (or `set_concrete_predict(False)`) turns the shortcut off.
+`RKBRIDGE_CONCRETE_PREDICT=0` (or `set_concrete_predict(False)`) turns the shortcut off, and
+that of train_on_batch()/test_on_batch() (fast_step.py).
 """
 from __future__ import annotations
 
@@ -97,6 +98,11 @@ _concrete_on = os.environ.get("RKBRIDGE_CONCRETE_PREDICT", "1") not in ("0", "fa
 _CACHE = "_rkbridge_concrete"
 
 
+def concrete_on() -> bool:
+    """Whether the concrete-function shortcuts (here and in fast_step.py) are on."""
+    return _concrete_on
+
+
 def set_concrete_predict(on: bool) -> bool:
     """Turn the concrete-function shortcut on or off; returns the previous setting."""
     global _concrete_on
@@ -104,13 +110,14 @@ def set_concrete_predict(on: bool) -> bool:
     return before
 
 
-def _signature(x: Any) -> Any:
+def signature(x: Any) -> Any:
+    """The key of an input for its concrete function: structure, shapes and dtypes."""
     if isinstance(x, np.ndarray):
         return (x.shape, x.dtype.str)
     if isinstance(x, (list, tuple)):
-        return (type(x).__name__, tuple(_signature(i) for i in x))
+        return (type(x).__name__, tuple(signature(i) for i in x))
     if isinstance(x, dict):
-        return ("dict", tuple((k, _signature(v)) for k, v in x.items()))
+        return ("dict", tuple((k, signature(v)) for k, v in x.items()))
     raise TypeError  # anything else: no shortcut
 
 
@@ -123,7 +130,7 @@ def one_batch(model: Any, x: Any) -> Any:
     if not hasattr(fn, "get_concrete_function"):  # run_eagerly: a plain Python function
         return model.predict_on_batch(x)
     try:
-        key = _signature(x)
+        key = signature(x)
     except TypeError:
         return model.predict_on_batch(x)
     cache = getattr(fn, _CACHE, None)
@@ -134,10 +141,12 @@ def one_batch(model: Any, x: Any) -> Any:
         except AttributeError:  # no room for it: no shortcut
             return model.predict_on_batch(x)
     data = [(x,)]  # what predict_on_batch() passes
-    concrete = cache.get(key)
-    if concrete is None:
-        concrete = cache[key] = fn.get_concrete_function(data)
-    if isinstance(x, np.ndarray) and _flat_call_works(concrete):
+    known = cache.get(key)
+    if known is None:
+        concrete = fn.get_concrete_function(data)
+        known = cache[key] = (concrete, _flat_call_works(concrete))
+    concrete, flat = known
+    if flat and isinstance(x, np.ndarray):
         # One plain array: skip binding `data` to the signature (a third of the call's cost)
         # and hand the concrete function its one tensor, as that binding would.
         out = KI.flat_call(concrete, [tf.convert_to_tensor(x)])

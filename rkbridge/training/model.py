@@ -243,7 +243,7 @@ def fit(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any = Non
               "verbose": verbose}
     previous = getattr(object, "history", None)
     try:
-        with P.dataset_errors():
+        with P.dataset_errors(x, val):
             h = _runner(object).fit(
                 x=x, y=y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=cbs,
                 validation_split=split, validation_data=val,
@@ -278,7 +278,7 @@ def evaluate(object: keras.Model, x: Any = None, y: Any = None, batch_size: Any 
     v = A.scalar(verbose)
     kw = A.normalize(dict(batch_size=batch_size, steps=steps, callbacks=callbacks))
     batch_size, steps, callbacks = kw["batch_size"], kw["steps"], kw["callbacks"]
-    with P.dataset_errors():
+    with P.dataset_errors(x):
         out = _runner(object).evaluate(
             x=x, y=y, batch_size=batch_size, verbose=0 if v == "auto" else int(v),
             sample_weight=sample_weight, steps=steps, callbacks=callbacks, **kwargs)
@@ -380,7 +380,7 @@ def predict(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 
             return keras.tree.map_structure(np.asarray, object(x, training=False))
     kw = A.normalize(dict(batch_size=batch_size, steps=steps, callbacks=callbacks))
     v = A.scalar(verbose)
-    with P.dataset_errors():
+    with P.dataset_errors(source):
         return _runner(object).predict(
             x if source is None else source, batch_size=kw["batch_size"], steps=kw["steps"],
             callbacks=kw["callbacks"], verbose=0 if v == "auto" else int(v), **kwargs)
@@ -473,6 +473,12 @@ def _which_layers(object: Any, which: Any) -> list[int]:
 
 
 def _set_trainable(object: Any, value: bool, from_: Any, to: Any, which: Any = None) -> Any:
+    if which is None and from_ is None and to is None:
+        # the whole object: a model or any layer (Keras sets its sublayers too)
+        object.trainable = value
+        for layer in getattr(object, "layers", ()):
+            layer.trainable = value
+        return object
     layers = _layers(object)
     if which is not None:
         if from_ is not None or to is not None:
@@ -481,11 +487,6 @@ def _set_trainable(object: Any, value: bool, from_: Any, to: Any, which: Any = N
         object.trainable = True
         for i, layer in enumerate(layers):  # the others get the opposite, as in keras3
             layer.trainable = value if i in chosen else not value
-        return object
-    if from_ is None and to is None:
-        object.trainable = value
-        for layer in layers:
-            layer.trainable = value
         return object
     object.trainable = True
     start = 0 if from_ is None else _layer_index(object, A.scalar(from_), "from")
@@ -626,3 +627,25 @@ def _node_accessor(r_name: str, attr: str, part: str) -> Any:
 
 NODE_FUNCTIONS: dict[str, Any] = {name: _node_accessor(name, attr, part)
                                   for name, (attr, part) in NODE_ACCESSORS.items()}
+
+
+def layer_io_shape(object: Any, name: str) -> Any:
+    """`layer$input_shape` / `layer$output_shape` of a layer, as keras 2.x gave them (Keras 3
+    keeps them on functional models only): the shape its calls in graphs shared, a list of
+    shapes for several tensors; an error when the calls differ or there was none."""
+    name = str(name)
+    attr = "input_tensors" if name == "input_shape" else "output_tensors"
+    shapes = []
+    for node in KI.inbound_nodes(object):
+        found = [list(t.shape) for t in getattr(node, attr)]
+        shapes.append(found[0] if len(found) == 1 else found)
+    if not shapes:
+        raise RkValueError(
+            f"The layer \"{object.name}\" has no {name} yet: it is known once the layer is "
+            f"called on an input (a layer_input() or a model's input).")
+    if any(s != shapes[0] for s in shapes[1:]):
+        fn = "get_input_shape_at" if name == "input_shape" else "get_output_shape_at"
+        raise RkValueError(
+            f"The layer \"{object.name}\" was called {len(shapes)} times on inputs of "
+            f"different shapes, so it has no single {name}: use {fn}(layer, node_index).")
+    return shapes[0]

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from ..wrappers import args as A
 from . import data_path as P
+from . import fast_predict, fast_step
 from .. import keras_internals as KI
 from .._keras import keras
 from ..errors import RkTypeError
@@ -69,8 +70,10 @@ def train_on_batch(object: Any, x: Any, y: Any = None, sample_weight: Any = None
     _check_compiled(object, "train_on_batch")
     x, y, w = P.prepare(object, x, y, sample_weight, allow_na=bool(A.as_bool(allow_na)),
                         fn="train_on_batch")
-    logs = object.train_on_batch(x, y, sample_weight=w,
-                                 class_weight=A.as_class_weight(class_weight), return_dict=True)
+    class_weight = A.as_class_weight(class_weight)
+    logs = fast_step.run(object, "train", x, y, w) if class_weight is None else \
+        object.train_on_batch(x, y, sample_weight=w, class_weight=class_weight,
+                              return_dict=True)
     return _ordered(object, logs)
 
 
@@ -92,7 +95,7 @@ def test_on_batch(object: Any, x: Any, y: Any = None, sample_weight: Any = None,
     _check_compiled(object, "test_on_batch")
     x, y, w = P.prepare(object, x, y, sample_weight, allow_na=bool(A.as_bool(allow_na)),
                         fn="test_on_batch")
-    logs = object.test_on_batch(x, y, sample_weight=w, return_dict=True)
+    logs = fast_step.run(object, "test", x, y, w)
     return _ordered(object, logs)
 
 
@@ -107,10 +110,11 @@ def predict_on_batch(object: Any, x: Any) -> Any:
         An array with one row per sample (a list of them for several outputs).
     """
     _check_model(object, "predict_on_batch")
-    # Keras's own one-batch call, which has no `allow_na` to refuse NA with: NA rows
-    # predict NA, as in Keras
-    return object.predict_on_batch(P.prepare(object, x, allow_na=True,
-                                             fn="predict_on_batch")[0])
+    # Keras's own one-batch call (fast_predict.one_batch() is the same call, by its concrete
+    # function), which has no `allow_na` to refuse NA with: NA rows predict NA, as in Keras
+    x = P.prepare(object, x, allow_na=True, fn="predict_on_batch")[0]
+    fast_predict.drop_stale(object)
+    return fast_predict.one_batch(object, x)
 
 
 def reset_states(object: Any) -> Any:

@@ -64,18 +64,22 @@ class RkMethodError(RkCallbackError):
 _MISSING = object()  # an R argument left to its R default
 
 
-def _with_signature(name: str, formals: list[tuple[str, bool]], dots: bool,
+def _with_signature(name: str, formals: list[tuple[str, bool, bool]], dots: bool,
                     target: Callable[..., Any]) -> Callable[..., Any]:
     """A function `name(self, <R arguments>, **kwargs)` that calls `target(self, ...)` with
     the arguments it was given. A real signature, not `__signature__`: Keras copies a
-    method's `__dict__` into wrappers (`functools.wraps`), where `self` would then remain."""
+    method's `__dict__` into wrappers (`functools.wraps`), where `self` would then remain.
+    An R default of `NULL` is a default of None: Keras fills in such arguments only when they
+    are None (`call(inputs, mask = NULL)` gets the mask of its input); other R defaults are
+    left to R."""
     params, passed = ["self"], []
     optional = False
-    for arg, has_default in formals:
+    for arg, has_default, null_default in formals:
         if arg == "self" or not arg.isidentifier() or keyword.iskeyword(arg):
             continue
         optional = optional or has_default  # Python needs defaults to the end; R does not
-        params.append(f"{arg}=_MISSING" if optional else arg)
+        default = "None" if null_default else "_MISSING"
+        params.append(f"{arg}={default}" if optional else arg)
         passed.append(arg)
     if dots:
         params.append("**kwargs")
@@ -90,12 +94,15 @@ def _with_signature(name: str, formals: list[tuple[str, bool]], dots: bool,
     return scope[name]
 
 
-def _formals(spec: Mapping[str, Any]) -> list[tuple[str, bool]]:
-    names = spec.get("names") or []
-    names = [names] if isinstance(names, str) else list(names)
-    defaults = spec.get("has_default") or []
-    defaults = [defaults] if isinstance(defaults, bool) else list(defaults)
-    return [(str(n), bool(d)) for n, d in zip(names, defaults)]
+def _formals(spec: Mapping[str, Any]) -> list[tuple[str, bool, bool]]:
+    """(name, has a default, the default is NULL) of each R argument."""
+    def as_list(v: Any, one: type) -> list[Any]:
+        v = [] if v is None else v
+        return [v] if isinstance(v, one) else list(v)
+    names = as_list(spec.get("names"), str)
+    defaults = as_list(spec.get("has_default"), bool)
+    nulls = as_list(spec.get("null_default"), bool) or [False] * len(names)
+    return [(str(n), bool(d), bool(z)) for n, d, z in zip(names, defaults, nulls)]
 
 
 def _method(classname: str, name: str, fn: Callable[..., Any],
@@ -212,7 +219,7 @@ def _init(classname: str, base: type, r_init: Callable[..., Any] | None,
     not name (`name`, `input_shape`, `layer`, ...). An R6 class inheriting a Keras class
     (`inherit = keras$layers$Wrapper`) that calls `super$initialize(...)` initialises it
     itself, as Layer() classes do."""
-    own = {n for n, _ in _formals(spec)}
+    own = {n for n, *_ in _formals(spec)}
     calls_super = bool(spec.get("calls_super"))
     kind = _kind(base)
     # the first class that is not R-defined: an R parent's initialize needs its own arguments
@@ -265,6 +272,15 @@ def _add_weight(base: type) -> Callable[..., Any]:
     return add_weight
 
 
+def _call_tensors(node: Any, which: str) -> list[Any]:
+    """A call's output tensors, or its inputs: the tensors of its first argument (a mask
+    Keras passes to `call(inputs, mask)` is a tensor of the call too, not an input)."""
+    args = getattr(getattr(node, "arguments", None), "args", None)
+    if which == "output_tensors" or not args:
+        return list(getattr(node, which))
+    return [t for t in keras.tree.flatten(args[0]) if isinstance(t, keras.KerasTensor)]
+
+
 def _first_call_mask(which: str) -> Callable[[Any], Any]:
     """keras 2.x's `layer$input_mask` / `layer$output_mask` (Keras 3 dropped them): the
     mask of the input / output of the layer's first call, NULL when it has none."""
@@ -273,7 +289,7 @@ def _first_call_mask(which: str) -> Callable[[Any], Any]:
         if not nodes:
             raise RkValueError(f"The layer \"{self.name}\" has not been called yet: it has "
                                f"no {which.split('_')[0]} mask.")
-        masks = [keras_mask(t) for t in getattr(nodes[0], which)]
+        masks = [keras_mask(t) for t in _call_tensors(nodes[0], which)]
         return masks[0] if len(masks) == 1 else masks
     return mask
 

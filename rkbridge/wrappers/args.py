@@ -386,7 +386,7 @@ ARG_RULES: dict[str, Rule] = {
         "num_groups", "start_from_epoch", "decay_steps",
         "cooldown", "height", "width", "max_number", "first_decay_steps", "maxlen",
         "sequence_length", "sequence_stride", "sampling_rate", "head_dim", "num_query_heads",
-        "num_key_value_heads", "histogram_freq", "embeddings_freq", "update_freq",
+        "num_key_value_heads", "histogram_freq", "embeddings_freq", "update_freq", "save_freq",
         "num_oov_indices", "crossing_dim", "hashing_dim", "num_discretization_bins")},
     **{n: as_positive_integer for n in (
         "batch_size", "validation_batch_size", "steps_per_epoch", "validation_steps", "steps",

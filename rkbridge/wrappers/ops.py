@@ -120,11 +120,13 @@ _DISCOVERED: dict[str, Op] = {
     **_discover(keras.config, "config", "config"),
 }
 _RENAMED = {op.path for op in OVERRIDES.values()}  # an override's path has its name only
+# keras3 functions that keep a Keras name but not its meaning: defined below (CUSTOM).
+_REPLACED = {"op_arange"}
 OPS: dict[str, Op] = {
     name: op for name, op in sorted({
         **{n: o for n, o in _DISCOVERED.items() if o.path not in _RENAMED},
         **OVERRIDES}.items())
-    if op.target() is not None}
+    if op.target() is not None and name not in _REPLACED}
 
 
 def _sections(v: Any, name: str = "indices_or_sections") -> Any:
@@ -245,6 +247,36 @@ def op_pmin(x: Any, *more: Any) -> Any:
     return out
 
 
+def op_arange(start: Any, end: Any = None, step: Any = 1, dtype: str | None = None,
+              include_end: bool = True) -> Any:
+    """Return evenly spaced values within a given interval
+
+    As R's `seq()` (keras3's meaning): `op_arange(end)` counts from 1 to `end`;
+    `op_arange(start, end)` and `op_arange(start, end, step)` run from `start` to `end`,
+    `end` included unless `include_end = FALSE` (then, as Python's `range()`,
+    `op_arange(0L, n, include_end = FALSE)` gives 0 to n - 1), through `keras.ops.arange`.
+
+    Args:
+        start: Integer or real, the start of the interval (included). Given alone, the end
+            of an interval that starts at 1.
+        end: Integer or real, the end of the interval, included unless `include_end` is
+            `FALSE` (floating point round-off may add or drop a last value when `step` is
+            not whole).
+        step: Integer or real, the spacing between values.
+        dtype: The type of the output, e.g. "int32". Not given: inferred from the arguments
+            (integers for R integers, floats for R doubles).
+        include_end: Whether `end` is part of the sequence.
+    """
+    start, end, step = (A.scalar(v) for v in (start, end, step))
+    if end is None:
+        start, end = (1.0 if isinstance(start, float) else 1), start
+    if dtype is not None and keras.backend.is_int_dtype(dtype):
+        start, end = (int(v) if isinstance(v, float) else v for v in (start, end))
+    if A.scalar(include_end):
+        end = end + step
+    return ops.arange(start, end, step, dtype=dtype)
+
+
 def _custom(f: Callable[..., Any]) -> Callable[..., Any]:
     w = A.WRAPPERS[f.__name__] = A.Wrapper(f.__name__, f, *A.signature_names(f))
 
@@ -257,7 +289,7 @@ def _custom(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 CUSTOM: dict[str, Callable[..., Any]] = {
-    f.__name__: _custom(f) for f in (op_convert_to_array, op_pmax, op_pmin)}
+    f.__name__: _custom(f) for f in (op_arange, op_convert_to_array, op_pmax, op_pmin)}
 
 
 def exported() -> dict[str, Callable[..., Any]]:

@@ -13,6 +13,11 @@ _EAGER = ("Keras 3 runs eagerly, with no graph sessions: tensors have values at 
 _PHASE = ("Keras 3 has no global learning phase: pass `training = TRUE` or `FALSE` when "
           "calling a layer or model, e.g. `layer(x, training = TRUE)`.")
 
+_CHECKPOINT = ("Keras 3 keeps weights in `.weights.h5` files, not TensorFlow checkpoints: "
+               "use save_model_weights(model, \"name.weights.h5\") and "
+               "load_model_weights(model, \"name.weights.h5\") (or the whole model with "
+               "save_model()).")
+
 REMOVED: dict[str, str] = {
     "k_placeholder": "Keras 3 has no placeholders: use layer_input() (keras3: keras_input()) "
                      "for a symbolic input of a model.",
@@ -55,6 +60,8 @@ REMOVED: dict[str, str] = {
                        "tf$distribute$MirroredStrategy()); fit() then uses every GPU.",
     "use_session_with_seed": "Keras 3 has no sessions: set the seeds with "
                              "set_random_seed(seed).",
+    "save_model_weights_tf": _CHECKPOINT,
+    "load_model_weights_tf": _CHECKPOINT,
 }
 
 

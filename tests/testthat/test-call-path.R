@@ -99,6 +99,17 @@ test_that("rk_call() calls the engine by name or a Python object, and keeps Pyth
   expect_invisible(rk_call("compile", list(object = model, optimizer = "sgd", loss = "mse")))
 })
 
+test_that("a trailing comma in a call is no argument; forwarded `...` keep names and order", {
+  skip_if_no_engine()
+  model <- keras_model_sequential(input_shape = 3) %>% layer_dense(2, name = "out", )
+  model %>% compile(loss = "mse", optimizer = "sgd", metrics = "mae", )
+  expect_identical(model$loss, "mse")
+  expect_identical(model$layers[[1]]$units, 2L)
+  f <- function(...) layer_dense(units = 4, ...)
+  expect_identical(f(name = "fwd", use_bias = FALSE, )$name, "fwd")
+  expect_false(f(name = "fwd2", use_bias = FALSE)$use_bias)
+})
+
 test_that("rk_to_engine() is one generic: a method per kind of R value", {
   skip_if_no_engine()
   to_engine <- rkbridge:::rk_to_engine

@@ -304,6 +304,25 @@ test_that("%py_class%, r_to_py() of an R6 generator, private and super() forms",
   expect_equal(predict(twice, x5(), verbose = 0), 2 * predict(once, x5(), verbose = 0),
                tolerance = 1e-6)
 })
+test_that("a %py_class% layer's first argument is initialize's unless it is a Keras object", {
+  skip_if_no_engine()
+  Linear(keras$layers$Layer) %py_class% {
+    initialize <- function(units = 32, input_dim = 32) {
+      super$initialize()
+      self$w <- self$add_weight(shape = shape(input_dim, units), initializer = "ones")
+    }
+    call <- function(inputs) tf$matmul(inputs, self$w)
+  }
+  # as with the Python class keras 2.x's %py_class% gave: by position, then by name
+  expect_identical(dim(as.array(Linear(4, 2)(tf$ones(shape(3, 2))))), c(3L, 4L))
+  expect_identical(dim(as.array(Linear(input_dim = 5, 6)(tf$ones(shape(1, 5))))), c(1L, 6L))
+  # a model or a tensor first is composed with, as layer_*() functions do
+  model <- keras_model_sequential(input_shape = c(2)) %>% Linear(3, input_dim = 2)
+  expect_equal(predict(model, matrix(1, 2, 2), verbose = 0), matrix(2, 2, 3))
+  out <- layer_input(shape = c(5)) %>% Linear(7, 5)
+  expect_identical(out$shape, list(NULL, 7L))
+})
+
 
 test_that("R loss and metric functions keep their names in files and reload by them", {
   skip_if_no_engine()
@@ -557,6 +576,64 @@ test_that("members marked active are properties (mark_active(), %<-active%)", {
   expect_error(mark_active(1), class = "rkbridge_type_error")
 })
 
+test_that("a function of the package given to a method is that R function", {
+  skip_if_no_engine()
+  Activated <- Layer(
+    classname = "ActivatedBy",
+    initialize = function(activation = NULL, ...) {
+      super$initialize(...)
+      self$activation <- activation
+    },
+    call = function(inputs) self$activation(inputs))
+  layer <- Activated(activation = activation_softmax)
+  expect_true(is.function(layer$activation))
+  out <- as.array(layer(op_array(matrix(c(0, 0, log(3), 0), 2, 2), dtype = "float32")))
+  expect_equal(out, matrix(c(0.25, 0.5, 0.75, 0.5), 2, 2), tolerance = 1e-6)
+})
+
+test_that("a call(inputs, mask = NULL) method receives the mask of its input", {
+  skip_if_no_engine()
+  seen <- NULL
+  MaskedMean <- new_layer_class("MaskedMean",
+    initialize = function(...) {
+      super$initialize(...)
+      self$supports_masking <- TRUE
+    },
+    call = function(inputs, mask = NULL) {
+      if (is.null(mask)) stop("no mask")
+      seen <<- mask
+      w <- op_expand_dims(op_cast(mask, "float32"), -1)
+      op_sum(inputs * w, axis = 2) / op_sum(w, axis = 2)
+    })
+  inputs <- keras_input(shape = shape(NULL), dtype = "int32")
+  outputs <- inputs |>
+    layer_embedding(input_dim = 10, output_dim = 2, mask_zero = TRUE,
+                    embeddings_initializer = "ones") |>
+    layer_dense(1, kernel_initializer = "ones", use_bias = FALSE) |>
+    MaskedMean()
+  model <- keras_model(inputs, outputs)
+  x <- matrix(c(3L, 5L, 0L, 0L, 4L, 0L), nrow = 2, byrow = TRUE)
+  expect_equal(as.array(model(x)), matrix(2, 2, 1))
+  expect_equal(as.array(seen), x != 0)
+})
+
+test_that("active_property() marks a property as mark_active() does (keras3's name)", {
+  skip_if_no_engine()
+  Tracked <- Model(
+    classname = "PropertyTracked",
+    initialize = function(...) {
+      super$initialize(...)
+      self$dense <- layer_dense(units = 1)
+      self$d_loss <- metric_mean(name = "d_loss")
+      self$g_loss <- metric_mean(name = "g_loss")
+    },
+    call = function(inputs) self$dense(inputs),
+    metrics = active_property(function() list(self$d_loss, self$g_loss)))
+  m <- Tracked()
+  expect_equal(vapply(m$metrics, function(x) x$name, ""), c("d_loss", "g_loss"))
+  expect_error(active_property("x"), class = "rkbridge_type_error")
+})
+
 test_that("methods receive R values: vectors and lists as given, tensors as tensors", {
   skip_if_no_engine()
   Stack <- new_model_class("WidthStack",
@@ -588,4 +665,45 @@ test_that("a layer called with named arguments only", {
   expect_equal(dim(mha(query = x, value = x)), c(NA, 3L, 4L))
   q <- op_ones(c(1, 3, 4))
   expect_equal(as.array(mha(query = q, value = q)), as.array(mha(q, q)))
+})
+
+test_that("a callback keeps R arrays on self (a kernel, restored later)", {
+  skip_if_no_engine()
+  at_epoch_1 <- NULL
+  Keeper <- Callback("KernelKeeper",
+    on_epoch_end = function(epoch, logs = NULL) {
+      if (epoch == 1) {
+        self$kept <- list(kernel = get_weights(self$model)[[1]])
+        at_epoch_1 <<- get_weights(self$model)[[1]]
+      }
+    },
+    on_train_end = function(logs = NULL) self$model$layers[[1]]$kernel$assign(self$kept$kernel))
+  model <- keras_model_sequential(input_shape = 2) |> layer_dense(2)
+  model |> compile(loss = "mse", optimizer = optimizer_sgd(0.1))
+  model |> fit(matrix(runif(16), 8), matrix(runif(16), 8), epochs = 3, verbose = 0,
+               callbacks = list(Keeper()))
+  expect_identical(dim(at_epoch_1), c(2L, 2L))
+  expect_equal(get_weights(model)[[1]], at_epoch_1, tolerance = 1e-7)
+})
+
+test_that("shape(x) in a train_step() gives the batch size as a tensor that shapes new ones", {
+  skip_if_no_engine()
+  BatchSized <- Model("BatchSized",
+    initialize = function(...) {
+      super$initialize(...)
+      self$d <- layer_dense(units = 1)
+    },
+    call = function(x) self$d(x),
+    train_step = function(data) {
+      c(x, y) %<-% data
+      batch_size <- shape(x)[[1]]  # unknown when traced
+      noise <- tf$random$normal(shape(batch_size, 3))
+      out <- self$d(noise) * 0 + op_ones(c(batch_size, 1))
+      list(rows = op_sum(out))
+    })
+  m <- BatchSized()
+  m |> compile(optimizer = "sgd")
+  h <- m |> fit(matrix(runif(30), 10), runif(10), batch_size = 4, epochs = 1, verbose = 0)
+  expect_equal(h$metrics$rows, 2)  # the last batch: 10 rows in batches of 4
+  expect_identical(as.integer(shape(op_ones(c(2, 3)))), c(2L, 3L))
 })

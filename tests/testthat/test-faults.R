@@ -194,6 +194,61 @@ test_that("models R drops are freed, by R's and then Python's collection", {
   expect_identical(alive(kept), 0L)  # nothing of ours keeps a dropped model
 })
 
+test_that("no verb keeps a model alive once R dropped it", {
+  skip_if_no_engine()
+  weakref <- reticulate::import("weakref", convert = FALSE)
+  is_dead <- reticulate::py_eval("lambda r: r() is None", convert = TRUE)
+  x <- matrix(runif(30), 10, 3)
+  y <- matrix(runif(20), 10, 2)
+  epochs_seen <- 0
+  hook <- function(epoch, logs) epochs_seen <<- epochs_seen + 1
+  dir <- tempfile()
+  dir.create(dir)
+  make <- function() {
+    m <- keras_model_sequential(input_shape = 3) %>% layer_dense(2)
+    compile(m, optimizer = "adam", loss = "mse", metrics = "mae")
+    fit(m, x, y, epochs = 2, verbose = 0, validation_split = 0.2, callbacks = list(
+      callback_lambda(on_epoch_end = hook), callback_early_stopping(monitor = "loss"),
+      callback_model_checkpoint(file.path(dir, "best.keras")),
+      callback_csv_logger(file.path(dir, "log.csv"))))
+    fit(m, tensor_slices_dataset(list(x, y)) %>% dataset_batch(5), verbose = 0)
+    evaluate(m, x, y, verbose = 0)
+    predict(m, x, verbose = 0)
+    train_on_batch(m, x, y)
+    test_on_batch(m, x, y)
+    predict_on_batch(m, x)
+    save_model(m, file.path(dir, "m.keras"))
+    saveRDS(m, file.path(dir, "m.rds"))
+    again <- readRDS(file.path(dir, "m.rds"))
+    predict(again, x, verbose = 0)
+    list(weakref$ref(rkbridge:::rk_to_engine(m)),
+         weakref$ref(rkbridge:::rk_to_engine(again)))
+  }
+  refs <- make()
+  expect_equal(epochs_seen, 2)
+  for (i in 1:2) { invisible(gc()); reticulate::import("gc")$collect() }
+  expect_identical(vapply(refs, is_dead, TRUE), c(TRUE, TRUE))
+})
+
+test_that("a function written in a %>% step does not keep the piped model alive", {
+  skip_if_no_engine()
+  weakref <- reticulate::import("weakref", convert = FALSE)
+  is_dead <- reticulate::py_eval("lambda r: r() is None", convert = TRUE)
+  x <- matrix(c(1, -2, 3, 4, 5, -6), 2, 3)
+  k <- 3
+  # magrittr evaluates each step where `.` is the model: the function closes over it
+  model <- keras_model_sequential(input_shape = 3) %>% layer_lambda(function(t) t * k)
+  expect_equal(predict(model, x, verbose = 0), x * 3, ignore_attr = TRUE)
+  ref <- weakref$ref(rkbridge:::rk_to_engine(model))
+  rm(model)
+  for (i in 1:2) { invisible(gc()); reticulate::import("gc")$collect() }
+  expect_true(is_dead(ref))
+  # a function that reads `.` keeps it
+  dotted <- keras_model_sequential(input_shape = 3) %>%
+    layer_lambda(function(t) t * length(.$layers))
+  expect_equal(predict(dotted, x, verbose = 0), x * 1, ignore_attr = TRUE)
+})
+
 test_that("a PSOCK cluster, the way the fork error points to, predicts as the parent does", {
   skip_unless_unix_engine()
   model <- keras_model_sequential(input_shape = 3) %>% layer_dense(2)

@@ -35,6 +35,20 @@ test_that("multi-input/multi-output models take named or unnamed lists", {
                class = "rkbridge_value_error")
 })
 
+test_that("a positional loss list with NULL trains only the other output", {
+  skip_if_no_engine()
+  m <- two_in_two_out()
+  m %>% compile(optimizer = "sgd", loss = list(NULL, loss_categorical_crossentropy()))
+  n <- 8
+  x <- list(matrix(runif(n * 4), n), matrix(runif(n * 3), n))
+  yc <- to_categorical(rep(0:1, 4), 3)
+  e <- evaluate(m, x, list(matrix(0, n, 1), yc))
+  # only the class output has a loss: the whole loss is its cross-entropy
+  expect_null(e$reg_loss)
+  expect_equal(e$loss, mean(-log(predict(m, x)[[2]][cbind(1:n, rep(1:2, 4))])),
+               tolerance = 1e-4)
+})
+
 test_that("a shared layer is one layer applied to two inputs", {
   skip_if_no_engine()
   tweet_a <- layer_input(shape = c(5, 2))
@@ -48,6 +62,24 @@ test_that("a shared layer is one layer applied to two inputs", {
   expect_equal(sum(grepl("LSTM", classes)), 1)
   x <- array(1, c(2, 5, 2))
   expect_identical(dim(predict(m, list(x, x))), c(2L, 1L))
+})
+
+test_that("a layer's $input_shape and $output_shape are its calls' shapes (keras 2.x)", {
+  skip_if_no_engine()
+  conv <- layer_conv_2d(filters = 16, kernel_size = c(3, 3), padding = "same")
+  expect_error(conv$input_shape, "no input_shape yet", class = "rkbridge_value_error")
+  a <- layer_input(shape = c(8, 8, 3))
+  a %>% conv
+  expect_identical(conv$input_shape, list(NULL, 8L, 8L, 3L))
+  expect_identical(conv$output_shape, list(NULL, 8L, 8L, 16L))
+  layer_input(shape = c(8, 8, 3)) %>% conv  # a second call of the same shape: still one
+  expect_identical(conv$input_shape, list(NULL, 8L, 8L, 3L))
+  layer_input(shape = c(6, 6, 3)) %>% conv
+  expect_error(conv$input_shape, "get_input_shape_at", class = "rkbridge_value_error")
+  m <- keras_model_sequential() %>% layer_dense(4, input_shape = 3) %>% layer_dense(2)
+  expect_identical(m$layers[[1]]$output_shape, list(NULL, 4L))
+  expect_identical(m$layers[[2]]$input_shape, list(NULL, 4L))
+  expect_identical(m$output_shape, list(NULL, 2L))
 })
 
 test_that("merge layers and layer_dot with 1-based axes", {

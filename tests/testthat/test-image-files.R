@@ -42,6 +42,32 @@ test_that("image_dataset_from_directory() and text_dataset_from_directory() feed
   expect_equal(unlist(ts$class_names), c("ant", "zebra"))
 })
 
+test_that("a directory dataset's file that cannot be read is named when it is read", {
+  skip_if_no_engine()
+  d <- tempfile()
+  for (cls in c("ant", "zebra")) {
+    dir.create(file.path(d, cls), recursive = TRUE)
+    for (i in 1:2)
+      image_array_save(array(i, c(4, 4, 3)), file.path(d, cls, paste0(i, ".png")),
+                       scale = FALSE)
+  }
+  writeLines("not an image", file.path(d, "zebra", "notes.png"))
+  ds <- image_dataset_from_directory(d, image_size = c(4, 4), batch_size = 2,
+                                     verbose = FALSE)
+  model <- keras_model_sequential(input_shape = c(4, 4, 3)) %>% layer_flatten() %>%
+    layer_dense(2, activation = "softmax")
+  compile(model, optimizer = "sgd", loss = "sparse_categorical_crossentropy")
+  named <- paste0("The image file \"zebra/notes\\.png\" in the `directory` \".*\" of ",
+                  "image_dataset_from_directory\\(\\) cannot be read: Unknown image file ",
+                  "format.* Remove or replace it")
+  expect_error(fit(model, ds, epochs = 1, verbose = 0), named, class = "rkbridge_io_error")
+  expect_error(predict(model, ds), named, class = "rkbridge_io_error")
+  it <- as_array_iterator(ds)
+  expect_error(for (i in 1:3) iter_next(it), named, class = "rkbridge_io_error")
+  image_array_save(array(3, c(4, 4, 3)), file.path(d, "zebra", "notes.png"), scale = FALSE)
+  expect_length(fit(model, ds, epochs = 1, verbose = 0)$metrics$loss, 1)
+})
+
 test_that("timeseries_generator() gives keras 2.x's windows and targets", {
   skip_if_no_engine()
   x <- matrix(as.numeric(1:20), ncol = 2)  # 10 time steps

@@ -76,3 +76,16 @@ test_that("after compile(), set_weights() and fit() predictions are Keras's", {
   model %>% fit(x, x[, 1:3], epochs = 1, verbose = 0)
   expect_like_keras(model, x, rows = c(1, 32))
 })
+
+test_that("an output of one number per sample is a 1-d array, in lists of outputs too", {
+  skip_if_no_engine()
+  input <- layer_input(shape = shape())
+  model <- keras_model(input, input * 2)
+  p <- predict(model, c(1, 2, 3))
+  expect_identical(dim(p), 3L)
+  expect_equal(p, array(c(2, 4, 6)))
+  two <- keras_model(input, list(a = input * 2, b = layer_reshape(input, 1)))
+  p2 <- predict(two, c(1, 2))
+  expect_identical(lapply(p2, dim), list(a = 2L, b = c(2L, 1L)))
+  expect_equal(p2$a, array(c(2, 4)))
+})

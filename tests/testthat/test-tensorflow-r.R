@@ -276,6 +276,23 @@ test_that("as_tensor(shape =) reshapes row by row (as array_reshape) and fills s
 
 # ---- is_keras_available, backend, implementation, use_* ---------------------------------
 
+test_that("tf_version() is the engine's TensorFlow, major.minor, and compares with strings", {
+  skip_if_no_engine()
+  full <- reticulate::import("tensorflow")$`__version__`
+  v <- tf_version()
+  expect_s3_class(v, "package_version")
+  expect_identical(as.character(v), sub("^([0-9]+\\.[0-9]+).*", "\\1", full))
+  expect_true(tf_version() >= "2.0")
+  expect_false(tf_version() < "1.15")
+})
+
+test_that("tfe_enable_eager_execution() accepts TensorFlow 1.x's arguments; eager stays on", {
+  expect_true(tfe_enable_eager_execution(device_policy = "silent"))
+  expect_error(tfe_enable_eager_execution(device_policy = "sometimes"), "should be one of")
+  skip_if_no_engine()
+  expect_true(tf$executing_eagerly())
+})
+
 test_that("is_keras_available() is TRUE, and compares versions with the engine's Keras", {
   skip_if_no_engine()
   v <- reticulate::import("keras")$`__version__`

@@ -36,6 +36,22 @@ test_that("batch, repeat, take, skip, shuffle and the iterator", {
   expect_equal(dataset_cardinality(range_dataset(1, 7, 2)), 3)
 })
 
+test_that("make_iterator_one_shot(), iterator_get_next(), until_out_of_range() in eager mode", {
+  skip_if_no_engine()
+  it <- make_iterator_one_shot(dataset_batch(tensor_slices_dataset(matrix(1:10, ncol = 2)), 2))
+  first <- iterator_get_next(it)
+  expect_equal(as.array(first), matrix(c(1, 2, 6, 7), 2))
+  seen <- list()
+  until_out_of_range({
+    seen[[length(seen) + 1]] <- dim(as.array(iterator_get_next(it)))
+  })
+  # the caller's variables change; the loop ends at the end of the data, not before
+  expect_identical(seen, list(c(2L, 2L), c(1L, 2L)))
+  expect_error(iterator_get_next(it), "no element left", class = "rkbridge_out_of_range")
+  # other errors are not swallowed
+  expect_error(until_out_of_range(stop("boom")), "boom")
+})
+
 test_that("dataset_map() traces R functions and formulas; layers work as they are", {
   skip_if_no_engine()
   ds <- tensor_slices_dataset(list(matrix(c(1, 2, 3, 4, 5, 6), ncol = 2), c(10, 20, 30)))
