@@ -251,6 +251,20 @@ def _address(t: tf.Tensor) -> int:
     return np.from_dlpack(Exported()).ctypes.data
 
 
+def watch_fit(monkeypatch) -> tuple[list[np.ndarray], dict]:
+    """The aligned buffers the engine fills (in order), and what it hands Keras's fit()
+    (which does not run)."""
+    from rkbridge import array_order
+    made: list[np.ndarray] = []
+    empty = array_order.aligned_empty
+    monkeypatch.setattr(array_order, "aligned_empty",
+                        lambda *a: made.append(empty(*a)) or made[-1])
+    given: dict = {}
+    monkeypatch.setattr(M._KerasLoop, "fit", lambda self, **kw: given.update(kw) or
+                        keras.callbacks.History())
+    return made, given
+
+
 def test_large_fit_data_reaches_keras_in_one_copy_with_the_split_as_row_ranges(monkeypatch):
     import tracemalloc
     from rkbridge import array_order
@@ -260,13 +274,7 @@ def test_large_fit_data_reaches_keras_in_one_copy_with_the_split_as_row_ranges(m
     x = np.asfortranarray(rng.random((n, p)))  # R's layout, read-only as lent
     x.flags.writeable = False
     y = x[:, :1] * 2
-    made: list[np.ndarray] = []
-    empty = array_order.aligned_empty
-    monkeypatch.setattr(array_order, "aligned_empty",
-                        lambda *a: made.append(empty(*a)) or made[-1])
-    given: dict = {}
-    monkeypatch.setattr(M._KerasLoop, "fit", lambda self, **kw: given.update(kw) or
-                        keras.callbacks.History())
+    made, given = watch_fit(monkeypatch)
     m = keras.Sequential([keras.Input((p,)), keras.layers.Dense(1)])
     m.compile(optimizer="sgd", loss="mse")
     tracemalloc.start()
@@ -302,13 +310,7 @@ def test_a_large_data_frame_reaches_keras_in_one_copy(monkeypatch):
     columns[3] = rng.integers(0, 9, n).astype(np.int32)  # an integer column among them
     frame = RDataFrame([f"v{j}" for j in range(p)], columns)
     y = columns[0] * 2
-    made: list[np.ndarray] = []
-    empty = array_order.aligned_empty
-    monkeypatch.setattr(array_order, "aligned_empty",
-                        lambda *a: made.append(empty(*a)) or made[-1])
-    given: dict = {}
-    monkeypatch.setattr(M._KerasLoop, "fit", lambda self, **kw: given.update(kw) or
-                        keras.callbacks.History())
+    made, given = watch_fit(monkeypatch)
     m = keras.Sequential([keras.Input((p,)), keras.layers.Dense(1)])
     m.compile(optimizer="sgd", loss="mse")
     tracemalloc.start()

@@ -41,13 +41,7 @@
 # Writes DIR/results.tsv, DIR/results.md and DIR/logs/NAME.log (default DIR: a new
 # temporary directory, printed), and prints the table. Exit status 0 whatever the results.
 
-args <- commandArgs(trailingOnly = TRUE)
-opt <- function(name, default) {
-  hit <- grep(paste0("^--", name, "(=|$)"), args, value = TRUE)
-  if (!length(hit)) return(default)
-  if (!grepl("=", hit[1])) return(TRUE)
-  sub("^[^=]*=", "", hit[1])
-}
+source(file.path("tools", "corpus-common.R"))  # opt(), git_of(), keras_caches()
 tag <- opt("tag", "v2.16.1")
 repo <- opt("repo", Sys.getenv("RK_KERAS_REPO", "/work/.mirror/rstudio+keras3/repo"))
 timeout_s <- as.numeric(opt("timeout", 240))
@@ -64,7 +58,7 @@ python <- Sys.getenv("RKBRIDGE_PYTHON", file.path(root, ".venv", "bin", "python"
 dir.create(file.path(out, "logs"), recursive = TRUE, showWarnings = FALSE)
 out <- normalizePath(out)
 
-git <- function(...) system2("git", c(paste0("--git-dir=", repo), ...), stdout = TRUE)
+git <- git_of(repo)
 files <- git("ls-tree", "--name-only", tag, "vignettes/examples/")
 scripts <- sub("\\.R$", "", basename(grep("\\.R$", files, value = TRUE)))
 if (nzchar(only)) scripts <- intersect(scripts, strsplit(only, ",")[[1]])
@@ -124,24 +118,10 @@ not_runnable <- function(name, lines) {
 }
 
 # The Keras cache -------------------------------------------------------------------------
-home <- file.path(out, "keras_home")
-dir.create(home, showWarnings = FALSE)
-seed <- function(...) {
-  rc <- system2(python, c(file.path(root, "tools", "script_data.py"), ...),
-                env = "TF_CPP_MIN_LOG_LEVEL=3")
-  if (rc != 0) stop("tools/script_data.py ", paste(list(...), collapse = " "), " failed")
-}
-seed("datasets", home, rows)
-seed("files", home)
-cache_for <- function(size) {  # a cache seeded with `size` rows, made at first use
-  dir <- file.path(out, paste0("keras_home_", size))
-  if (!dir.exists(dir)) {
-    dir.create(dir)
-    seed("datasets", dir, size)
-    seed("files", dir)
-  }
-  dir
-}
+caches <- keras_caches(python, root, out, rows)
+home <- caches$home
+seed <- caches$seed
+cache_for <- caches$cache_for
 
 first_error <- function(log) {
   at <- grep("^Error|^Fehler|Execution halted", log)

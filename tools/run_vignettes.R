@@ -49,13 +49,7 @@
 # (the extracted code as DOC.R, and whatever the document wrote), and prints the summary.
 # Default DIR: a new temporary directory, printed. Exit status 0 whatever the results.
 
-args <- commandArgs(trailingOnly = TRUE)
-opt <- function(name, default) {
-  hit <- grep(paste0("^--", name, "(=|$)"), args, value = TRUE)
-  if (!length(hit)) return(default)
-  if (!grepl("=", hit[1])) return(TRUE)
-  sub("^[^=]*=", "", hit[1])
-}
+source(file.path("tools", "corpus-common.R"))  # opt(), git_of(), keras_caches()
 tag <- opt("tag", "v1.5.1")
 repo <- opt("repo", Sys.getenv("RK_KERAS_REPO", "/work/.mirror/rstudio+keras3/repo"))
 timeout_s <- as.numeric(opt("timeout", 300))
@@ -71,7 +65,7 @@ python <- Sys.getenv("RKBRIDGE_PYTHON", file.path(root, ".venv", "bin", "python"
 dir.create(file.path(out, "logs"), recursive = TRUE, showWarnings = FALSE)
 out <- normalizePath(out)
 
-git <- function(...) system2("git", c(paste0("--git-dir=", repo), ...), stdout = TRUE)
+git <- git_of(repo)
 files <- grep("\\.Rmd$", git("ls-tree", "-r", "--name-only", tag, "vignettes-src/"), value = TRUE)
 if (!parked) files <- grep("/parked/", files, value = TRUE, invert = TRUE)
 docs <- sub("\\.Rmd$", "", basename(files))
@@ -169,15 +163,10 @@ child_file <- file.path(out, "child.R")
 writeLines(CHILD, child_file)
 
 # ---- the Keras cache ----------------------------------------------------------------------
-home <- file.path(out, "keras_home")
-dir.create(home, showWarnings = FALSE)
-seed <- function(...) {
-  rc <- system2(python, c(file.path(root, "tools", "script_data.py"), ...),
-                env = "TF_CPP_MIN_LOG_LEVEL=3")
-  if (rc != 0) stop("tools/script_data.py ", paste(list(...), collapse = " "), " failed")
-}
-seed("datasets", home, rows)
-seed("files", home)
+caches <- keras_caches(python, root, out, rows)
+home <- caches$home
+seed <- caches$seed
+cache_for <- caches$cache_for
 # Documents that hard-code the real row counts of MNIST (60000 / 10000 rows, a 10000-row
 # validation split) get the full-size synthetic set.
 DOC_ROWS <- c(distributed_training_with_tensorflow = "full", functional_api = "full",
@@ -185,15 +174,6 @@ DOC_ROWS <- c(distributed_training_with_tensorflow = "full", functional_api = "f
               training_with_built_in_methods = "full",
               writing_a_custom_training_loop_in_tensorflow = "full",
               writing_your_own_callbacks = "full")
-cache_for <- function(size) {  # a cache seeded with `size` rows, made at first use
-  dir <- file.path(out, paste0("keras_home_", size))
-  if (!dir.exists(dir)) {
-    dir.create(dir)
-    seed("datasets", dir, size)
-    seed("files", dir)
-  }
-  dir
-}
 
 # ---- run ----------------------------------------------------------------------------------
 results_file <- file.path(out, "results.csv")

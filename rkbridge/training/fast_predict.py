@@ -133,13 +133,9 @@ def one_batch(model: Any, x: Any) -> Any:
         key = signature(x)
     except TypeError:
         return model.predict_on_batch(x)
-    cache = getattr(fn, _CACHE, None)
+    cache = attached_cache(fn, _CACHE)
     if cache is None:
-        cache = {}
-        try:
-            setattr(fn, _CACHE, cache)
-        except AttributeError:  # no room for it: no shortcut
-            return model.predict_on_batch(x)
+        return model.predict_on_batch(x)
     data = [(x,)]  # what predict_on_batch() passes
     known = cache.get(key)
     if known is None:
@@ -153,6 +149,20 @@ def one_batch(model: Any, x: Any) -> Any:
     else:
         out = concrete(data)
     return keras.tree.map_structure(_to_numpy, out)
+
+
+def attached_cache(fn: Any, name: str) -> dict[Any, Any] | None:
+    """The dict kept as attribute `name` of a traced function (made at first use): it goes
+    with the function when Keras replaces it, and holds nothing that would keep the model
+    alive from outside. None where the function has no room for it."""
+    cache = getattr(fn, name, None)
+    if cache is None:
+        cache = {}
+        try:
+            setattr(fn, name, cache)
+        except AttributeError:
+            return None
+    return cache
 
 
 def _flat_call_works(concrete: Any) -> bool:

@@ -77,13 +77,9 @@ def _remember(model: Any, kind: str, key: Any, data: tuple[Any, Any, Any]) -> No
     step = KI.one_step_function(fn) if fn is not None else None
     if step is None:
         return
-    cache = getattr(fn, _CACHE, None)
-    if cache is None:
-        cache = {}
-        try:
-            setattr(fn, _CACHE, cache)
-        except AttributeError:  # no room for it: no shortcut
-            return
+    cache = fast_predict.attached_cache(fn, _CACHE)
+    if cache is None:  # no room for it: no shortcut
+        return
     concrete = step.get_concrete_function(data)
     # the number of tensors it takes besides its captures, where its flat call can be used
     flat_inputs = len(concrete.inputs) - len(concrete.captured_inputs) \
