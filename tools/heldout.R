@@ -130,7 +130,7 @@ keras_version <- function() package_version(keras$`__version__`)
 if (!exists("is_keras_available", mode = "function"))
   is_keras_available <- function(version = NULL) TRUE
 # keras 2.x ran on tf.keras ("tensorflow"); keras3 reports the "keras" implementation
-# (get_keras_implementation()'s default there), so its suite skips tf.keras-only bodies
+# (the default of get_keras_implementation() there), so its suite skips tf.keras-only bodies
 is_tensorflow_implementation <- function(...) !isTRUE(getOption("rkbridge.heldout.keras3"))
 # keras 2.x: the given application preprocessor applied to the array
 preprocess_input <- function(x, preprocessor, ...)
