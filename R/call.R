@@ -45,16 +45,22 @@ rk_capture <- function(unnamed = FALSE) {
                    envir = parent.frame(2L))
   supplied <- as.character(names(mc)[-1L])
   supplied <- supplied[supplied != "..."]
-  # an empty argument (a trailing comma: `compile(m, loss = "mse", )`) is no argument
-  supplied <- supplied[!vapply(supplied, function(s) eval(call("missing", as.name(s)), env),
-                               TRUE)]
+  # an empty argument (a trailing comma: `compile(m, loss = "mse", )`), or one naming a
+  # missing argument of the caller, is no argument; only a symbol can be either
+  for (s in supplied)
+    if (is.symbol(mc[[s]]) && eval(call("missing", as.name(s)), env))
+      supplied <- supplied[supplied != s]
   out <- mget(supplied, envir = env, inherits = FALSE)
   if ("..." %in% names(mc)) {
-    n <- eval(quote(...length()), env)
-    given <- vapply(seq_len(n), function(i)
-      !eval(call("missing", as.name(paste0("..", i))), env), TRUE)
-    dots <- lapply(which(given), function(i) eval(call("...elt", i), env))
-    names(dots) <- names(eval(quote(substitute(list(...))), env))[-1L][given]
+    if (!any(vapply(mc$..., is.symbol, TRUE))) {
+      dots <- eval(quote(list(...)), env)
+    } else {
+      n <- eval(quote(...length()), env)
+      given <- vapply(seq_len(n), function(i)
+        !eval(call("missing", as.name(paste0("..", i))), env), TRUE)
+      dots <- lapply(which(given), function(i) eval(call("...elt", i), env))
+      names(dots) <- names(eval(quote(substitute(list(...))), env))[-1L][given]
+    }
     if (length(dots) && is.null(names(dots))) names(dots) <- rep("", length(dots))
     if (!unnamed && length(dots) && any(!nzchar(names(dots))))
       stop(rk_condition("Arguments passed through `...` must be named.",
