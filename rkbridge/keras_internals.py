@@ -180,6 +180,16 @@ def inbound_nodes(layer: Any) -> list[Any]:
     return list(_private("`Layer._inbound_nodes`", "keras", lambda: layer._inbound_nodes))
 
 
+def node_tensors(node: Any, which: str) -> list[Any]:
+    """A layer call's (a node's) "output_tensors", or its "input_tensors": the tensors of the
+    call's first argument. Keras's own `input_tensors` holds every tensor of the call,
+    so also a mask it passes to `call(inputs, mask)`, which is not an input."""
+    args = getattr(getattr(node, "arguments", None), "args", None)
+    if which == "output_tensors" or not args:
+        return list(getattr(node, which))
+    return [t for t in keras.tree.flatten(args[0]) if isinstance(t, keras.KerasTensor)]
+
+
 def keras_mask(tensor: Any) -> Any:
     """The mask Keras attached to a tensor (None when none)."""
     get = _private("`get_keras_mask`", "keras",

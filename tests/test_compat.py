@@ -8,6 +8,7 @@ import h5py
 import numpy as np
 import pytest
 
+import rkbridge as rk
 from rkbridge import keras_internals as KI
 from rkbridge._keras import keras, tf
 
@@ -122,6 +123,19 @@ def test_nodes_and_masks():
     assert len(nodes) == 2 and nodes[1].output_tensors[0] is y2
     assert KI.keras_mask(y1) is not None and tuple(KI.keras_mask(y1).shape) == (None, 4)
     assert KI.keras_mask(keras.layers.Dense(2)(keras.Input((3,)))) is None
+
+
+def test_node_tensors_are_a_calls_inputs_without_the_mask_keras_passes():
+    x = keras.Input((5, 3))
+    masked = keras.layers.Masking()(x)
+    lstm = keras.layers.LSTM(2)
+    out = lstm(masked)  # Keras passes the mask to LSTM.call(): a tensor of the call too
+    node = KI.inbound_nodes(lstm)[0]
+    assert len(node.input_tensors) == 2
+    assert KI.node_tensors(node, "input_tensors") == [masked]
+    assert KI.node_tensors(node, "output_tensors") == [out]
+    assert rk.get_input_shape_at(lstm, 1) == [None, 5, 3]
+    assert tuple(rk.get_input_mask_at(lstm, 1).shape) == (None, 5)
 
 
 def test_flatten_layers_matches_walking_layers():

@@ -611,8 +611,8 @@ def _node_accessor(r_name: str, attr: str, part: str) -> Any:
                                 f"\"{object.name}\" was called {len(nodes)} time(s).")
         if not isinstance(i, int):
             raise out_of_range(i)
-        tensors = list(getattr(nodes[A.zero_based(i, A.POSITION, "node_index", len(nodes),
-                                                  out_of_range)], attr))
+        tensors = KI.node_tensors(nodes[A.zero_based(i, A.POSITION, "node_index", len(nodes),
+                                                     out_of_range)], attr)
         if part == "shape":
             values = [list(t.shape) for t in tensors]
         elif part == "mask":
@@ -637,7 +637,7 @@ def layer_io_shape(object: Any, name: str) -> Any:
     attr = "input_tensors" if name == "input_shape" else "output_tensors"
     shapes = []
     for node in KI.inbound_nodes(object):
-        found = [list(t.shape) for t in getattr(node, attr)]
+        found = [list(t.shape) for t in KI.node_tensors(node, attr)]
         shapes.append(found[0] if len(found) == 1 else found)
     if not shapes:
         raise RkValueError(

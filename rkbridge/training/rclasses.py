@@ -25,7 +25,7 @@ from .._keras import keras, tf
 from .callbacks import BATCH_HOOKS, EPOCH_HOOKS, HOOKS, plain_logs
 from ..callables import is_r_function
 from ..errors import RkCallbackError, RkError, RkTypeError, RkValueError
-from ..keras_internals import inbound_nodes, keras_mask, register_custom_object
+from ..keras_internals import inbound_nodes, keras_mask, node_tensors, register_custom_object
 
 class KerasWrapper(keras.layers.Wrapper):
     """The base of keras 2.x `KerasWrapper` R6 classes: as there, `call()` and the output
@@ -272,15 +272,6 @@ def _add_weight(base: type) -> Callable[..., Any]:
     return add_weight
 
 
-def _call_tensors(node: Any, which: str) -> list[Any]:
-    """A call's output tensors, or its inputs: the tensors of its first argument (a mask
-    Keras passes to `call(inputs, mask)` is a tensor of the call too, not an input)."""
-    args = getattr(getattr(node, "arguments", None), "args", None)
-    if which == "output_tensors" or not args:
-        return list(getattr(node, which))
-    return [t for t in keras.tree.flatten(args[0]) if isinstance(t, keras.KerasTensor)]
-
-
 def _first_call_mask(which: str) -> Callable[[Any], Any]:
     """keras 2.x's `layer$input_mask` / `layer$output_mask` (Keras 3 dropped them): the
     mask of the input / output of the layer's first call, NULL when it has none."""
@@ -289,7 +280,7 @@ def _first_call_mask(which: str) -> Callable[[Any], Any]:
         if not nodes:
             raise RkValueError(f"The layer \"{self.name}\" has not been called yet: it has "
                                f"no {which.split('_')[0]} mask.")
-        masks = [keras_mask(t) for t in _call_tensors(nodes[0], which)]
+        masks = [keras_mask(t) for t in node_tensors(nodes[0], which)]
         return masks[0] if len(masks) == 1 else masks
     return mask
 
