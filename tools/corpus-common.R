@@ -1,9 +1,18 @@
 # What tools/run_scripts.R and tools/run_vignettes.R share: their command-line options, git
 # on the mirror of an R interface's repository, and the synthetic Keras caches that
-# tools/script_data.py seeds (the files Keras's downloads read, offline). Sourced from the
-# project root by both.
+# tools/script_data.py seeds (the files Keras's downloads read, offline); the project root
+# and the engine's Python. Sourced from the project root by both.
 
 args <- commandArgs(trailingOnly = TRUE)
+root <- normalizePath(".")
+stopifnot(file.exists(file.path(root, "tools", "script_data.py")))
+python <- Sys.getenv("RKBRIDGE_PYTHON", file.path(root, ".venv", "bin", "python"))
+
+# `out` made (with its logs/ folder), as an absolute path.
+output_dir <- function(out) {
+  dir.create(file.path(out, "logs"), recursive = TRUE, showWarnings = FALSE)
+  normalizePath(out)
+}
 
 # The value of `--name=value` (TRUE for a bare `--name`), else `default`.
 opt <- function(name, default) {

@@ -41,7 +41,7 @@
 # Writes DIR/results.tsv, DIR/results.md and DIR/logs/NAME.log (default DIR: a new
 # temporary directory, printed), and prints the table. Exit status 0 whatever the results.
 
-source(file.path("tools", "corpus-common.R"))  # opt(), git_of(), keras_caches()
+source(file.path("tools", "corpus-common.R"))  # root, python, opt(), git_of(), ...
 tag <- opt("tag", "v2.16.1")
 repo <- opt("repo", Sys.getenv("RK_KERAS_REPO", "/work/.mirror/rstudio+keras3/repo"))
 timeout_s <- as.numeric(opt("timeout", 240))
@@ -51,12 +51,7 @@ only <- opt("only", "")
 out <- opt("out", tempfile("rk-scripts-"))
 lib <- opt("lib", Sys.getenv("RK_SCRIPTS_LIB"))
 if (nzchar(lib)) .libPaths(c(lib, .libPaths()))
-root <- normalizePath(".")
-stopifnot(file.exists(file.path(root, "tools", "script_data.py")))
-
-python <- Sys.getenv("RKBRIDGE_PYTHON", file.path(root, ".venv", "bin", "python"))
-dir.create(file.path(out, "logs"), recursive = TRUE, showWarnings = FALSE)
-out <- normalizePath(out)
+out <- output_dir(out)
 
 git <- git_of(repo)
 files <- git("ls-tree", "--name-only", tag, "vignettes/examples/")

@@ -49,7 +49,7 @@
 # (the extracted code as DOC.R, and whatever the document wrote), and prints the summary.
 # Default DIR: a new temporary directory, printed. Exit status 0 whatever the results.
 
-source(file.path("tools", "corpus-common.R"))  # opt(), git_of(), keras_caches()
+source(file.path("tools", "corpus-common.R"))  # root, python, opt(), git_of(), ...
 tag <- opt("tag", "v1.5.1")
 repo <- opt("repo", Sys.getenv("RK_KERAS_REPO", "/work/.mirror/rstudio+keras3/repo"))
 timeout_s <- as.numeric(opt("timeout", 300))
@@ -59,11 +59,7 @@ parked <- isTRUE(opt("parked", FALSE))
 only <- opt("only", "")
 out <- opt("out", tempfile("rk-vignettes-"))
 lib <- opt("lib", Sys.getenv("RK_SCRIPTS_LIB"))
-root <- normalizePath(".")
-stopifnot(file.exists(file.path(root, "tools", "script_data.py")))
-python <- Sys.getenv("RKBRIDGE_PYTHON", file.path(root, ".venv", "bin", "python"))
-dir.create(file.path(out, "logs"), recursive = TRUE, showWarnings = FALSE)
-out <- normalizePath(out)
+out <- output_dir(out)
 
 git <- git_of(repo)
 files <- grep("\\.Rmd$", git("ls-tree", "-r", "--name-only", tag, "vignettes-src/"), value = TRUE)
