@@ -52,15 +52,7 @@ rk_capture <- function(unnamed = FALSE) {
       supplied <- supplied[supplied != s]
   out <- mget(supplied, envir = env, inherits = FALSE)
   if ("..." %in% names(mc)) {
-    if (!any(vapply(mc$..., is.symbol, TRUE))) {
-      dots <- eval(quote(list(...)), env)
-    } else {
-      n <- eval(quote(...length()), env)
-      given <- vapply(seq_len(n), function(i)
-        !eval(call("missing", as.name(paste0("..", i))), env), TRUE)
-      dots <- lapply(which(given), function(i) eval(call("...elt", i), env))
-      names(dots) <- names(eval(quote(substitute(list(...))), env))[-1L][given]
-    }
+    dots <- supplied_dots(env)
     if (length(dots) && is.null(names(dots))) names(dots) <- rep("", length(dots))
     if (!unnamed && length(dots) && any(!nzchar(names(dots))))
       stop(rk_condition("Arguments passed through `...` must be named.",
@@ -68,6 +60,19 @@ rk_capture <- function(unnamed = FALSE) {
     out <- c(out, dots)
   }
   out
+}
+
+# The `...` of the function whose frame is `env`, evaluated, less the empty ones (a trailing
+# comma: `compile(m, loss = "mse", )`, as Python and reticulate >= 1.29 allow) and those
+# naming a missing argument of a caller; only a symbol can be either.
+supplied_dots <- function(env) {
+  exprs <- as.list(eval(quote(substitute(list(...))), env))[-1L]
+  if (!any(vapply(exprs, is.symbol, TRUE))) return(eval(quote(list(...)), env))
+  given <- vapply(seq_along(exprs), function(i)
+    !eval(call("missing", as.name(paste0("..", i))), env), TRUE)
+  dots <- lapply(which(given), function(i) eval(call("...elt", i), env))
+  names(dots) <- names(exprs)[given]
+  dots
 }
 
 # The engine's outcome of a call as R sees it: its value, or its failure as an R condition
@@ -173,9 +178,7 @@ call_by_name <- function(name, pos, args) {
 # costs as much as predicting one row; a number costs nothing. NULL for anything else.
 held_id <- function(x) {
   if (!inherits(x, "keras.src.layers.layer.Layer")) return(NULL)
-  ref <- py_reference(x)  # reticulate would resolve a function to it through R
-  if (reticulate::py_is_null_xptr(ref)) return(NULL)  # from another session: rk_to_engine() revives
-  reticulate::py_id(ref)
+  handle_id(py_reference(x))  # reticulate would resolve a function to it through R
 }
 
 # The code of a vector's kind in a loan (rkbridge/boundary/transport.py, KIND_CODES).

@@ -5,8 +5,12 @@
 
 callable_wrapper <- function(x) {
   force(x)
-  function(...) rk_call(x, list(...))
+  function(...) rk_call(x, dots_list(...))
 }
+
+# The arguments of a call to a Python callable as a list, without the empty ones (`f(a, )`
+# is `f(a)`), as for rkbridge's own functions (supplied_dots(), R/call.R).
+dots_list <- function(...) supplied_dots(environment())
 
 #' @rawNamespace S3method(reticulate::py_to_r_wrapper, keras.src.regularizers.regularizers.Regularizer)
 py_to_r_wrapper.keras.src.regularizers.regularizers.Regularizer <- function(x)

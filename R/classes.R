@@ -257,6 +257,13 @@ rk_positional_first <- function(args, call, formal_names) {
   c(unname(args[by_position]), unname(args[dots]), args[by_name])
 }
 
+# Members of the class itself, as of the Python class that keras 2.x's and keras3's
+# `%py_class%` gave: `Linear$from_config(config)`, `Linear$classname`.
+#' @export
+`$.rkbridge_class_generator` <- function(x, name) {
+  lazy_member(eval(call("$", rk_class_get(x), name)), name)  # R/zzz.R
+}
+
 #' @export
 print.rkbridge_class_generator <- function(x, ...) {
   cat("<class generator for ", reticulate::py_str(rk_class_get(x)), ">\n", sep = "")

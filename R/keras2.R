@@ -363,6 +363,9 @@ backend <- function(convert = TRUE) rk_call("backend", keep = TRUE, convert = co
 #' never silently runs on something other than what it asked for.
 #' @param implementation `"keras"` or `"tensorflow"`.
 #' @param backend `"tensorflow"`.
+#' @param gpu keras3's choice of GPU packages when it installs the backend: accepted for its
+#'   scripts (`use_backend("tensorflow", FALSE)`); rkbridge's engine is installed with
+#'   [install_keras()], so it changes nothing.
 #' @return `implementation()`: the `keras` Python module. The others: `NULL`, invisibly.
 #' @examples
 #' if (rkbridge_available()) {
@@ -382,7 +385,7 @@ use_implementation <- function(implementation = "keras") {
 
 #' @rdname implementation
 #' @export
-use_backend <- function(backend = "tensorflow") {
+use_backend <- function(backend = "tensorflow", gpu = NA) {
   invisible(rk_call("use_backend", rk_capture()))
 }
 

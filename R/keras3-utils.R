@@ -39,7 +39,9 @@ set_custom_objects <- function(objects = list(), clear = TRUE) {
 #' @param name The name to register it under; by default the class's own name, or for a
 #'   function the name it was given in the call.
 #' @param package The first part of the key, `"Custom"` by default.
-#' @return `object`, invisibly.
+#' @return A class: `object`, invisibly. A function: the registered function, invisibly; use
+#'   it (not `object`) in the model, as keras3 says, so that the model saves it by its
+#'   registered name.
 #' @examples
 #' if (rkbridge_available()) {
 #'   layer_twice <- Layer("Twice", call = function(inputs) inputs * 2)
@@ -52,8 +54,24 @@ register_keras_serializable <- function(object, name = NULL, package = NULL) {
   if (is.null(name) && is.function(object) && !inherits(object, "rkbridge_class_generator") &&
       is.name(substitute(object)))
     args$name <- deparse1(substitute(object))
-  rk_call("register_keras_serializable", args)
+  registered <- rk_call("register_keras_serializable", args, keep = TRUE)
+  # an R function becomes a new engine function each time it is passed: hand back the one
+  # registered, so that a model built with it saves it under its registered name
+  if (is.function(object) && !inherits(object, "rkbridge_class_generator") &&
+      is.null(attr(object, "rk_name", exact = TRUE)))
+    return(invisible(py_callable_function(registered)))
   invisible(object)
+}
+
+# keras3's internal py_func2(), which its documents call as `keras3:::py_func2(fn, name =)`:
+# `fn` as one engine function whose Python name is `name` (what Keras saves it by).
+py_func2 <- function(fn, convert = TRUE, name = deparse(substitute(fn))) {
+  force(name)
+  engine_fn <- bridge(convert = FALSE)$r_function(
+    guard_r_function(fn), name, as.list(names(formals(args(fn)))))
+  reticulate::py_set_attr(engine_fn, "__name__", name)
+  reticulate::py_set_attr(engine_fn, "__qualname__", name)
+  py_callable_function(engine_fn)
 }
 
 #' Look up registered custom objects

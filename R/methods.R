@@ -83,6 +83,34 @@ as.list.tensorflow.python.framework.tensor_shape.TensorShape <- function(x, ...)
   lapply(as.list(x$as_list()), function(d) if (is.null(d) || is.na(d)) NULL else as.integer(d))
 }
 
+# R code (keras 2.x's and keras3's, through the tensorflow R package) subsets a TensorShape
+# 1-based, as R lists: `x$shape[[2]]` is the second size, `input_shape[2]` a shape.
+#' Subsetting a TensorFlow shape
+#'
+#' `shape[[i]]` is the `i`-th size (1-based; `NULL` where unknown), `shape[i]` the selected
+#' sizes as a [shape()], as for the list that [as.list()] gives.
+#' @param x A `TensorShape` (the `$shape` of a TensorFlow tensor).
+#' @param i Positions, 1-based (negative ones leave sizes out, as for R lists).
+#' @return `[[`: an integer or `NULL`; `[`: a `keras_shape`.
+#' @examples
+#' if (rkbridge_available()) {
+#'   s <- tf$ones(shape(2, 3))$shape
+#'   s[[2]]
+#'   s[-1]
+#' }
+#' @name TensorShape-subset
+#' @export
+`[[.tensorflow.python.framework.tensor_shape.TensorShape` <- function(x, i) {
+  as.list.tensorflow.python.framework.tensor_shape.TensorShape(x)[[i]]
+}
+
+#' @rdname TensorShape-subset
+#' @export
+`[.tensorflow.python.framework.tensor_shape.TensorShape` <- function(x, i) {
+  structure(as.list.tensorflow.python.framework.tensor_shape.TensorShape(x)[i],
+            class = "keras_shape")
+}
+
 #' @importFrom magrittr %>%
 #' @export
 magrittr::`%>%`

@@ -148,7 +148,14 @@ rk_revive <- function(x) {
   if (name %in% c("input_shape", "output_shape") &&
       !reticulate::py_has_attr(x, name))
     return(rk_call("layer_io_shape", list(object = x, name = name)))
-  NextMethod()
+  # Keras's own methods, with the weights through the array transport (reticulate 1.28 can
+  # neither make nor read NumPy 2 arrays): each takes what the other gives
+  if (identical(name, "get_weights")) return(function() get_weights(x))
+  if (identical(name, "set_weights")) return(function(weights) {
+    set_weights(x, weights)
+    invisible(NULL)  # Keras's value
+  })
+  py_method_compat(NextMethod())  # R/reticulate-compat.R
 }
 
 #' @export

@@ -213,20 +213,11 @@ evaluate.keras.src.models.model.Model <- function(object, x = NULL, y = NULL,
 #' @export
 predict.keras.src.models.model.Model <- function(object, x, batch_size = NULL, verbose = 0,
                                                  ...) {
-  res <- rk_call("predict", generator_args(rk_capture(), substitute(x), NULL, "predict"))
-  rank1_as_array(res)
-}
-
-# An output of one number per sample is a 1-d array (`dim(p) == n`), as the R interfaces
-# give Keras's predict() through reticulate; the transport returns other 1-d results as plain
-# vectors. Lists of outputs (named, nested) keep their structure.
-rank1_as_array <- function(x) {
-  if (is.list(x) && !is.object(x)) {
-    x[] <- lapply(x, rank1_as_array)
-  } else if (is.atomic(x) && !is.null(x) && is.null(dim(x))) {
-    dim(x) <- length(x)
-  }
-  x
+  # `predict(model, x)` with a plain array, as loops call it, needs no working out of what
+  # was supplied
+  args <- if (nargs() == 2L && !missing(x) && lendable(x)) list(object = object, x = x)
+          else generator_args(rk_capture(), substitute(x), NULL, "predict")
+  rk_call("predict", args)  # one number per sample: a 1-d array, as reticulate gives it
 }
 
 #' Class predictions and probabilities

@@ -68,8 +68,8 @@ load_model_hdf5 <- function(filepath, custom_objects = NULL, compile = TRUE) {
 #' Keras 2 (the R keras package), matching layers in order or, with `by_name = TRUE`, by
 #' name.
 #' @inheritParams save_model
+#' @param by_name For Keras 2 files: match layers by name (third, as in keras 2.x).
 #' @param skip_mismatch Skip layers whose weights do not fit instead of failing.
-#' @param by_name For Keras 2 files: match layers by name.
 #' @return The model, invisibly (weights changed in place when loading).
 #' @examples
 #' if (rkbridge_available()) {
@@ -85,7 +85,7 @@ save_model_weights_hdf5 <- function(object, filepath, overwrite = TRUE) {
 
 #' @rdname save_model_weights_hdf5
 #' @export
-load_model_weights_hdf5 <- function(object, filepath, skip_mismatch = FALSE, by_name = FALSE) {
+load_model_weights_hdf5 <- function(object, filepath, by_name = FALSE, skip_mismatch = FALSE) {
   rk_call("load_model_weights_hdf5", rk_capture())
 }
 

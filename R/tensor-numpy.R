@@ -25,3 +25,14 @@
   }
   NextMethod()
 }
+
+# `x$shape` of a symbolic tensor (layer_input(), a layer's output): Keras 3 gives a tuple, an R
+# list as in keras3; the keras 2.x R interface (tf.keras) gave TensorFlow's TensorShape, whose
+# `as_list()` keras 2.x code calls (docs/dialects.md).
+#' @rawNamespace S3method("$", keras.src.backend.common.keras_tensor.KerasTensor)
+`$.keras.src.backend.common.keras_tensor.KerasTensor` <- function(x, name) {
+  value <- NextMethod()
+  if (identical(name, "shape") && identical(rk_call("current_dialect"), "keras2"))
+    return(tf_module()$TensorShape(value))
+  value
+}

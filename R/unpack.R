@@ -108,6 +108,7 @@ named_list <- function(...) {
 #'
 #' `import()` and `iterate()` are reticulate's (keras3 re-exports them), here as functions
 #' that load reticulate when first called, so that `library(rkbridge)` starts nothing.
+#' `iterate()` gives NumPy arrays among the items as R arrays on every reticulate version.
 #' @param module,as,convert,delay_load See [reticulate::import()].
 #' @param it,f,simplify See [reticulate::iterate()].
 #' @return What reticulate returns.
@@ -123,5 +124,5 @@ import <- function(module, as = NULL, convert = TRUE, delay_load = FALSE) {
 #' @rdname import
 #' @export
 iterate <- function(it, f = base::identity, simplify = TRUE) {
-  reticulate::iterate(it, f, simplify)
+  reticulate_iterate(it, f, simplify)  # R/reticulate-compat.R
 }

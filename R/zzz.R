@@ -40,7 +40,7 @@ lazy_member <- function(obj, label) {
 # Python object stays reachable (as.py_object()) and is what rk_to_engine() passes on.
 py_callable_function <- function(obj) {
   force(obj)
-  f <- function(...) rk_call(obj, list(...))
+  f <- function(...) rk_call(obj, dots_list(...))  # R/callables.R
   structure(f, class = c("rkbridge_py_callable", "function"), py_object = obj)
 }
 

@@ -58,7 +58,8 @@ static SEXP rk_alloc(SEXP kind, SEXP dims) {
   int nd = LENGTH(dims);
   for (int i = 0; i < nd; i++) n *= INTEGER(dims)[i];
   SEXP out = PROTECT(Rf_allocVector(type, n));
-  if (nd > 1) Rf_setAttrib(out, R_DimSymbol, dims);
+  /* a 1-d array is a 1-d R array, as reticulate gives one; Python bytes (raw) stay plain */
+  if (nd > 1 || (nd == 1 && type != RAWSXP)) Rf_setAttrib(out, R_DimSymbol, dims);
   UNPROTECT(1);
   return out;
 }
@@ -89,7 +90,7 @@ static SEXP rk_from_raw(SEXP bytes) {
   if ((size_t)XLENGTH(bytes) != start + (size_t)n * size) Rf_error("rk_from_raw: bad length");
   SEXP out = PROTECT(Rf_allocVector(type, n));
   if (n) memcpy(data_address(out), p + start, (size_t)n * size);
-  if (nd > 1) Rf_setAttrib(out, R_DimSymbol, dims);
+  if (nd >= 1) Rf_setAttrib(out, R_DimSymbol, dims);  /* a 1-d array too; rank 0 plain */
   UNPROTECT(2);
   return out;
 }
@@ -109,6 +110,8 @@ SEXP rk_state_new(SEXP model);
 SEXP rk_state_saved(SEXP x);
 SEXP rk_state_set_live(SEXP x, SEXP model);
 void rk_register_model_state(DllInfo *dll);
+/* src/handles.c */
+SEXP rk_py_id(SEXP x);
 /* src/jumps.c */
 SEXP rk_hold_jumps(SEXP thunk);
 SEXP rk_resume_jump(void);
@@ -128,6 +131,7 @@ static const R_CallMethodDef calls[] = {
   {"rk_state_set_live", (DL_FUNC) &rk_state_set_live, 2},
   {"rk_hold_jumps", (DL_FUNC) &rk_hold_jumps, 1},
   {"rk_resume_jump", (DL_FUNC) &rk_resume_jump, 0},
+  {"rk_py_id", (DL_FUNC) &rk_py_id, 1},
   {NULL, NULL, 0}
 };
 

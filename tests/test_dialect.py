@@ -209,6 +209,16 @@ def test_evaluate_value():
         assert list(rk.evaluate(m, *XY, verbose=0)) == ["loss", "mae"]
 
 
+def test_symbolic_tensor_shape():
+    # R/tensor-numpy.R gives keras2 code this TensorShape of Keras's tuple (keras3's R list);
+    # tests/testthat/test-dialect.R checks both from R.
+    import tensorflow as tf
+    shape = keras.Input((3, 4)).shape
+    assert shape == (None, 3, 4)
+    assert tf.TensorShape(shape).as_list() == [None, 3, 4]
+    assert "x$shape" in dialect.markdown() and "x$shape()" not in dialect.markdown()
+
+
 # -- in the same issue ----------------------------------------------------------------------
 
 def test_text_vectorization_ngrams_from_r_numbers():
@@ -222,3 +232,4 @@ def test_random_normal_shape_as_tensors():
     assert tuple(rk.k_random_normal(tf.constant([1, 2, 3], "int32")).shape) == (1, 2, 3)
     assert tuple(rk.k_random_normal([tf.constant(2), tf.constant(3)]).shape) == (2, 3)
     assert tuple(rk.k_random_normal(np.array([2.0, 3.0])).shape) == (2, 3)
+

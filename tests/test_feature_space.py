@@ -55,6 +55,21 @@ def test_concat_output_equals_keras_feature_space():
                                rtol=1e-6)
 
 
+def test_tensors_are_encoded_as_keras_encodes_them_and_stay_tensors():
+    ours = space(object=R_DATA, features=TYPES)
+    theirs = keras_space(features=TYPES)
+    # one element of a dataset (scalar tensors, a string tensor among them), as iter_next()
+    # gives it
+    element = {k: tf.constant(v[1]) for k, v in PY_DATA.items()}
+    got = call(ours, element)
+    assert tf.is_tensor(got) and tuple(got.shape) == (1 + 4 + 4,)
+    np.testing.assert_allclose(np.asarray(got), np.asarray(theirs(element)), rtol=1e-6)
+    # inside dataset_map(): symbolic tensors, batched
+    ds = tf.data.Dataset.from_tensor_slices(PY_DATA).batch(3).map(lambda x: call(ours, x))
+    got = np.concatenate([np.asarray(b) for b in ds])
+    np.testing.assert_allclose(got, np.asarray(theirs(PY_DATA)), rtol=1e-6)
+
+
 def test_normalized_feature_has_the_data_mean_and_variance():
     sp = space(object={"age": AGE}, features={"age": API["feature_float_normalized"]()})
     norm = sp.preprocessors["age"]

@@ -156,6 +156,13 @@ def test_random_functions():
     assert np.array_equal(v.numpy(), keras.random.normal((100, 50), 5.0, 2.0, seed=1))
     w = K["k_random_uniform_variable"]([100.0], 2.0, 3.0, seed=1.0)
     assert isinstance(w, keras.Variable) and 2 <= float(np.min(w.numpy())) < 3
+    # an integer dtype draws whole numbers from minval to maxval - 1, as keras 2.x's did
+    i = K["k_random_uniform"]([10000.0, 1.0], 0.0, 5.0, dtype="int64", seed=2.0)
+    assert i.dtype == "int64" and tuple(i.shape) == (10000, 1)
+    assert set(np.unique(np.asarray(i))) == {0, 1, 2, 3, 4}
+    assert not np.asarray(K["k_random_uniform"]([4.0], dtype="int32")).any()  # maxval 1
+    f = K["k_random_uniform"]([3.0], 2.0, 3.0)
+    assert f.dtype == "float32" and 2 <= float(np.min(f)) < 3
 
 
 def test_batch_get_set_and_variable_shape():

@@ -81,6 +81,13 @@ def test_weights_any_file_name_and_keras2_files(trained, tmp_path):
     twin2 = rk.from_config(rk.config_json(trained))
     rk.load_model_weights_hdf5(twin2, str(old))
     assert same(twin2, trained)
+    # by name, third as in keras 2.x: the layer named "hidden" loads, a new one is left alone
+    other = rk.keras_model_sequential(input_shape=[4])
+    rk.layer_dense(other, 5, activation="relu", name="hidden")
+    rk.layer_dense(other, 3, name="new")
+    rk.load_model_weights_hdf5(other, str(old), True)
+    hidden = trained.get_layer("hidden").get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(other.get_layer("hidden").get_weights(), hidden))
 
 
 def test_failed_save_leaves_existing_file_intact(trained, tmp_path, monkeypatch):

@@ -109,6 +109,15 @@ def test_small_arrays_go_inline_in_r_layout():
     assert isinstance(transport.box_arrays(np.array(["a"])), transport.ArrayBox)
 
 
+def test_iterated_items_are_boxed_as_results_are():
+    items = transport.boxed_items(iter([(np.arange(3), {"k": np.float32(2)}), "text"]))
+    first = next(items)
+    assert _inline(first[0]) == ("integer", [3], [0, 1, 2])
+    assert _inline(first[1]["k"]) == ("double", [], [2.0])
+    assert next(items) == "text"  # anything else as it is
+    assert next(items, None) is None
+
+
 def test_loans_unpack():
     flat = [10.0, 20.0, 1, 2, 3, 4, 30.0, 40.0, 3, 1, 5]
     assert transport.unpack_loans(flat) == [(10.0, 20.0, "double", [3, 4]),

@@ -166,6 +166,7 @@ cache_for <- caches$cache_for
 # Documents that hard-code the real row counts of MNIST (60000 / 10000 rows, a 10000-row
 # validation split) get the full-size synthetic set.
 DOC_ROWS <- c(distributed_training_with_tensorflow = "full", functional_api = "full",
+              `_intro_to_keras_for_researchers` = "full",
               making_new_layers_and_models_via_subclassing = "full",
               training_with_built_in_methods = "full",
               writing_a_custom_training_loop_in_tensorflow = "full",
@@ -180,6 +181,7 @@ for (k in seq_along(files)) {
   doc <- docs[k]
   lines <- git("show", paste0(tag, ":", files[k]))
   chunks <- extract_chunks(lines)
+  if (!length(chunks)) next  # a draft with Python chunks only: nothing of R to run
   dir <- file.path(out, "work", doc)
   dir.create(dir, recursive = TRUE, showWarnings = FALSE)
   writeLines(unlist(lapply(seq_along(chunks), function(i)

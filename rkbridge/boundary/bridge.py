@@ -244,6 +244,7 @@ def named(r_name: str) -> Named:
 # py_to_r() of a Python list, tuple or dict: reticulate converts the containers, the
 # transport the arrays in them (the same on every reticulate version).
 box_arrays = transport.box_arrays
+boxed_items = transport.boxed_items
 
 info = transport.to_r_info
 fill = transport.to_r_fill

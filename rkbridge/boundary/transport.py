@@ -22,7 +22,7 @@ from __future__ import annotations
 import ctypes
 import math
 import threading
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -228,6 +228,13 @@ def box_arrays(x: Any) -> Any:
         return {k: box_arrays(v) for k, v in x.items()}
     return x
 
+
+
+def boxed_items(it: Any) -> Iterator[Any]:
+    """The items of a Python iterable, each boxed as a result is (`box_arrays()`), for R to
+    convert through this transport as it iterates: reticulate 1.28 would hand NumPy 2 arrays
+    over unconverted."""
+    return (box_arrays(item) for item in it)
 
 def _result_array(x: Any) -> np.ndarray | None:
     if isinstance(x, ArrayBox):

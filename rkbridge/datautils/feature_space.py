@@ -286,7 +286,13 @@ def _numbers(v: Any, where: str, kind: str) -> np.ndarray:
     return arr.astype(np.float32)
 
 
-def _column(v: Any, dtype: Any, where: str) -> np.ndarray:
+def _is_tensor(v: Any) -> bool:
+    return tf.is_tensor(v) or isinstance(v, keras.KerasTensor)
+
+
+def _column(v: Any, dtype: Any, where: str) -> Any:
+    if _is_tensor(v):  # Keras's preprocessing casts and checks tensors itself
+        return v
     kind = _kind_of(dtype)
     if kind == "string":
         return _strings(v, where)
@@ -312,9 +318,10 @@ def _is_dataset(x: Any) -> bool:
     return isinstance(x, tf.data.Dataset)
 
 
-def as_columns(space: Any, data: Any, arg: str = "data") -> dict[str, np.ndarray]:
+def as_columns(space: Any, data: Any, arg: str = "data") -> dict[str, Any]:
     """The space's features of `data` (a named list or a data frame), each as the type its
-    specification declares; other elements are left out, a missing one is an error."""
+    specification declares (tensors as they are); other elements are left out, a missing
+    one is an error."""
     cols = _named_columns(data, arg)
     if cols is None:
         raise RkTypeError(f"`{arg}` must be a named list of vectors (one per feature), a "
@@ -325,7 +332,7 @@ def as_columns(space: Any, data: Any, arg: str = "data") -> dict[str, np.ndarray
                            + suggest(missing[0], list(cols)))
     out = {n: _column(cols[n], space.features[n].dtype, f"`{arg}${n}`")
            for n in space.features}
-    rows = {n: len(v) for n, v in out.items()}
+    rows = {n: len(v) for n, v in out.items() if not _is_tensor(v)}
     if len(set(rows.values())) > 1:
         detail = ", ".join(f"{n}: {r}" for n, r in rows.items())
         raise RkValueError(f"The features of `{arg}` must have one value per sample, as "
@@ -409,12 +416,15 @@ def _as_r_result(x: Any) -> Any:
 
 def apply_space(space: Any, data: Any) -> Any:
     """The encoded features of `data` (a named list or a data frame): an n x width matrix
-    (`output_mode = "concat"`), or a named list of n-row matrices (`"dict"`)."""
+    (`output_mode = "concat"`), or a named list of n-row matrices (`"dict"`); tensors for
+    a named list of tensors (a dataset's element, or inside dataset_map())."""
     if _is_dataset(data):
         raise RkTypeError("A feature space is called on a named list of vectors or a data "
                           "frame; to encode a dataset, map it with the space in Python "
                           "(`dataset.map(space)`).")
     cols = as_columns(space, data, "object")
+    # tensors (an element of a dataset, or inside dataset_map()) give tensors, as in keras3
+    given_tensors = any(_is_tensor(v) for v in cols.values())
     try:
         out = space(cols)
     except ValueError as e:
@@ -423,7 +433,7 @@ def apply_space(space: Any, data: Any) -> Any:
                                "data) (or give the data as `object` of "
                                "layer_feature_space()) before using it.") from None
         raise
-    return _as_r_result(out)
+    return out if given_tensors else _as_r_result(out)
 
 
 # -- the space -----------------------------------------------------------------------------

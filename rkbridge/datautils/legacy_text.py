@@ -556,8 +556,7 @@ def skipgrams(sequence: Any, vocabulary_size: Any, window_size: Any = 4,
         rng.shuffle(order)
         couples = [couples[k] for k in order]
         labels = [labels[k] for k in order]
-    return {"couples": couples,
-            "labels": labels if categorical else np.array(labels, dtype=np.int32)}
+    return {"couples": couples, "labels": labels}  # Python lists, as Keras gave: R vectors
 
 
 def make_sampling_table(size: Any, sampling_factor: Any = 1e-05) -> Any:

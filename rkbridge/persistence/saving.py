@@ -464,9 +464,10 @@ def save_model_weights_hdf5(object: Any, filepath: Any, overwrite: Any = True) -
     return object
 
 
-def load_model_weights_hdf5(object: Any, filepath: Any, skip_mismatch: Any = False,
-                            by_name: Any = False) -> Any:
-    """Weights from `save_model_weights_hdf5()` or a Keras 2 era HDF5 weights file."""
+def load_model_weights_hdf5(object: Any, filepath: Any, by_name: Any = False,
+                            skip_mismatch: Any = False) -> Any:
+    """Weights from `save_model_weights_hdf5()` or a Keras 2 era HDF5 weights file; the
+    arguments in keras 2.x's order."""
     import h5py
     path = _existing(filepath)
     # read once: HDF5 opening a path that a save replaces meanwhile (a checkpoint being

@@ -88,7 +88,8 @@ def try_predict(model: Any, x: Any, batch_size: Any = None, **extra: Any) -> Any
         drop_stale(model)
     if not _eligible(model, x, batch_size, extra):
         return None
-    return one_batch(model, keras.tree.lists_to_tuples(as_adapter_would(x)))
+    x = as_adapter_would(x)
+    return one_batch(model, x if isinstance(x, np.ndarray) else keras.tree.lists_to_tuples(x))
 
 
 _concrete_on = os.environ.get("RKBRIDGE_CONCRETE_PREDICT", "1") not in ("0", "false", "FALSE")
@@ -190,4 +191,4 @@ def as_adapter_would(x: Any) -> Any:
         if isinstance(a, np.ndarray) and a.dtype.kind == "f" and a.dtype != floatx:
             return a.astype(floatx)
         return a
-    return keras.tree.map_structure(cast, x)
+    return cast(x) if isinstance(x, np.ndarray) else keras.tree.map_structure(cast, x)

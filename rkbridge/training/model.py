@@ -380,10 +380,13 @@ def predict(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 
             return keras.tree.map_structure(np.asarray, object(x, training=False))
     kw = A.normalize(dict(batch_size=batch_size, steps=steps, callbacks=callbacks))
     v = A.scalar(verbose)
+    run = _runner(object).predict
+    options = dict(batch_size=kw["batch_size"], steps=kw["steps"], callbacks=kw["callbacks"],
+                   verbose=0 if v == "auto" else int(v), **kwargs)
+    if source is None:  # arrays: no pipeline whose errors to word
+        return run(x, **options)
     with P.dataset_errors(source):
-        return _runner(object).predict(
-            x if source is None else source, batch_size=kw["batch_size"], steps=kw["steps"],
-            callbacks=kw["callbacks"], verbose=0 if v == "auto" else int(v), **kwargs)
+        return run(source, **options)
 
 
 def predict_proba(object: keras.Model, x: Any, batch_size: Any = None, verbose: Any = 0,

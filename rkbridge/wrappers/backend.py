@@ -4,6 +4,7 @@ function, by dotted path under `keras`, and which of its arguments are axes or r
 The few Keras 2 functions with no single Keras 3 counterpart are small functions below."""
 from __future__ import annotations
 
+import functools
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -26,8 +27,20 @@ class KOp:
     # Keras 2 defaults (in R terms, 1-based axes) where the Keras 3 op has none or another
     defaults: dict[str, Any] = field(default_factory=dict)
 
+    fn: Callable[..., Any] | None = None  # in place of the Keras function, with its signature
+
     def target(self) -> Callable[..., Any] | None:
-        return keras_attr(self.path)
+        return self.fn or keras_attr(self.path)
+
+
+@functools.wraps(keras.random.uniform)
+def _random_uniform(shape: Any, minval: Any = 0.0, maxval: Any = 1.0, dtype: Any = None,
+                    seed: Any = None) -> Any:
+    # keras 2.x (tf.random.uniform) drew whole numbers for an integer dtype, from minval to
+    # maxval - 1; Keras 3's uniform() takes float types only
+    if dtype is not None and keras.backend.standardize_dtype(dtype).startswith("int"):
+        return keras.random.randint(shape, int(minval), int(maxval), dtype=dtype, seed=seed)
+    return keras.random.uniform(shape, minval, maxval, dtype=dtype, seed=seed)
 
 
 def _ops(*names: str) -> dict[str, KOp]:
@@ -77,7 +90,7 @@ K_OPS: dict[str, KOp] = {
                             renames={"x": "inputs", "depthwise_kernel": "kernel"}),
     "separable_conv2d": KOp("ops.separable_conv", renames={"x": "inputs"}),
     "random_normal": KOp("random.normal"),
-    "random_uniform": KOp("random.uniform"),
+    "random_uniform": KOp("random.uniform", fn=_random_uniform),
     "truncated_normal": KOp("random.truncated_normal"),
     "dropout": KOp("random.dropout", renames={"x": "inputs", "level": "rate"}),
     "is_keras_tensor": KOp("utils.is_keras_tensor"),

@@ -79,6 +79,11 @@ DIFFERENCES: tuple[Difference, ...] = (
                "a number; prints the names in one row)", "a named list, loss first "
                "(`score[\"accuracy\"]` a list; prints `$loss`, then each metric on its "
                "own lines)", "test_evaluate_value"),
+    # R/tensor-numpy.R makes the TensorShape; keras 2.x code calls its as_list()
+    Difference("x$shape", "", "of a symbolic tensor (`layer_input()`, a layer's output): a "
+               "TensorShape, as tf.keras gave (`x$shape$as_list()`, `x$shape[[2]]`)",
+               "of a symbolic tensor: Keras's tuple, an R list (`x$shape[[2]]`); an eager "
+               "tensor's is a TensorShape in both", "test_symbolic_tensor_shape"),
 )
 
 AXES: dict[tuple[str, str], Difference] = {
@@ -135,9 +140,14 @@ def fit_initial_epoch(initial_epoch: Any, dialect: Any = None) -> int:
     return n if _resolve(dialect) == KERAS2 or n == 0 else n - 1
 
 
+def _name(d: Difference) -> str:
+    """A function with its argument; a member (`x$shape`) as it is written."""
+    return d.function if "$" in d.function else f"{d.function}({d.argument})"
+
+
 def markdown() -> str:
     """The table of every difference (docs/dialects.md)."""
-    rows = [f"| `{d.function}({d.argument})` | {d.keras2} | {d.keras3_text()} | "
+    rows = [f"| `{_name(d)}` | {d.keras2} | {d.keras3_text()} | "
             f"`{d.test}` |" for d in DIFFERENCES]
     return "\n".join([
         "# Dialects: where keras 2.x and keras3 give one name different meanings",

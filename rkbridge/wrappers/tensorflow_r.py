@@ -85,9 +85,10 @@ def use_implementation(implementation: Any = "keras") -> None:
     _choice(implementation, "implementation", IMPLEMENTATIONS, "The Keras implementation")
 
 
-def use_backend(backend: Any = "tensorflow") -> None:
+def use_backend(backend: Any = "tensorflow", gpu: Any = None) -> None:
     """Choose the Keras backend: "tensorflow" (also "keras") is what rkbridge runs; another
-    backend ("cntk", "theano", "plaidml", "jax", "torch") is an error."""
+    backend ("cntk", "theano", "plaidml", "jax", "torch") is an error. `gpu` (keras3's
+    choice of packages to install) changes nothing: the engine is installed already."""
     _choice(backend, "backend", BACKENDS + ("keras",), "The Keras backend")
 
 

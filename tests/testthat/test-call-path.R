@@ -108,6 +108,17 @@ test_that("a trailing comma in a call is no argument; forwarded `...` keep names
   f <- function(...) layer_dense(units = 4, ...)
   expect_identical(f(name = "fwd", use_bias = FALSE, )$name, "fwd")
   expect_false(f(name = "fwd2", use_bias = FALSE)$use_bias)
+  # Python callables too: TensorFlow's functions, and a layer's methods reached with `$`
+  expect_identical(dim(as.array(tf$ones(shape(2, 3), ))), c(2L, 3L))
+  layer_scale <- Layer("ScaleTrailing",
+    build = function(input_shape) {
+      self$w <- self$add_weight(shape = shape(input_shape[[2]]), initializer = "ones", )
+    },
+    call = function(inputs) inputs * self$w)
+  out <- layer_scale()(op_ones(c(1, 3)))
+  expect_equal(as.array(out), matrix(1, 1, 3))
+  expect_identical(dots_list(1, b = 2, ), list(1, b = 2))
+  expect_identical(dots_list(1, b = , c = 3), list(1, c = 3))
 })
 
 test_that("rk_to_engine() is one generic: a method per kind of R value", {
@@ -118,7 +129,8 @@ test_that("rk_to_engine() is one generic: a method per kind of R value", {
                                              envir = asNamespace("rkbridge"))))
   m <- matrix(as.numeric(1:6), 2)
   expect_identical(echo(m), m)
-  expect_identical(echo(c(TRUE, FALSE)), c(TRUE, FALSE))
+  # a vector is a 1-d array to the engine, and comes back as one
+  expect_identical(echo(c(TRUE, FALSE)), array(c(TRUE, FALSE)))
   expect_identical(echo(matrix(letters[1:4], 2)), matrix(letters[1:4], 2))
   expect_identical(to_engine(NULL), NULL)
   expect_identical(to_engine(2.5), 2.5)
@@ -141,4 +153,36 @@ test_that("rk_to_engine() is one generic: a method per kind of R value", {
   expect_true(inherits(to_engine(~ .x + 1), "python.builtin.object"))
   model <- call_model()
   expect_identical(reticulate::py_id(to_engine(model)), reticulate::py_id(model))
+})
+
+test_that("a layer or model is named to the engine by its Python id, read natively or by reticulate", {
+  skip_if_no_engine()
+  model <- call_model()
+  ref <- rkbridge:::py_reference(model)
+  expect_identical(.Call(rkbridge:::rk_py_id, ref), reticulate::py_id(ref))
+  expect_true(rkbridge:::native_ids())
+  expect_identical(rkbridge:::held_id(model), reticulate::py_id(ref))
+  old <- options(rkbridge.native_ids = FALSE)
+  off <- rkbridge:::native_ids()
+  by_reticulate <- rkbridge:::held_id(model)
+  options(old)
+  expect_false(off)
+  expect_identical(by_reticulate, reticulate::py_id(ref))
+  # not a reticulate handle, and a handle whose object is gone (another session's)
+  expect_identical(.Call(rkbridge:::rk_py_id, new.env()), NA_character_)
+  gone <- unserialize(serialize(ref, NULL))
+  expect_null(.Call(rkbridge:::rk_py_id, gone))
+  expect_null(rkbridge:::held_id(structure(gone, class = class(ref))))
+})
+
+test_that("predict(model, x) gives what the full argument path gives, and its errors", {
+  skip_if_no_engine()
+  model <- call_model()
+  x <- matrix(c(1, 2, 3, 4, 5, 6), 2, 3, byrow = TRUE)
+  expect_identical(predict(model, x), predict(model, x = x, batch_size = 32))
+  expect_identical(model %>% predict(x), predict(model, x, verbose = 0))
+  expect_identical(dim(predict(model, x[1, , drop = FALSE])), c(1L, 2L))
+  forwards <- function(m, d) predict(m, d)
+  expect_error(forwards(model), "missing|needs")
+  expect_equal(predict(model, as.data.frame(x)), predict(model, x))
 })

@@ -159,7 +159,7 @@ test_that("keras_model_custom() builds, trains and predicts", {
   model %>% compile(optimizer = "adam", loss = "mse")
   fit(model, x, x[, 1], epochs = 1, verbose = 0)
   w <- get_weights(model)
-  manual <- pmax(x %*% w[[1]] + rep(w[[2]], each = nrow(x)), 0) %*% w[[3]] + w[[4]]
+  manual <- pmax(x %*% w[[1]] + rep(w[[2]], each = nrow(x)), 0) %*% w[[3]] + c(w[[4]])
   expect_equal(predict(model, x, verbose = 0), manual, tolerance = 1e-5)
 })
 
@@ -323,6 +323,22 @@ test_that("a %py_class% layer's first argument is initialize's unless it is a Ke
   expect_identical(out$shape, list(NULL, 7L))
 })
 
+test_that("a %py_class% generator has its Python class's members: from_config(), __name__", {
+  skip_if_no_engine()
+  Scaled(keras$layers$Layer) %py_class% {
+    initialize <- function(factor = 1) {
+      super$initialize()
+      self$factor <- factor
+    }
+    call <- function(inputs) inputs * self$factor
+    get_config <- function() list(factor = self$factor)
+  }
+  copy <- Scaled$from_config(Scaled(3)$get_config())
+  expect_identical(copy$factor, 3)
+  expect_equal(as.array(copy(tf$ones(shape(2, 2)))), matrix(3, 2, 2))
+  expect_identical(Scaled$`__name__`, "Scaled")
+})
+
 
 test_that("R loss and metric functions keep their names in files and reload by them", {
   skip_if_no_engine()
@@ -379,7 +395,7 @@ test_that("a KerasWrapper R6 class wraps a layer: its call() and weights add to 
   expect_identical(lengths(w), c(1L, 10L, 2L))  # the wrapper's weight, then the layer's
   x <- x5()
   expect_equal(predict(model, x, verbose = 0),
-               x %*% w[[2]] + rep(w[[3]], each = nrow(x)) + w[[1]], tolerance = 1e-5)
+               x %*% w[[2]] + rep(w[[3]], each = nrow(x)) + c(w[[1]]), tolerance = 1e-5)
 })
 
 test_that("create_layer_wrapper(), compute_output_shape() in doubles, R parent classes", {

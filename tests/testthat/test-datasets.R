@@ -44,8 +44,8 @@ test_that("dataset_mnist(): list(train = list(x, y), test = ...) of integer arra
   expect_type(mnist$train$x, "integer")
   expect_identical(mnist$train$x, array(as.integer(x_train), c(3, 28, 28)))
   expect_identical(mnist$test$x[2, 5, 9], as.integer(x_test[2, 5, 9]))
-  expect_identical(mnist$train$y, c(5L, 0L, 4L))
-  expect_identical(mnist$test$y, c(7L, 2L))
+  expect_identical(mnist$train$y, array(c(5L, 0L, 4L)))
+  expect_identical(mnist$test$y, array(c(7L, 2L)))
 })
 
 test_that("dataset_mnist() offline with nothing cached names the URL and the cache path", {
@@ -82,7 +82,7 @@ test_that("dataset_imdb(): x a list of integer vectors, y integers; arguments ho
   key <- function(s) paste(s, collapse = " ")
   expect_setequal(vapply(imdb$train$x, key, ""), vapply(want, key, ""))
   labels <- c("1 4 5 6" = 1L, "1 7 2" = 0L, "1 4 2 2 2 2" = 1L)
-  expect_identical(imdb$train$y, unname(labels[vapply(imdb$train$x, key, "")]))
+  expect_identical(imdb$train$y, array(unname(labels[vapply(imdb$train$x, key, "")])))
   raw <- suppressWarnings(dataset_imdb(start_char = NULL, index_from = 0, oov_char = NULL))
   # no shift, no start mark; num_words defaults to the largest index (9), which is dropped
   expect_setequal(vapply(raw$test$x, key, ""), c("2 2", "1 3"))

@@ -169,6 +169,19 @@ test_that("evaluate() is a named list (keras3) or a named numeric vector (keras2
   expect_match(capture.output(print(s2))[1], "^ *loss +mae +mse *$")
 })
 
+test_that("x$shape of a symbolic tensor is an R list (keras3) or a TensorShape (keras2)", {
+  skip_if_no_engine()
+  x <- layer_input(shape = c(3, 4))
+  y <- layer_dense(x, units = 2)
+  expect_identical(with_dialect(NULL, x$shape), list(NULL, 3L, 4L))
+  s <- with_dialect("keras2", x$shape)
+  expect_s3_class(s, "tensorflow.python.framework.tensor_shape.TensorShape")
+  expect_identical(as.list(s$as_list()), list(NULL, 3L, 4L))
+  expect_identical(with_dialect("keras2", y$shape$as_list()), list(NULL, 3L, 2L))
+  expect_identical(s[[3]], 4L)                      # 1-based, as keras 2.x's tensorflow gave
+  expect_identical(with_dialect("keras2", x$dtype), with_dialect(NULL, x$dtype))
+})
+
 test_that("the older option name rkbridge.axis is the same switch", {
   skip_if_no_engine()
   old <- options(rkbridge.dialect = NULL, rkbridge.axis = "keras2")

@@ -144,17 +144,18 @@ test_that("loss_logcosh, loss_cosine_proximity and their metrics compute as Kera
   yt <- matrix(c(1, 0, 0, 1, 1, 1), nrow = 3, byrow = TRUE)
   yp <- matrix(c(1, 0, 1, 0, 2, 2.5), nrow = 3, byrow = TRUE)
   expect_equal(as.array(loss_logcosh(yt, yp)), as.array(loss_log_cosh(yt, yp)))
-  expect_equal(as.array(loss_logcosh(yt, yp)), rowMeans(log(cosh(yp - yt))), tolerance = 1e-6)
+  expect_equal(as.array(loss_logcosh(yt, yp)), array(rowMeans(log(cosh(yp - yt)))),
+               tolerance = 1e-6)
   expect_true(inherits(loss_logcosh(), "keras.src.losses.losses.LogCosh"))
   cosine <- rowSums(yt * yp) / sqrt(rowSums(yt^2) * rowSums(yp^2))
   expect_message(v <- as.array(loss_cosine_proximity(yt, yp)), "loss_cosine_similarity")
-  expect_equal(v, -cosine, tolerance = 1e-6)  # a loss: minus the similarity
+  expect_equal(v, array(-cosine), tolerance = 1e-6)  # a loss: minus the similarity
   expect_equal(v, as.array(loss_cosine_similarity(yt, yp)))
   expect_true(inherits(suppressMessages(loss_cosine_proximity()),
                        "keras.src.losses.losses.CosineSimilarity"))
   # keras 2.x's metric_cosine_proximity was TensorFlow's v1 metric: the loss function
   expect_message(v <- as.array(metric_cosine_proximity(yt, yp)), "deprecated")
-  expect_equal(v, -cosine, tolerance = 1e-6)
+  expect_equal(v, array(-cosine), tolerance = 1e-6)
   m <- metric_logcosh_error()
   expect_true(inherits(m, "keras.src.metrics.regression_metrics.LogCoshError"))
   expect_identical(m$name, "logcosh")

@@ -74,14 +74,14 @@ test_that("k_foldl() and k_foldr() reduce with an R function, in order", {
   expect_equal(as.array(k_foldr(f, c(1, 2, 3), initializer = 0)), Reduce(f, c(3, 2, 1), 0))
   # elements are slices along the first axis: the rows of a matrix
   m <- matrix(as.numeric(1:6), 3)
-  expect_equal(as.array(k_foldl(function(acc, row) acc + row, k_constant(m))), colSums(m))
+  expect_equal(as.array(k_foldl(function(acc, row) acc + row, k_constant(m))), array(colSums(m)))
   expect_error(k_foldl(function(acc, x) stop("boom"), c(1, 2)), "boom")
 })
 
 test_that("k_map_fn() applies an R function to each row", {
   m <- matrix(as.numeric(1:6), 3)
   expect_equal(as.array(k_map_fn(function(row) row * 2 + 1, k_constant(m))), m * 2 + 1)
-  expect_equal(as.array(k_map_fn(function(row) k_sum(row), m)), rowSums(m))
+  expect_equal(as.array(k_map_fn(function(row) k_sum(row), m)), array(rowSums(m)))
 })
 
 test_that("k_batch_dot() has keras 2.x's meaning, 1-based axes", {
@@ -175,7 +175,7 @@ test_that("k_pool3d() pools volumes (max and average)", {
 test_that("k_print_tensor() prints the message and value and returns the tensor", {
   expect_output(y <- k_print_tensor(k_constant(c(1, 2, 3)), message = "x:"), "x: [1 2 3]",
                 fixed = TRUE)
-  expect_equal(as.array(y), c(1, 2, 3))
+  expect_equal(as.array(y), array(c(1, 2, 3)))
 })
 
 test_that("k_random_bernoulli() / k_random_binomial() draw 0/1 with probability p", {
@@ -208,9 +208,9 @@ test_that("k_random_normal_variable() and k_random_uniform_variable() are variab
 test_that("k_batch_get_value(), k_batch_set_value(), k_get_variable_shape()", {
   a <- k_variable(c(1, 2))
   b <- k_variable(matrix(as.numeric(1:6), 2))
-  expect_equal(k_batch_get_value(list(a, b)), list(c(1, 2), matrix(as.numeric(1:6), 2)))
+  expect_equal(k_batch_get_value(list(a, b)), list(array(c(1, 2)), matrix(as.numeric(1:6), 2)))
   k_batch_set_value(list(list(a, c(5, 6)), list(b, matrix(0, 2, 3))))
-  expect_equal(k_get_value(a), c(5, 6))
+  expect_equal(k_get_value(a), array(c(5, 6)))
   expect_equal(k_get_value(b), matrix(0, 2, 3))
   expect_equal(unlist(k_get_variable_shape(b)), c(2L, 3L))
   expect_identical(k_get_variable_shape(b), k_int_shape(b))
@@ -262,14 +262,14 @@ test_that("k_*() take keras 2.x's argument names, order and meaning", {
   m <- matrix(as.numeric(1:12), 3)
   parts <- k_unstack(m, 2)  # positional axis, as keras 2.x: the columns
   expect_length(parts, 4)
-  expect_equal(as.array(parts[[2]]), m[, 2])
+  expect_equal(as.array(parts[[2]]), array(m[, 2]))
   expect_length(k_unstack(m), 3)
   r <- as.array(k_repeat(m, 2))  # samples x n x dim
   expect_equal(dim(r), c(3, 2, 4))
   expect_equal(r[, 2, ], m)
   expect_equal(as.array(k_identity(m)), m)
   pred <- rbind(c(0.1, 0.9, 0), c(0.8, 0.1, 0.1))
-  expect_equal(as.array(k_in_top_k(pred, c(1, 1), 1)), c(TRUE, FALSE))  # 0-based targets
+  expect_equal(as.array(k_in_top_k(pred, c(1, 1), 1)), array(c(TRUE, FALSE)))  # 0-based targets
   expect_equal(as.array(k_clip(m, min_value = 2, max_value = 5)), pmin(pmax(m, 2), 5))
   expect_equal(as.array(k_pow(m, a = 2)), m^2)
   expect_equal(as.array(k_maximum(x = m, y = 6)), pmax(m, 6))
@@ -284,8 +284,8 @@ test_that("k_*() take keras 2.x's argument names, order and meaning", {
 
 test_that("k_*() defaults are keras 2.x's", {
   m <- rbind(c(1, 5, 2), c(7, 0, 3))
-  expect_equal(as.array(k_argmax(m)), c(1, 0))  # last axis, 0-based positions as Keras
-  expect_equal(as.array(k_argmin(m)), c(0, 1))
+  expect_equal(as.array(k_argmax(m)), array(c(1, 0)))  # last axis, 0-based positions as Keras
+  expect_equal(as.array(k_argmin(m)), array(c(0, 1)))
   expect_equal(as.array(k_cumsum(m)), apply(m, 2, cumsum))  # along the first axis
   expect_equal(as.array(k_cumprod(m)), apply(m, 2, cumprod))
   expect_equal(dim(as.array(k_concatenate(list(m, m)))), c(2, 6))  # last axis
@@ -294,6 +294,6 @@ test_that("k_*() defaults are keras 2.x's", {
   expect_equal(as.array(k_clip(m, max_value = 4)), pmin(m, 4))
   r <- k_arange(1, 5)
   expect_equal(k_dtype(r), "int32")
-  expect_equal(as.array(r), 1:4)
-  expect_equal(as.array(k_arange(3)), 0:2)
+  expect_equal(as.array(r), array(1:4))
+  expect_equal(as.array(k_arange(3)), array(0:2))
 })

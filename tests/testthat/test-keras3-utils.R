@@ -40,6 +40,26 @@ test_that("register_keras_serializable() makes a class found by name", {
   expect_equal(get_registered_name(layer_twice), "rktest>Twice")
 })
 
+test_that("a registered R function is saved by its registered name and loads without custom_objects", {
+  skip_if_no_engine()
+  before <- set_custom_objects(clear = TRUE)
+  on.exit(set_custom_objects(before))
+  square <- register_keras_serializable(function(x) x^2, name = "square", package = "rktest")
+  expect_equal(get_registered_name(square), "rktest>square")
+  expect_equal(as.numeric(square(3)), 9)
+  # keras3's internal py_func2(), as its documents call it: a function with a Python name
+  cube <- register_keras_serializable(py_func2(function(x) x^3, name = "cube"),
+                                      package = "rktest")
+  expect_equal(get_registered_name(cube), "rktest>cube")
+  model <- keras_model_sequential(input_shape = c(2)) %>%
+    layer_dense(2, activation = square, kernel_initializer = "ones") %>%
+    layer_dense(1, activation = cube, kernel_initializer = "ones")
+  f <- tempfile(fileext = ".keras")
+  save_model(model, f)
+  x <- matrix(c(1, 2), 1)
+  expect_equal(predict(load_model(f), x, verbose = 0), matrix(((1 + 2)^2 * 2)^3, 1))
+})
+
 test_that("with_custom_object_scope() knows the objects only inside", {
   skip_if_no_engine()
   layer_thrice <- Layer("Thrice", call = function(inputs) inputs * 3)

@@ -88,7 +88,7 @@ test_that("adapt() / get_vocabulary() / set_vocabulary(): character vectors in a
   lookup <- layer_string_lookup()
   set_vocabulary(lookup, c("red", "green"))
   expect_identical(get_vocabulary(lookup), c("[UNK]", "red", "green"))
-  expect_equal(as.array(lookup(c("green", "blue"))), c(2, 0))
+  expect_equal(as.array(lookup(c("green", "blue"))), array(c(2, 0)))
   # a term's index is its position in the vocabulary - 1 (0 padding, 1 unknown)
   expect_equal(as.array(layer(c("the dog", "zebra cat"))),
                rbind(c(2, match("dog", vocab) - 1), c(1, 3)))

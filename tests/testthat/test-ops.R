@@ -5,9 +5,9 @@ x <- matrix(c(1, -2, 3, -4, 5, -6), nrow = 2)
 
 test_that("op_* axes are 1-based: axis = 1 reduces over rows, as colSums does", {
   skip_if_not(rkbridge_available())
-  expect_equal(as.array(op_sum(x, axis = 1)), colSums(x))
-  expect_equal(as.array(op_sum(x, axis = 2)), rowSums(x))
-  expect_equal(as.array(op_mean(x, axis = -1)), rowMeans(x))
+  expect_equal(as.array(op_sum(x, axis = 1)), array(colSums(x)))
+  expect_equal(as.array(op_sum(x, axis = 2)), array(rowSums(x)))
+  expect_equal(as.array(op_mean(x, axis = -1)), array(rowMeans(x)))
   expect_equal(as.array(op_max(x, axis = c(1, 2))), max(x))
   expect_equal(dim(as.array(op_expand_dims(x, axis = 1))), c(1L, 2L, 3L))
   expect_equal(dim(as.array(op_transpose(x, axes = c(2, 1)))), c(3L, 2L))
@@ -31,20 +31,20 @@ test_that("op_* give the values of keras.ops called directly (0-based there)", {
 test_that("positions are 1-based both ways, as R counts", {
   skip_if_not(rkbridge_available())
   v <- c(3, 1, 2)
-  expect_equal(as.array(op_argmax(x, axis = 2)), apply(x, 1, which.max))
-  expect_equal(as.array(op_argmin(x, axis = 1)), apply(x, 2, which.min))
-  expect_equal(as.array(op_argsort(v)), order(v))
+  expect_equal(as.array(op_argmax(x, axis = 2)), array(apply(x, 1, which.max)))
+  expect_equal(as.array(op_argmin(x, axis = 1)), array(apply(x, 2, which.min)))
+  expect_equal(as.array(op_argsort(v)), array(order(v)))
   top <- op_top_k(v, k = 2)
-  expect_equal(as.array(top[[1]]), c(3, 2))
-  expect_equal(as.array(top[[2]]), c(1L, 3L))
-  expect_equal(as.array(op_take(v, c(3, 1))), v[c(3, 1)])
-  expect_equal(as.array(op_take(x, 2, axis = 2)), x[, 2])
-  expect_equal(as.array(op_take(v, c(2, 0), zero_indexed = TRUE)), v[c(3, 1)])
+  expect_equal(as.array(top[[1]]), array(c(3, 2)))
+  expect_equal(as.array(top[[2]]), array(c(1L, 3L)))
+  expect_equal(as.array(op_take(v, c(3, 1))), array(v[c(3, 1)]))
+  expect_equal(as.array(op_take(x, 2, axis = 2)), array(x[, 2]))
+  expect_equal(as.array(op_take(v, c(2, 0), zero_indexed = TRUE)), array(v[c(3, 1)]))
   expect_equal(as.array(op_one_hot(c(1, 3), num_classes = 3)),
                rbind(c(1, 0, 0), c(0, 0, 1)))
   expect_equal(as.array(op_slice(x, start_indices = c(1, 2), shape = c(2, 2))), x[, 2:3])
   expect_equal(as.array(op_segment_sum(c(1, 2, 3, 4), segment_ids = c(1, 1, 2, 2),
-                                       num_segments = 2)), c(3, 7))
+                                       num_segments = 2)), array(c(3, 7)))
   expect_equal(as.array(op_switch(2, list(function(a) a + 1, function(a) a * 10), x)),
                x * 10)
   cats <- as.array(random_categorical(log(matrix(c(0.5, 0.5), 1)), num_samples = 40,
@@ -64,7 +64,7 @@ test_that("variadic ops take their tensors through ...", {
 
 test_that("keras3's argument order and whole-number arguments", {
   skip_if_not(rkbridge_available())
-  expect_equal(as.array(op_map(c(1, 2, 3), function(e) e * 2)), c(2, 4, 6))
+  expect_equal(as.array(op_map(c(1, 2, 3), function(e) e * 2)), array(c(2, 4, 6)))
   parts <- op_split(x, 3, axis = 2)
   expect_length(parts, 3)
   expect_equal(as.array(parts[[3]]), x[, 3, drop = FALSE])

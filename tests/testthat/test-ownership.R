@@ -126,5 +126,16 @@ test_that("engine results reach R only through the transport, on every reticulat
   expect_type(bytes, "raw")
   x <- array(as.numeric(1:24), c(2, 3, 4))
   expect_identical(rkbridge:::rk_echo(x), x)
-  expect_identical(rkbridge:::rk_echo(list(a = x, b = 1:3)), list(a = x, b = 1:3))
+  expect_identical(rkbridge:::rk_echo(list(a = x, b = 1:3)), list(a = x, b = array(1:3)))
+})
+
+test_that("1-d engine arrays are 1-d R arrays, small or large; scalars and bytes stay plain", {
+  skip_if_no_engine()
+  small <- as.array(op_array(c(1, 2, 3)))  # sent inline
+  expect_identical(small, array(c(1, 2, 3)))
+  large <- as.array(op_ones(5000))  # sent boxed
+  expect_identical(dim(large), 5000L)
+  expect_identical(as.array(op_sum(c(1, 2))), 3)  # rank 0: a plain number, as reticulate
+  expect_identical(as.array(op_array(1:2, dtype = "int32")), array(1:2))
+  expect_null(dim(serialize_model(keras_model_sequential(input_shape = 2) %>% layer_dense(1))))
 })

@@ -90,7 +90,7 @@ test_that("evaluate gives a named list and predict an n x k matrix", {
   expect_true(is.matrix(p))
   expect_identical(dim(p), c(30L, 3L))
   expect_equal(rowSums(p), rep(1, 30), tolerance = 1e-5)
-  expect_identical(predict_classes(model, x), max.col(p, ties.method = "first") - 1L)
+  expect_identical(predict_classes(model, x), array(max.col(p, ties.method = "first") - 1L))
   expect_identical(dim(predict_proba(model, x)), c(30L, 3L))
 })
 
@@ -183,6 +183,31 @@ test_that("weights come back as R arrays with R's index meaning", {
   set_weights(model, w)
   x <- matrix(0, 1, 4); x[1, 2] <- 1
   expect_equal(predict(model, x)[1, 3], 5 + w[[2]][3], tolerance = 1e-6)
+})
+
+test_that("a bias is a 1-d R array, and $get_weights()/$set_weights() take each other's values", {
+  skip_if_no_engine()
+  model <- keras_model_sequential(input_shape = c(4)) %>% layer_dense(3)
+  w <- get_weights(model)
+  expect_identical(dim(w[[2]]), 3L)  # as keras3 gives Keras's 1-d NumPy array
+  expect_identical(model$get_weights(), w)
+  layer <- model$layers[[1]]
+  expect_identical(layer$get_weights(), w)
+  w[[2]][] <- c(1, 2, 3)
+  expect_null(model$set_weights(w))  # Keras's value, on every reticulate
+  expect_identical(as.vector(layer$get_weights()[[2]]), c(1, 2, 3))
+})
+
+test_that("a callback that keeps the weights on `self` restores them with $set_weights()", {
+  skip_if_no_engine()
+  model <- keras_model_sequential(input_shape = c(2)) %>% layer_dense(1)
+  compile(model, loss = "mse", optimizer = optimizer_sgd(learning_rate = 0.1))
+  restore <- Callback("RestoreWeights",
+    on_train_begin = function(logs = NULL) self$kept <- get_weights(self$model),
+    on_epoch_end = function(epoch, logs = NULL) self$model$set_weights(self$kept))
+  w0 <- get_weights(model)
+  fit(model, matrix(1, 4, 2), rep(10, 4), epochs = 2, verbose = 0, callbacks = list(restore()))
+  expect_identical(get_weights(model), w0)
 })
 
 test_that("engine errors are R conditions, not tracebacks", {

@@ -176,7 +176,7 @@ test_that("initializers, regularizers, constraints and activations configure lay
                tolerance = 1e-5)
   # the regularization loss is part of the model's losses
   expect_length(model$losses, 1)
-  expect_equal(as.array(activation_relu(c(-1, 0, 2))), c(0, 0, 2))
+  expect_equal(as.array(activation_relu(c(-1, 0, 2))), array(c(0, 0, 2)))
   expect_equal(as.array(activation_softmax(matrix(c(0, 0), 1))), matrix(0.5, 1, 2))
   expect_equal(as.array(regularizer_l2(l2 = 0.5)(matrix(2, 2, 2))), 8, tolerance = 1e-6)
   init <- initializer_random_normal(seed = 1)
@@ -202,10 +202,10 @@ test_that("k_*() functions use 1-based axes", {
   skip_if_no_engine()
   m <- matrix(1:6, nrow = 2)  # rows 1,3,5 / 2,4,6
   x <- k_constant(m)
-  expect_equal(as.array(k_sum(x, axis = 1)), colSums(m))
-  expect_equal(as.array(k_sum(x, axis = 2)), rowSums(m))
-  expect_equal(as.array(k_mean(x, axis = -1)), rowMeans(m))
-  expect_equal(as.array(k_max(x, axis = 2)), c(5, 6))
+  expect_equal(as.array(k_sum(x, axis = 1)), array(colSums(m)))
+  expect_equal(as.array(k_sum(x, axis = 2)), array(rowSums(m)))
+  expect_equal(as.array(k_mean(x, axis = -1)), array(rowMeans(m)))
+  expect_equal(as.array(k_max(x, axis = 2)), array(c(5, 6)))
   expect_equal(dim(as.array(k_expand_dims(x, axis = 1))), c(1, 2, 3))
   expect_equal(dim(as.array(k_expand_dims(x, axis = -1))), c(2, 3, 1))
   expect_equal(dim(as.array(k_concatenate(list(x, x), axis = 1))), c(4, 3))
@@ -213,7 +213,7 @@ test_that("k_*() functions use 1-based axes", {
   expect_equal(dim(as.array(k_permute_dimensions(k_constant(array(0, c(2, 3, 4))),
                                                  pattern = c(1, 3, 2)))), c(2, 4, 3))
   expect_equal(dim(as.array(k_batch_flatten(k_constant(array(0, c(2, 3, 4)))))), c(2, 12))
-  expect_equal(as.array(k_argmax(x, axis = 2)), c(2, 2))  # 0-based codes, as in Keras 2
+  expect_equal(as.array(k_argmax(x, axis = 2)), array(c(2, 2)))  # 0-based codes, as in Keras 2
   expect_error(k_sum(x, axis = 0), "1-based", class = "rkbridge_value_error")
   expect_equal(k_int_shape(x), c(2L, 3L))
   expect_equal(k_epsilon(), 1e-7)
@@ -280,7 +280,7 @@ test_that("Keras objects called from R take R arrays", {
   mse <- loss_mean_squared_error()
   expect_equal(as.array(mse(c(0, 1), c(1, 1))), 0.5)
   expect_equal(as.array(loss_mean_squared_error(c(0, 1), c(1, 1))), 0.5)
-  expect_equal(as.array(constraint_nonneg()(c(-1, 2))), c(0, 2))
+  expect_equal(as.array(constraint_nonneg()(c(-1, 2))), array(c(0, 2)))
   expect_error(application_vgg16(weights = file.path(tempdir(), "absent.h5")), "does not exist",
                class = "rkbridge_network_error")
 })

@@ -13,3 +13,15 @@ test_that("as.list() of a TensorShape matches as.list(shape())", {
   expect_identical(as.list(x$shape), as.list(shape(32, 4)))
   expect_identical(as.list(x$shape), list(32L, 4L))
 })
+
+test_that("a TensorShape subsets 1-based: [[ a size, [ a shape", {
+  skip_if_no_engine()
+  s <- tf$ones(shape(32, 4, 2))$shape
+  expect_identical(s[[1]], 32L)
+  expect_identical(s[[3]], 2L)
+  expect_identical(s[2:3], shape(4, 2))
+  expect_identical(s[-1], shape(4, 2))
+  expect_identical(shape(s[2], 5), shape(4, 5))   # keras 2.x's `shape(input_shape[2], units)`
+  expect_error(s[[4]], "subscript out of bounds")
+  expect_null(tf$TensorShape(list(NULL, 3L))[[1]])
+})

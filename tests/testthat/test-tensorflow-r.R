@@ -214,7 +214,7 @@ test_that("py_to_r() and r_to_py() convert arrays with the transport, both ways"
   expect_identical(py_to_r(p), x)
   expect_identical(from_numpy(p), x)
   expect_identical(py_to_r(np$sum(p)), sum(x))  # a NumPy scalar
-  expect_identical(py_to_r(np$arange(3L)), 0:2)  # 1-d: a vector, as the transport gives
+  expect_identical(py_to_r(np$arange(3L)), array(0:2))  # 1-d: a 1-d array, as reticulate gives
   nested <- reticulate::py_eval("{'a': __import__('numpy').arange(4).reshape(2, 2), 'b': [1, 'x']}",
                                 convert = FALSE)
   got <- py_to_r(nested)
@@ -237,7 +237,7 @@ test_that("as_tensor() keeps R's types (doubles float64, integers int32) as tens
   expect_identical(dt(as_tensor(c(TRUE, FALSE))), "bool")
   m <- matrix(c(1.25, 2, 3, 4, 5, 6), 2)
   expect_identical(as.array(as_tensor(m)), m)
-  expect_identical(as.array(as_tensor(1:3)), 1:3)
+  expect_identical(as.array(as_tensor(1:3)), array(1:3))
   expect_identical(dt(as_tensor(m, dtype = "float32")), "float32")
   expect_identical(dt(as_tensor(1:3, dtype = tf$float32)), "float32")
   tt <- tf$constant(c(1, 2, 3))
@@ -268,7 +268,7 @@ test_that("as_tensor(shape =) reshapes row by row (as array_reshape) and fills s
   expect_identical(as.array(as_tensor(1:6, shape = c(-1, 3))), matrix(1:6, 2, byrow = TRUE))
   expect_identical(as.array(as_tensor(x, shape = c(2, 3, 4))), x)  # the same shape: as is
   expect_identical(as.array(as_tensor(7, shape = c(2, 2))), matrix(7, 2, 2))
-  expect_identical(as.array(as_tensor(7L, shape = 3)), rep(7L, 3))
+  expect_identical(as.array(as_tensor(7L, shape = 3)), array(rep(7L, 3)))
   tt <- tf$constant(np_ref(1:6))
   expect_identical(as.array(as_tensor(tt, shape = c(3, 2))), matrix(1:6, 3, byrow = TRUE))
   expect_error(as_tensor(1:6, shape = c(4, 2)), class = "rkbridge_value_error")
@@ -333,6 +333,9 @@ test_that("use_implementation() and use_backend() accept what rkbridge runs, ref
   expect_silent(use_implementation())
   for (b in c("tensorflow", "TensorFlow", "keras")) expect_silent(use_backend(b))
   expect_invisible(use_backend())
+  # keras3's `gpu` argument, by position too
+  expect_silent(use_backend("tensorflow", FALSE))
+  expect_error(use_backend("jax", FALSE), "TensorFlow only", class = "rkbridge_value_error")
   for (b in c("theano", "cntk", "plaidml", "jax", "torch"))
     expect_error(use_backend(b), class = "rkbridge_value_error")
   expect_error(use_implementation("theano"), class = "rkbridge_value_error")
@@ -373,10 +376,10 @@ test_that("keras_array(): doubles as floatx, other types kept, R's index meaning
 test_that("tf_function() traces an R function once per input signature, with its values", {
   traced <- 0
   double_it <- tf_function(function(x) { traced <<- traced + 1; x * 2 })
-  expect_equal(as.array(double_it(as_tensor(c(1, 2)))), c(2, 4))
-  expect_equal(as.array(double_it(as_tensor(c(3, 4)))), c(6, 8))
+  expect_equal(as.array(double_it(as_tensor(c(1, 2)))), array(c(2, 4)))
+  expect_equal(as.array(double_it(as_tensor(c(3, 4)))), array(c(6, 8)))
   expect_equal(traced, 1)  # the second call ran the graph, not R
-  expect_equal(as.array(double_it(as_tensor(c(1, 2, 3)))), c(2, 4, 6))
+  expect_equal(as.array(double_it(as_tensor(c(1, 2, 3)))), array(c(2, 4, 6)))
   expect_equal(traced, 2)  # a new shape is a new signature
   expect_equal(as.array(tf_function(function(x) x + 1)(as_tensor(1))), 2)
 
@@ -401,11 +404,11 @@ test_that("tf_function() traces R if, for and while on tensors as graph control 
     list(y, s, i)
   })
   pos <- f(as_tensor(c(1, -2, 3)))
-  expect_equal(as.array(pos[[1]]), c(10, -20, 30))
+  expect_equal(as.array(pos[[1]]), array(c(10, -20, 30)))
   expect_equal(as.array(pos[[2]]), 4)
   expect_equal(as.array(pos[[3]]), 3L)
   neg <- f(as_tensor(c(-1, -2, -3)))  # the same graph, the other branch
-  expect_equal(as.array(neg[[1]]), c(1, 2, 3))
+  expect_equal(as.array(neg[[1]]), array(c(1, 2, 3)))
   expect_equal(as.array(neg[[2]]), 0)
   expect_equal(f$experimental_get_tracing_count(), 1)
   # Loops over R values stay R loops, with next and break.

@@ -5,7 +5,7 @@ test_that("tensor_slices_dataset() slices rows; dataset_collect() gives R arrays
   skip_if_no_engine()
   m <- matrix(1:6, nrow = 3)  # rows (1, 4), (2, 5), (3, 6)
   got <- dataset_collect(tensor_slices_dataset(m))
-  expect_equal(got, list(c(1L, 4L), c(2L, 5L), c(3L, 6L)))
+  expect_equal(got, list(array(c(1L, 4L)), array(c(2L, 5L)), array(c(3L, 6L))))
   a <- array(1:24, c(2, 3, 4))
   first <- dataset_collect(tensor_slices_dataset(a), 1)[[1]]
   expect_equal(first, a[1, , ])
@@ -56,7 +56,7 @@ test_that("dataset_map() traces R functions and formulas; layers work as they ar
   skip_if_no_engine()
   ds <- tensor_slices_dataset(list(matrix(c(1, 2, 3, 4, 5, 6), ncol = 2), c(10, 20, 30)))
   got <- dataset_collect(dataset_map(ds, function(x, y) list(x * 2, y + 1)))
-  expect_equal(got[[2]], list(c(4, 10), 21))
+  expect_equal(got[[2]], list(array(c(4, 10)), 21))
   sq <- dataset_collect(dataset_map(range_dataset(to = 4), ~ .x * .x))
   expect_equal(unlist(sq), c(0, 1, 4, 9))
   expect_equal(unlist(dataset_collect(dataset_filter(range_dataset(to = 6), ~ .x > 3))), c(4, 5))

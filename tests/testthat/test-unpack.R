@@ -64,3 +64,16 @@ test_that("import() and iterate() are reticulate's", {
   expect_identical(unlist(iterate(builtins$iter(list(1, 2, 3)), function(x) x * 2)), c(2, 4, 6))
   expect_identical(import("os")$getcwd(), getwd())
 })
+
+test_that("iterate() gives NumPy items as R arrays on every reticulate, nested ones too", {
+  skip_if_no_engine()
+  ds <- tensor_slices_dataset(list(a = c(1, 2), b = matrix(1:4, 2)))
+  items <- iterate(ds$as_numpy_iterator())
+  expect_identical(items, list(list(a = 1, b = array(c(1L, 3L))),
+                               list(a = 2, b = array(c(2L, 4L)))))
+  # the function sees R values
+  sums <- iterate(ds$as_numpy_iterator(), function(e) e$a + sum(e$b))
+  # (reticulate 1.28 keeps a list of numbers, as its iterate() does for every iterator)
+  expect_identical(unlist(sums), c(5, 8))
+  expect_identical(unlist(iterate(tensor_slices_dataset(c(5, 6))$as_numpy_iterator())), c(5, 6))
+})

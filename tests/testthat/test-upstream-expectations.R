@@ -35,8 +35,10 @@ test_that("metric_top_k_categorical_accuracy(k = 3) computes, with k_variable() 
   expect_identical(k_variable(1:2, dtype = "int32")$dtype, "int32")
   y_onehot <- k_constant(rbind(c(0, 1, 0), c(0, 0, 1)))
   # row 1 (0.3, 0.1, 0.2): class 2 is 3rd of 3 -> in the top 3 but not the top 2
-  expect_equal(as.array(metric_top_k_categorical_accuracy(y_onehot, y_pred, k = 3)), c(1, 1))
-  expect_equal(as.array(metric_top_k_categorical_accuracy(y_onehot, y_pred, k = 2)), c(0, 1))
+  expect_equal(as.array(metric_top_k_categorical_accuracy(y_onehot, y_pred, k = 3)),
+               array(c(1, 1)))
+  expect_equal(as.array(metric_top_k_categorical_accuracy(y_onehot, y_pred, k = 2)),
+               array(c(0, 1)))
   expect_equal(as.vector(as.array(metric_sparse_top_k_categorical_accuracy(y_true, y_pred,
                                                                             k = 1))), c(1, 0))
 })
