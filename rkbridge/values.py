@@ -20,6 +20,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ._keras import keras, tf
+
+
+def is_tensor(x: Any) -> bool:
+    """A TensorFlow tensor (eager or traced) or a Keras symbolic tensor: data that Keras
+    takes as it is (checks and casts of arrays do not apply)."""
+    return tf.is_tensor(x) or isinstance(x, keras.KerasTensor)
+
 
 class Record:
     """A result made only of data: `fields()` gives it as plain dicts, lists and arrays."""

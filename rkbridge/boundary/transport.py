@@ -229,12 +229,12 @@ def box_arrays(x: Any) -> Any:
     return x
 
 
-
 def boxed_items(it: Any) -> Iterator[Any]:
     """The items of a Python iterable, each boxed as a result is (`box_arrays()`), for R to
     convert through this transport as it iterates: reticulate 1.28 would hand NumPy 2 arrays
     over unconverted."""
     return (box_arrays(item) for item in it)
+
 
 def _result_array(x: Any) -> np.ndarray | None:
     if isinstance(x, ArrayBox):

@@ -32,7 +32,7 @@ from ..wrappers import args as A
 from .._keras import keras, tf
 from ..errors import RkTypeError, RkValueError, suggest
 from ..keras_internals import adaptable_preprocessors, set_adaptable_preprocessors
-from ..values import RDataFrame, RFactor, resolve
+from ..values import RDataFrame, RFactor, is_tensor, resolve
 
 FeatureSpace = keras.utils.FeatureSpace
 _FS_MODULE = inspect.getmodule(FeatureSpace)
@@ -286,12 +286,8 @@ def _numbers(v: Any, where: str, kind: str) -> np.ndarray:
     return arr.astype(np.float32)
 
 
-def _is_tensor(v: Any) -> bool:
-    return tf.is_tensor(v) or isinstance(v, keras.KerasTensor)
-
-
 def _column(v: Any, dtype: Any, where: str) -> Any:
-    if _is_tensor(v):  # Keras's preprocessing casts and checks tensors itself
+    if is_tensor(v):  # Keras's preprocessing casts and checks tensors itself
         return v
     kind = _kind_of(dtype)
     if kind == "string":
@@ -332,7 +328,7 @@ def as_columns(space: Any, data: Any, arg: str = "data") -> dict[str, Any]:
                            + suggest(missing[0], list(cols)))
     out = {n: _column(cols[n], space.features[n].dtype, f"`{arg}${n}`")
            for n in space.features}
-    rows = {n: len(v) for n, v in out.items() if not _is_tensor(v)}
+    rows = {n: len(v) for n, v in out.items() if not is_tensor(v)}
     if len(set(rows.values())) > 1:
         detail = ", ".join(f"{n}: {r}" for n, r in rows.items())
         raise RkValueError(f"The features of `{arg}` must have one value per sample, as "
@@ -424,7 +420,7 @@ def apply_space(space: Any, data: Any) -> Any:
                           "(`dataset.map(space)`).")
     cols = as_columns(space, data, "object")
     # tensors (an element of a dataset, or inside dataset_map()) give tensors, as in keras3
-    given_tensors = any(_is_tensor(v) for v in cols.values())
+    given_tensors = any(is_tensor(v) for v in cols.values())
     try:
         out = space(cols)
     except ValueError as e:

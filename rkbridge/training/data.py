@@ -11,7 +11,7 @@ from .. import keras_internals as KI
 from .._keras import keras, tf
 from ..errors import RkShapeError, RkTypeError, RkValueError, r_dims
 from .. import array_order as T
-from ..values import RDataFrame, RFactor
+from ..values import RDataFrame, RFactor, is_tensor
 
 
 def _frame_to_matrix(names: list[str], columns: list[Any], arg: str,
@@ -64,7 +64,7 @@ def as_array(x: Any, arg: str = "x", strings: bool = False, dtype: Any = None) -
     in it)."""
     if type(x) is np.ndarray:  # the common case, first: tf.is_tensor() costs ~50 us
         return _not_characters(x, arg, strings)
-    if x is None or tf.is_tensor(x) or isinstance(x, keras.KerasTensor):
+    if x is None or is_tensor(x):
         return x
     if isinstance(x, RDataFrame):
         return _frame_to_matrix(x.names, x.columns, arg, dtype)

@@ -15,10 +15,10 @@ import numpy as np
 
 from . import args as A
 from . import axes as AX
-from .._keras import keras, ops, tf
+from .._keras import keras, ops
 from ..errors import RkTypeError, RkValueError
 from .. import keras_internals as KI
-from ..values import owned, resolve
+from ..values import is_tensor, owned, resolve
 from .naming import (Keras2Alias, alias_params, apply_alias, layer_r_name, with_keras2_aliases,
                      with_keras3_names)
 
@@ -116,7 +116,7 @@ LAYERS: dict[str, LayerSpec] = with_keras2_aliases(with_keras3_names(_discover()
 # -- object-first composition -------------------------------------------------------------
 
 def _is_symbolic(x: Any) -> bool:
-    return isinstance(x, keras.KerasTensor) or tf.is_tensor(x) or isinstance(x, keras.Variable)
+    return is_tensor(x) or isinstance(x, keras.Variable)
 
 
 def _is_tensor_input(x: Any) -> bool:
